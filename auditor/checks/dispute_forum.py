@@ -1,0 +1,72 @@
+"""Dispute forum (争议解决).
+
+What it checks: the contract names one specific forum for disputes: a named arbitration institution, or a
+court fixed by a connecting place that is neutral or on the client's side.
+Why it matters: "a court with jurisdiction" chooses nothing, and "arbitration or litigation" voids the
+arbitration agreement; the client cannot plan a claim, and the provider's home court makes it costly.
+Pass / weak / missing: rubric §6 (shared/domain.md).
+"""
+
+from __future__ import annotations
+
+from auditor.checks._base import Check, CheckInput
+from auditor.match import Hit
+from auditor.model import Clause, Finding, Status
+
+
+def run(inp: CheckInput) -> Finding:
+    """Decide the forum status from the strongest forum the clauses name."""
+    forum = _forum_clauses(inp)
+    if not forum:
+        return inp.finding(Status.MISSING, [inp.reason("missing")])
+    notes = _notes(inp, forum)
+    for key in ("arbitration_or_litigation", "forum_blank"):
+        hits = inp.hits(key, forum)
+        if hits:
+            return inp.finding(Status.WEAK, [inp.reason(key)], inp.evidence(hits), notes=notes)
+    for key in ("named_commission", "client_court"):
+        hits = inp.hits(key, forum)
+        if hits:
+            return inp.finding(Status.PASS, [inp.reason(key, name=hits[0].matched)], inp.evidence(hits),
+                               notes=notes)
+    return _weak_forum(inp, forum, notes)
+
+
+def _forum_clauses(inp: CheckInput) -> tuple[Clause, ...]:
+    """Clauses that speak of disputes: by heading, or by a dispute word in the text."""
+    by_heading = set(inp.section("dispute"))
+    by_words = {h.clause for h in inp.hits("dispute")}
+    return tuple(sorted(by_heading | by_words, key=lambda c: c.index))
+
+
+def _weak_forum(inp: CheckInput, forum: tuple[Clause, ...], notes: list[str]) -> Finding:
+    """No strong forum: say which weak one there is, or that there is none."""
+    provider = inp.hits("provider_court", forum)
+    named = [h for h in inp.hits("named_court", forum) if not _overlaps(h, provider)]
+    if named:
+        return inp.finding(Status.PASS, [inp.reason("named_court", name=named[0].matched)], inp.evidence(named),
+                           notes=notes)
+    for key in ("provider_court", "unnamed_commission", "vague_court"):
+        hits = provider if key == "provider_court" else inp.hits(key, forum)
+        if hits:
+            return inp.finding(Status.WEAK, [inp.reason(key)], inp.evidence(hits), notes=notes)
+    talks = inp.hits("negotiation", forum)
+    if talks:
+        return inp.finding(Status.WEAK, [inp.reason("negotiation_only")], inp.evidence(talks), notes=notes)
+    return inp.finding(Status.MISSING, [inp.reason("missing")])
+
+
+def _overlaps(hit: Hit, others: tuple[Hit, ...]) -> bool:
+    return any(o.start < hit.end and hit.start < o.end for o in others)
+
+
+def _notes(inp: CheckInput, forum: tuple[Clause, ...]) -> list[str]:
+    notes = []
+    if not inp.hits("governing_law"):
+        notes.append(inp.reason("no_governing_law"))
+    if not inp.hits("negotiation", forum):
+        notes.append(inp.reason("no_negotiation"))
+    return notes
+
+
+CHECK = Check(id="dispute_forum", run=run)

@@ -1,0 +1,51 @@
+"""Quantified KPIs with remedies (量化效果指标与未达标补救).
+
+What it checks: a numeric target (涨粉、播放量、GMV、线索; followers, views, leads) with its data source
+(以平台后台数据为准) and a remedy when it is missed (退还X%服务费、免费延长、按比例扣减、甲方有权解除).
+Why it matters: results below promise are the heart of the users' disputes; a promise with no number,
+no agreed measurement or no consequence cannot be enforced.
+Pass / weak / missing: rubric §3 (shared/domain.md).
+"""
+
+from __future__ import annotations
+
+from auditor.checks._base import Check, CheckInput
+from auditor.match import Hit
+from auditor.model import Finding, Status
+
+
+def run(inp: CheckInput) -> Finding:
+    """Numeric target → concrete remedy on shortfall → data source; with the ways each can be hollow."""
+    targets = _numeric_targets(inp)
+    remedies = _remedies(inp)
+    soft_targets = inp.sentence_hits("metric", "target_word")
+    if not (targets or remedies or soft_targets):
+        notes = [inp.reason("disclaimer")] if inp.negated_hits("metric") else []
+        return inp.finding(Status.MISSING, [inp.reason("missing")], notes=notes)
+    if not targets:
+        key = "remedy_without_trigger" if remedies else "no_numbers"
+        return inp.finding(Status.WEAK, [inp.reason(key)], inp.evidence(remedies or soft_targets))
+    what = targets[0].matched
+    evidence = inp.evidence(targets[:2] + remedies[:2])
+    if any(inp.in_sentence(t, "not_binding") for t in targets) or inp.hits("not_binding", negatable=False):
+        return inp.finding(Status.WEAK, [inp.reason("not_binding")], evidence)
+    if not remedies:
+        negotiated = inp.sentence_hits("shortfall", "negotiated_only")
+        key = "negotiated_only" if negotiated else "no_remedy"
+        return inp.finding(Status.WEAK, [inp.reason(key, what=what)], inp.evidence(targets[:2] + negotiated))
+    if not inp.hits("data_source"):
+        return inp.finding(Status.WEAK, [inp.reason("no_source")], evidence)
+    return inp.finding(Status.PASS, [inp.reason("pass", what=what)], evidence)
+
+
+def _numeric_targets(inp: CheckInput) -> tuple[Hit, ...]:
+    """Metric words whose sentence also carries a number tied to a target verb (不低于50万次)."""
+    return inp.sentence_hits("metric", "kpi_number")
+
+
+def _remedies(inp: CheckInput) -> tuple[Hit, ...]:
+    """Concrete remedies in a sentence about missing a target."""
+    return inp.sentence_hits("remedy", "shortfall", "kpi_context")
+
+
+CHECK = Check(id="kpi_remedies", run=run)

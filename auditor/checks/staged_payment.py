@@ -1,0 +1,101 @@
+"""Staged payment (分阶段付款).
+
+What it checks: two or more instalments tied to milestones, acceptance, KPIs or periods (monthly), with
+amounts or percentages; no more than half up front; a 定金 of at most 20%.
+Why it matters: money paid in advance is the client's only leverage; once it is all paid, a provider who
+under-delivers or vanishes has nothing left to lose.
+Pass / weak / missing: rubric §4 (shared/domain.md).
+"""
+
+from __future__ import annotations
+
+from auditor.checks._base import Check, CheckInput
+from auditor.match import Hit
+from auditor.model import Clause, Finding, Status
+
+
+def run(inp: CheckInput) -> Finding:
+    """No payment / full prepayment → missing; staged with triggers and sane shares → pass."""
+    clauses = _payment_clauses(inp)
+    if not clauses:
+        return inp.finding(Status.MISSING, [inp.reason("no_payment")])
+    full = inp.hits("full_prepayment", clauses)
+    if full:
+        return inp.finding(Status.MISSING, [inp.reason("full_prepayment")], inp.evidence(full))
+    pays = inp.hits("payment", clauses)
+    evidence = list(inp.evidence(pays))
+    stages = _stage_count(inp, clauses)
+    weak: list[str] = []
+    refs = inp.missing_references(pays)
+    if refs and stages < 2:
+        return inp.finding(Status.WEAK, [inp.reason("external", what=inp.ref_name(refs[0]))], inp.evidence(refs))
+    if stages < 2 and not inp.hits("periodic", clauses):
+        weak.append(inp.reason("single_payment"))
+    if not inp.hits("trigger", clauses):
+        weak.append(inp.reason("no_trigger"))
+    for key in ("dates_open",):
+        if inp.hits(key, clauses):
+            weak.append(inp.reason(key))
+    if any(inp.has_blank(h) for h in pays):
+        weak.append(inp.reason("blank"))
+    weak.extend(_share_problems(inp, clauses))
+    if weak:
+        return inp.finding(Status.WEAK, weak, evidence)
+    label = _stages_text(stages, inp)
+    return inp.finding(Status.PASS, [inp.reason("pass", stages=label)], evidence)
+
+
+def _payment_clauses(inp: CheckInput) -> tuple[Clause, ...]:
+    by_words = {h.clause for h in inp.hits("payment")}
+    return tuple(sorted(by_words | set(inp.section("payment")), key=lambda c: c.index))
+
+
+def _stage_count(inp: CheckInput, clauses: tuple[Clause, ...]) -> int:
+    """Instalments: clauses carrying an amount or share, or an explicit count (分三期)."""
+    with_value = {f.clause for f in inp.facts_of("money", clauses) + inp.facts_of("percent", clauses)}
+    with_value |= {h.clause.index for h in inp.hits("instalments", clauses)}
+    explicit = [h for h in inp.hits("instalments", clauses) if h.matched.startswith("分")]
+    return max(len(with_value), 3 if explicit else 0)
+
+
+def _share_problems(inp: CheckInput, clauses: tuple[Clause, ...]) -> list[str]:
+    """More than half up front; a 定金 above 20% of the price."""
+    values = inp.lexicon.values
+    problems = []
+    upfront = _share(inp, inp.hits("upfront", clauses))
+    if upfront is not None and upfront > values["max_upfront_percent"]:
+        problems.append(inp.reason("upfront", share=f"{upfront:g}%"))
+    deposit, _ = deposit_share(inp, clauses)
+    if deposit is not None and deposit > values["max_deposit_percent"]:
+        problems.append(inp.reason("deposit", share=f"{deposit:g}%"))
+    return problems
+
+
+def deposit_share(inp: CheckInput, clauses: tuple[Clause, ...] | None = None) -> tuple[float | None, tuple[Hit, ...]]:
+    """The 定金 as a percentage of the price, with the hits that state it."""
+    hits = inp.hits("deposit", clauses)
+    return _share(inp, hits), hits
+
+
+def _share(inp: CheckInput, hits: tuple[Hit, ...]) -> float | None:
+    """The largest share of the price (percent) stated next to the cue of each hit."""
+    shares: list[float] = []
+    for hit in hits:
+        near = [f for f in inp.facts_near(hit, "percent") + inp.facts_near(hit, "money") if f.value is not None]
+        if not near:
+            continue
+        nearest = min(near, key=lambda f: abs(f.start - hit.start))
+        if nearest.kind == "percent":
+            shares.append(nearest.value or 0.0)
+        elif inp.contract_value and (nearest.value or 0.0) < inp.contract_value:
+            shares.append(100 * (nearest.value or 0.0) / inp.contract_value)
+    return max(shares, default=None)
+
+
+def _stages_text(stages: int, inp: CheckInput) -> str:
+    if stages >= 2:
+        return f"{stages}期" if inp.lang == "zh" else f"{stages} instalments"
+    return "按周期支付" if inp.lang == "zh" else "periodic payments"
+
+
+CHECK = Check(id="staged_payment", run=run)

@@ -1,0 +1,79 @@
+"""Termination and penalties (解除、终止与违约金).
+
+What it checks: the client may terminate on the provider's breach (KPIs missed N periods running, no
+service for N days) and the money is settled: refund of unused prepaid fees or a stated compensation;
+for account operation, the account, content and data are handed back.
+Why it matters: when a provider under-delivers or vanishes, the client needs a way out that returns its
+money and its account; without one it keeps paying for nothing.
+Pass / weak / missing: rubric §7 (shared/domain.md).
+"""
+
+from __future__ import annotations
+
+from auditor.checks._base import Check, CheckInput
+from auditor.match import Hit
+from auditor.model import Clause, Finding, Status
+
+
+def run(inp: CheckInput) -> Finding:
+    """Client exit on breach → money settled → handover; each gap is a reason for weak."""
+    early = [h for h in inp.hits("terminate") if not _expiry_only(inp, h)]
+    if not early:
+        return inp.finding(Status.MISSING, [inp.reason("missing")])
+    clauses = _termination_clauses(inp, early)
+    client_exit = [h for h in inp.hits("client_may", clauses) if inp.in_sentence(h, "breach_ground")]
+    if not client_exit:
+        return _no_client_exit(inp, clauses, early)
+    weak: list[str] = []
+    evidence = list(inp.evidence(client_exit))
+    settled = inp.hits("refund", clauses) + inp.hits("compensation", clauses)
+    forfeit = inp.hits("forfeit_all", negatable=False)
+    if forfeit:
+        weak.append(inp.reason("forfeit_all"))
+        evidence[:0] = inp.evidence(forfeit)
+    if not settled:
+        weak.append(inp.reason("no_refund"))
+    weak.extend(_handover_problems(inp))
+    notes = [] if inp.hits("notice", clauses) else [inp.reason("no_notice")]
+    if weak:
+        return inp.finding(Status.WEAK, weak, evidence, notes=notes)
+    what = settled[0].matched if settled else ""
+    return inp.finding(Status.PASS, [inp.reason("pass", what=what)], (*evidence, *inp.evidence(settled[:1])),
+                       notes=notes)
+
+
+def _expiry_only(inp: CheckInput, hit: Hit) -> bool:
+    """"期满本合同自然终止" is expiry, not an early exit."""
+    return inp.in_sentence(hit, "expiry") and not inp.rx("terminate").search(hit.matched.replace("终止", ""))
+
+
+def _termination_clauses(inp: CheckInput, early: list[Hit]) -> tuple[Clause, ...]:
+    """Clauses that speak of ending the contract, plus everything under a termination heading."""
+    found = {h.clause for h in early} | set(inp.section("termination"))
+    return tuple(sorted(found, key=lambda c: c.index))
+
+
+def _no_client_exit(inp: CheckInput, clauses: tuple[Clause, ...], early: list[Hit]) -> Finding:
+    """Some exit exists but not the client's on the provider's failure: say which."""
+    provider = inp.hits("provider_may", clauses)
+    exits_by_fm = inp.hits("force_majeure", clauses) + inp.hits("mutual", clauses)
+    convenience = inp.hits("client_may", clauses)
+    if convenience:
+        return inp.finding(Status.WEAK, [inp.reason("no_client_exit")], inp.evidence(convenience))
+    if provider:
+        return inp.finding(Status.WEAK, [inp.reason("provider_only")], inp.evidence(provider))
+    if exits_by_fm:
+        return inp.finding(Status.WEAK, [inp.reason("fm_only")], inp.evidence(exits_by_fm))
+    return inp.finding(Status.WEAK, [inp.reason("no_client_exit")], inp.evidence(early))
+
+
+def _handover_problems(inp: CheckInput) -> list[str]:
+    """Account-operation contracts must hand back the account, content and data, without a fee."""
+    if not inp.hits("account_work"):
+        return []
+    if inp.hits("handover_paid", negatable=False):
+        return [inp.reason("handover_paid")]
+    return [] if inp.hits("handover") else [inp.reason("no_handover")]
+
+
+CHECK = Check(id="termination_penalties", run=run)

@@ -1,0 +1,153 @@
+"""Lexicons: the vocabulary, patterns, reasons and suggested wording of each check, as TOML data.
+
+A check never holds a literal keyword or sentence: it names keys (`cue("vague_court")`,
+`reason("vague_court")`) and the lexicon supplies zh and en. Every file is validated when it is first
+loaded, so a broken regex fails at start-up, not in the middle of an audit.
+
+Shape of `lexicons/<id>.toml`:
+    [meta]        title = {zh, en}
+    [cues.<key>]  zh = [regex, ...], en = [regex, ...]   literal words are valid regexes
+    [reasons]     <key> = {zh, en}     short sentences; may use {placeholders}
+    [suggestion]  zh, en (or [suggestion.<variant>] tables)
+    [values]      numbers a check compares against (thresholds)
+
+Regexes run on normalised text (normalise.py: half-width, Simplified, lower-case). A regex may use
+`{client}` / `{provider}`: they are replaced by the contract's own party aliases (甲方, the Company…).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from auditor.model import Lang
+
+LEXICON_DIR = Path(__file__).resolve().parent.parent / "lexicons"
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+# Default aliases when a contract's own are unknown: what role words may stand for each side.
+_DEFAULT_ROLE = {
+    "client": {"zh": "甲方|委托方|客户|需求方", "en": "client|customer|company|advertiser|buyer"},
+    "provider": {
+        "zh": "乙方|受托方|服务方|服务商|代运营方|运营方",
+        "en": "agency|provider|service provider|contractor|consultant|vendor|supplier|developer",
+    },
+}
+
+
+class LexiconError(ValueError):
+    """A lexicon file is malformed; the message names the file and key."""
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """One check's vocabulary, validated."""
+
+    name: str
+    title: dict[str, str]
+    cues: dict[str, dict[str, tuple[str, ...]]]
+    reasons: dict[str, dict[str, str]]
+    suggestion: dict[str, dict[str, str]]  # variant -> lang -> template ("default" is the plain one)
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def reason(self, key: str, lang: Lang, **values: object) -> str:
+        """The reason sentence for `key` in `lang`, with placeholders filled."""
+        template = self.reasons[key][lang]
+        return template.format(**values) if values else template
+
+    def template(self, lang: Lang, variant: str = "default") -> str:
+        """The suggested-wording template for `lang`."""
+        return self.suggestion.get(variant, self.suggestion["default"])[lang]
+
+    def cue(self, key: str, lang: Lang, client: str | None = None, provider: str | None = None) -> re.Pattern[str]:
+        """The compiled alternation of a cue's regexes, with the party aliases put in."""
+        if key not in self.cues:
+            raise LexiconError(f"{self.name}: no cue named {key!r}")
+        return _compile(self.name, key, self.cues[key][lang], _role(client, "client", lang),
+                        _role(provider, "provider", lang))
+
+    def each(self, key: str, lang: Lang) -> tuple[re.Pattern[str], ...]:
+        """A cue's regexes compiled one by one: for cues whose alternatives share group names."""
+        if key not in self.cues:
+            raise LexiconError(f"{self.name}: no cue named {key!r}")
+        return tuple(_compile(self.name, key, (p,), "", "") for p in self.cues[key][lang])
+
+
+def _role(alias: str | None, role: str, lang: Lang) -> str:
+    if alias:
+        return re.escape(alias.lower())
+    return _DEFAULT_ROLE[role][lang]
+
+
+@lru_cache(maxsize=4096)
+def _compile(name: str, key: str, patterns: tuple[str, ...], client: str, provider: str) -> re.Pattern[str]:
+    if not patterns:
+        return re.compile(r"(?!x)x")  # matches nothing: this cue has no wording in this language
+    body = patterns[0] if len(patterns) == 1 else "|".join(f"(?:{p})" for p in patterns)
+    body = body.replace("{client}", f"(?:{client})").replace("{provider}", f"(?:{provider})")
+    try:
+        return re.compile(body)
+    except re.error as err:
+        raise LexiconError(f"{name}: cue {key!r} does not compile: {err}") from err
+
+
+def _both_langs(where: str, value: object) -> dict[str, Any]:
+    if not isinstance(value, dict) or any(lang not in value for lang in LANGS):
+        raise LexiconError(f"{where}: needs both 'zh' and 'en'")
+    return value
+
+
+def _parse(name: str, data: dict[str, Any]) -> Lexicon:
+    meta = data.get("meta", {})
+    title = _both_langs(f"{name}: meta.title", meta.get("title", {"zh": name, "en": name}))
+    cues: dict[str, dict[str, tuple[str, ...]]] = {}
+    for key, entry in data.get("cues", {}).items():
+        entry = _both_langs(f"{name}: cues.{key}", entry)
+        cues[key] = {lang: tuple(entry[lang]) if isinstance(entry[lang], list) else (entry[lang],)
+                     for lang in LANGS}
+        for lang in LANGS:
+            for pattern in cues[key][lang]:
+                _compile(name, key, (pattern,), "a", "b")
+            if not any("(?P<" in p for p in cues[key][lang]):
+                _compile(name, key, cues[key][lang], "a", "b")
+    reasons = {key: _both_langs(f"{name}: reasons.{key}", v) for key, v in data.get("reasons", {}).items()}
+    raw_sugg = data.get("suggestion", {})
+    if all(lang in raw_sugg for lang in LANGS):
+        suggestion = {"default": dict(raw_sugg)}
+    else:
+        suggestion = {k: _both_langs(f"{name}: suggestion.{k}", v) for k, v in raw_sugg.items()}
+    return Lexicon(name=name, title=title, cues=cues, reasons=reasons, suggestion=suggestion,
+                   values=dict(data.get("values", {})))
+
+
+@lru_cache(maxsize=64)
+def load_lexicon(name: str) -> Lexicon:
+    """Read and validate `lexicons/<name>.toml` (cached for the process)."""
+    path = LEXICON_DIR / f"{name}.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as err:
+        raise LexiconError(f"no lexicon file {path.name}") from err
+    except tomllib.TOMLDecodeError as err:
+        raise LexiconError(f"{path.name}: {err}") from err
+    return _parse(name, data)
+
+
+def lexicon_names() -> tuple[str, ...]:
+    """Every lexicon file present, by stem."""
+    return tuple(sorted(p.stem for p in LEXICON_DIR.glob("*.toml")))
+
+
+def lexicon_fingerprint() -> str:
+    """A short hash of every lexicon file: stored results are invalid when it changes."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for p in sorted(LEXICON_DIR.glob("*.toml")):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]

@@ -1,0 +1,907 @@
+"""Loading stage: read a contract file into a `RawDocument` of blocks in reading order.
+
+Formats are recognised by their content (magic bytes) before their name, so a PDF saved as ``.docx``
+still loads. Every failure the user can cause (missing, empty, damaged, encrypted, scanned, too big,
+unsupported) surfaces as one `LoadError` whose message is a single readable line; nothing else escapes
+`load`. Uploaded bytes are parsed in memory; only a legacy ``.doc``/``.wps`` conversion touches disk, in
+a temporary directory that is always removed.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import io
+import math
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import tempfile
+import unicodedata
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import charset_normalizer
+import cn2an
+import docx
+import pdfplumber
+from docx.document import Document as DocxDocument
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfplumber.utils.exceptions import PdfminerException
+
+from auditor.model import Block, BlockKind, RawDocument
+from auditor.numbering import starts_new_clause
+
+__all__ = ["MAX_BYTES", "SUPPORTED_SUFFIXES", "LoadError", "load", "load_text"]
+
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".pdf", ".docx", ".txt", ".md")
+LEGACY_SUFFIXES: tuple[str, ...] = (".doc", ".wps")
+MAX_BYTES = 50 * 1024 * 1024  # larger files are refused before they are read
+MAX_UNCOMPRESSED = 200 * 1024 * 1024  # total size a .docx may expand to
+MAX_RATIO = 100  # compression ratio above which a large .docx member is treated as a zip bomb
+LARGE_MEMBER = 10 * 1024 * 1024  # members below this size are never refused for their ratio
+CONVERT_TIMEOUT = 120  # seconds LibreOffice may take to convert a legacy file
+
+_OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+
+
+class LoadError(Exception):
+    """A file cannot be loaded; `str(err)` is one line meant for the user, e.g. "x.pdf: the file is empty"."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(" ".join(message.split()))
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """The raw bytes of one input and what the readers need to know about it."""
+
+    data: bytes
+    name: str
+    password: str | None = None
+
+
+def load(
+    source: str | os.PathLike[str] | bytes, filename: str | None = None, *, password: str | None = None
+) -> RawDocument:
+    """Read a contract from a path or from raw bytes (an upload) into a `RawDocument`.
+
+    Args:
+        source: a file path, or the file's bytes (never written to disk).
+        filename: the name to report and whose suffix hints the format; needed for bytes.
+        password: the password of an encrypted PDF.
+
+    Raises:
+        LoadError: the file is missing, empty, too large, damaged, encrypted, scanned or unsupported.
+    """
+    if isinstance(source, bytes | bytearray | memoryview):
+        data, name = bytes(source), filename or "upload"
+    else:
+        path = Path(source)
+        name = filename or path.name
+        data = _read_path(path, name)
+    if not data:
+        raise LoadError(f"{name}: the file is empty")
+    if len(data) > MAX_BYTES:
+        raise LoadError(f"{name}: the file is larger than the {MAX_BYTES // 2**20} MB limit")
+    fmt = _detect_format(data, name)
+    try:
+        return _READERS[fmt](_Source(data, name, password))
+    except LoadError:
+        raise
+    except Exception as exc:  # a damaged file can make any parser fail in its own way
+        label = {"pdf": "PDF", "docx": ".docx", "legacy": "Word"}.get(fmt, "text")
+        raise LoadError(f"{name}: the {label} file is damaged or truncated ({_reason(exc)})") from exc
+
+
+def load_text(text: str, name: str = "pasted.txt") -> RawDocument:
+    """Wrap pasted text as a document, one block per non-empty line.
+
+    Raises:
+        LoadError: the text has no visible characters.
+    """
+    return RawDocument(
+        name=name, format="text", blocks=_blocks_or_fail(_text_blocks(text, markdown=False), name)
+    )
+
+
+# --- input and format detection ----------------------------------------------------------------
+
+
+def _read_path(path: Path, name: str) -> bytes:
+    """The file's bytes, refusing oversize files before reading them."""
+    try:
+        if path.is_dir():
+            raise LoadError(f"{name}: is a folder, not a file")
+        if path.stat().st_size > MAX_BYTES:
+            raise LoadError(f"{name}: the file is larger than the {MAX_BYTES // 2**20} MB limit")
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise LoadError(f"{name}: file not found") from exc
+    except PermissionError as exc:
+        raise LoadError(f"{name}: permission denied") from exc
+    except OSError as exc:
+        raise LoadError(f"{name}: cannot be read ({_reason(exc)})") from exc
+
+
+def _detect_format(data: bytes, name: str) -> str:
+    """Which reader to use: magic bytes first, the file name's suffix only when the content says nothing."""
+    suffix = Path(name).suffix.lower()
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    if data.startswith(_OLE2_MAGIC):
+        return "legacy"
+    if data.startswith(_ZIP_MAGIC):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile as exc:
+            raise LoadError(f"{name}: the .docx (ZIP) file is damaged or truncated") from exc
+        if "word/document.xml" in names or suffix == ".docx":
+            return "docx"
+        raise LoadError(f"{name}: a ZIP archive but not a Word .docx document; supported: {_supported()}")
+    if suffix == ".pdf":
+        raise LoadError(f"{name}: not a valid PDF (no PDF header); the file is damaged or mis-named")
+    if suffix == ".docx":
+        raise LoadError(f"{name}: not a valid .docx (not a ZIP package); the file is damaged or truncated")
+    if suffix in LEGACY_SUFFIXES:
+        raise LoadError(f"{name}: not a valid Word {suffix} file; save it as .docx and try again")
+    if suffix == ".md":
+        return "md"
+    if suffix == ".txt" or _decode_text(data) is not None:
+        return "txt"
+    raise LoadError(f"{name}: unsupported file type (not PDF, DOCX or text); supported: {_supported()}")
+
+
+def _supported() -> str:
+    return ", ".join(SUPPORTED_SUFFIXES)
+
+
+def _reason(exc: BaseException) -> str:
+    """A short, single-line description of a library error, for the end of a LoadError message."""
+    detail = " ".join(str(exc).split())[:120]
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+
+
+# --- TXT / MD ----------------------------------------------------------------------------------
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16: its BOM starts with the UTF-16 LE one
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_SURE_ENCODINGS = frozenset({"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "gb18030"})
+_SAMPLE = 100_000  # characters inspected when judging whether a decoding is plausible
+
+
+def _read_text(src: _Source, *, markdown: bool = False) -> RawDocument:
+    """A .txt or .md file in whatever encoding Chinese and English editors save."""
+    decoded = _decode_text(src.data)
+    if decoded is None:
+        raise LoadError(f"{src.name}: does not look like a text file (binary content or unknown encoding)")
+    text, encoding = decoded
+    warnings = ()
+    if encoding not in _SURE_ENCODINGS:
+        warnings = (f"Text encoding guessed as {encoding}; check that the characters look right.",)
+    return RawDocument(
+        name=src.name,
+        format="md" if markdown else "txt",
+        blocks=_blocks_or_fail(_text_blocks(text, markdown=markdown), src.name),
+        warnings=warnings,
+    )
+
+
+def _decode_text(data: bytes) -> tuple[str, str] | None:
+    """(text, encoding) for bytes that are text, else None.
+
+    Order: a BOM; BOM-less UTF-16 recognised by its NUL pattern; strict UTF-8; GB18030 if the result
+    reads like Simplified Chinese (Big5 bytes also decode as GB18030, into nonsense); charset-normalizer.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            text = data.decode(encoding, errors="replace")
+            return (text, encoding) if _plausible(text) else None
+    candidates = [enc for enc in (_bomless_utf16(data), "utf-8", "gb18030") if enc]
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if not _plausible(text):
+            continue
+        if encoding != "gb18030" or _reads_as_simplified(text):
+            return text, encoding
+        break
+    best = charset_normalizer.from_bytes(data).best()
+    if best is not None and _plausible(str(best)):
+        return str(best), best.encoding
+    return None
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when NULs fall on one byte parity only, as ASCII in UTF-16 does."""
+    sample = data[:4096]
+    if len(data) % 2 or len(sample) < 4:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    pairs = len(sample) // 2
+    if odd > pairs * 0.05 and even * 4 < odd:
+        return "utf-16-le"
+    if even > pairs * 0.05 and odd * 4 < even:
+        return "utf-16-be"
+    return None
+
+
+def _plausible(text: str) -> bool:
+    """True when at most 1% of the characters are controls, unassigned, private-use or replacement marks."""
+    sample = text[:_SAMPLE]
+    bad = sum(
+        1
+        for ch in sample
+        if ch == "\ufffd" or (unicodedata.category(ch) in {"Cc", "Cn", "Co", "Cs"} and ch not in "\t\n\r\f\v")
+    )
+    return bad <= len(sample) * 0.01
+
+
+def _reads_as_simplified(text: str) -> bool:
+    """True when most Han characters are among GB2312's 3,755 common ones, as real Chinese text is."""
+    han = [ch for ch in text[:_SAMPLE] if "\u4e00" <= ch <= "\u9fff"]
+    if not han:
+        return True
+    common = 0
+    for ch in han:
+        with contextlib.suppress(UnicodeEncodeError):
+            common += 0xB0 <= ch.encode("gb2312")[0] <= 0xD7
+    return common >= len(han) * 0.6
+
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+_MD_TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|[\s:|-]*$")
+
+
+def _text_blocks(text: str, *, markdown: bool) -> list[Block]:
+    """One block per non-empty line; Markdown headings and table rows keep their kind."""
+    blocks: list[Block] = []
+    for raw in text.splitlines():  # splits on \r\n, \r, \n and Unicode line separators alike
+        line = raw.strip()
+        if not line:
+            continue
+        if markdown and (m := _MD_HEADING.match(line)):
+            blocks.append(Block(m.group(2), kind="heading", level=len(m.group(1))))
+        elif markdown and line.startswith("|") and line.endswith("|") and len(line) > 1:
+            if not _MD_TABLE_RULE.match(line):
+                cells = [c.strip() for c in line.strip("|").split("|")]
+                blocks.append(Block(" | ".join(c for c in cells if c), kind="table_row"))
+        else:
+            blocks.append(Block(line))
+    return [b for b in blocks if b.text]
+
+
+def _blocks_or_fail(blocks: Sequence[Block], name: str) -> tuple[Block, ...]:
+    """The blocks, or a LoadError when there is nothing to audit."""
+    if not blocks:
+        raise LoadError(f"{name}: no readable text in the file")
+    return tuple(blocks)
+
+
+# --- DOCX --------------------------------------------------------------------------------------
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_W_VAL = f"{_W}val"
+# Subtrees whose text is not part of the visible body: deleted revisions, text boxes (also present in
+# the Fallback copy), field codes and formatting properties (whose w:tab elements are tab stops).
+_SKIP_TAGS = frozenset(
+    f"{_W}{t}" for t in ("del", "moveFrom", "txbxContent", "instrText", "delText", "pPr", "rPr", "fldData")
+) | {f"{_MC}Fallback"}
+_TRANSPARENT_TAGS = frozenset({f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml"})
+_HEADING_STYLE = re.compile(r"^(?:heading|标题|標題)\s*([1-9])$", re.IGNORECASE)
+_TITLE_STYLE = re.compile(r"^(?:title|标题|標題)$", re.IGNORECASE)
+
+
+def _read_docx(src: _Source) -> RawDocument:
+    """Body paragraphs and table rows of a Word file in document order (headers and footers excluded)."""
+    _check_zip_limits(src)
+    try:
+        document = docx.Document(io.BytesIO(src.data))
+    except ValueError as exc:  # python-docx refuses .docm/.dotx and other non-document packages
+        raise LoadError(f"{src.name}: not a Word .docx document ({_reason(exc)}); save it as .docx") from exc
+    levels = _style_heading_levels(document)
+    numbers = _ListNumbers(document)
+    blocks: list[Block] = []
+    for element in _children(document.element.body, {f"{_W}p", f"{_W}tbl"}):
+        if element.tag == f"{_W}tbl":
+            blocks.extend(Block(row, kind="table_row") for row in _table_rows(element))
+            continue
+        text = _paragraph_text(element)
+        label = numbers.label(element)
+        if label and text.strip():
+            text = f"{label}{text}"
+        level = _paragraph_level(element, levels)
+        if level is not None:
+            heading = " ".join(text.split())
+            if heading:
+                blocks.append(Block(heading, kind="heading", level=level))
+            continue
+        blocks.extend(Block(line) for line in (part.strip() for part in text.split("\n")) if line)
+    if not blocks:
+        raise LoadError(f"{src.name}: the document body has no text (only images or empty pages?)")
+    return RawDocument(name=src.name, format="docx", blocks=tuple(blocks))
+
+
+def _check_zip_limits(src: _Source) -> None:
+    """Refuse a zip bomb from its central directory alone, before any member is decompressed."""
+    with zipfile.ZipFile(io.BytesIO(src.data)) as archive:
+        members = archive.infolist()
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNCOMPRESSED:
+        raise LoadError(
+            f"{src.name}: refused: the .docx would expand to {total // 2**20} MB "
+            f"(limit {MAX_UNCOMPRESSED // 2**20} MB); it may be a zip bomb"
+        )
+    for member in members:
+        if member.file_size > LARGE_MEMBER and member.file_size > MAX_RATIO * max(member.compress_size, 1):
+            raise LoadError(
+                f"{src.name}: refused: part {member.filename} is compressed more than {MAX_RATIO}:1; "
+                "it may be a zip bomb"
+            )
+
+
+def _children(parent: Any, tags: set[str]) -> Iterator[Any]:
+    """Child elements with one of `tags`, looking through content controls (w:sdt) and custom XML."""
+    for child in parent:
+        if child.tag in _TRANSPARENT_TAGS:
+            yield from _children(child, tags)
+        elif child.tag in tags:
+            yield child
+
+
+def _paragraph_text(p: Any) -> str:
+    """The visible text of a w:p, including tracked insertions and hyperlinks, without deleted text."""
+    parts: list[str] = []
+
+    def walk(element: Any) -> None:
+        for child in element:
+            tag = child.tag
+            if tag in _SKIP_TAGS:
+                continue
+            if tag == f"{_W}t":
+                parts.append(child.text or "")
+            elif tag in {f"{_W}tab", f"{_W}ptab"}:
+                parts.append(" ")
+            elif tag in {f"{_W}br", f"{_W}cr"}:
+                parts.append("\n")
+            elif tag == f"{_W}noBreakHyphen":
+                parts.append("-")
+            else:
+                walk(child)
+
+    walk(p)
+    return "".join(parts)
+
+
+def _table_rows(tbl: Any) -> Iterator[str]:
+    """Each row's cell texts joined by " | "; a merged cell counts once per row it spans vertically."""
+    above: dict[int, str] = {}  # grid column -> text of the cell that starts a vertical merge there
+    for tr in _children(tbl, {f"{_W}tr"}):
+        column = _int_val(tr, "trPr/gridBefore", 0)
+        cells: list[str] = []
+        for tc in _children(tr, {f"{_W}tc"}):
+            merge = tc.find(f"{_W}tcPr/{_W}vMerge")
+            if merge is not None and merge.get(_W_VAL, "continue") == "continue":
+                text = above.get(column, "")
+            else:
+                paragraphs = (_paragraph_text(p) for p in tc.iter(f"{_W}p") if not _in_text_box(p, tc))
+                text = " ".join(" ".join(t.split()) for t in paragraphs if t.strip())
+                above[column] = text
+            if text:
+                cells.append(text)
+            column += _int_val(tc, "tcPr/gridSpan", 1)
+        if cells:
+            yield " | ".join(cells)
+
+
+def _in_text_box(p: Any, stop: Any) -> bool:
+    """True when `p` sits inside a text box (or its Fallback copy) below `stop`."""
+    node = p.getparent()
+    while node is not None and node is not stop:
+        if node.tag in _SKIP_TAGS:
+            return True
+        node = node.getparent()
+    return False
+
+
+def _val(element: Any, path: str, attr: str = "val") -> str | None:
+    """A w: attribute of the element at `path` ("pPr/pStyle"), or of `element` itself when `path` is ""."""
+    node = element.find("/".join(f"{_W}{tag}" for tag in path.split("/"))) if path else element
+    return node.get(f"{_W}{attr}") if node is not None else None
+
+
+def _int_val(element: Any, path: str, default: int, attr: str = "val") -> int:
+    """An integer w: attribute, or `default` when it is absent or malformed."""
+    value = _val(element, path, attr)
+    return int(value) if value is not None and value.isdigit() else default
+
+
+def _style_heading_levels(document: DocxDocument) -> dict[str, int]:
+    """Heading level by paragraph style id: Title is 0, "Heading N"/"标题 N" or outline level N-1 is N."""
+    by_id = {s.style_id: s for s in document.styles if s.type is not None and s.type == 1}
+    levels: dict[str, int] = {}
+
+    def level_of(style: Any, depth: int = 0) -> int | None:
+        name = (style.name or "").strip()
+        if m := _HEADING_STYLE.match(name):
+            return int(m.group(1))
+        if _TITLE_STYLE.match(name):
+            return 0
+        outline = _int_val(style.element, "pPr/outlineLvl", 9)
+        if outline < 9:
+            return outline + 1
+        base = style.base_style
+        return level_of(base, depth + 1) if base is not None and depth < 10 else None
+
+    for style_id, style in by_id.items():
+        level = level_of(style)
+        if level is not None:
+            levels[style_id] = level
+    return levels
+
+
+def _paragraph_level(p: Any, levels: dict[str, int]) -> int | None:
+    """The heading level of a paragraph: its own outline level, else its style's."""
+    outline = _int_val(p, "pPr/outlineLvl", 9)
+    if outline < 9:
+        return outline + 1
+    style_id = _val(p, "pPr/pStyle")
+    return levels.get(style_id) if style_id else None
+
+
+@dataclass(frozen=True, slots=True)
+class _NumLevel:
+    """One level of a Word list definition: start value, format, template ("第%1条") and suffix.
+
+    `legal` (w:isLgl) shows every number in the template as decimal: "1.1" under "第一条".
+    """
+
+    start: int
+    fmt: str
+    template: str
+    suffix: str
+    legal: bool
+
+
+def _level_format(lvl: Any) -> _NumLevel:
+    """Read a w:lvl element; Word puts a tab after the number unless w:suff says otherwise."""
+
+    def value(tag: str, default: str) -> str:
+        node = lvl.find(f"{_W}{tag}")
+        return node.get(_W_VAL, default) if node is not None else default
+
+    start = value("start", "1")
+    return _NumLevel(
+        start=int(start) if start.isdigit() else 1,
+        fmt=value("numFmt", "decimal"),
+        template=value("lvlText", ""),
+        suffix="" if value("suff", "tab") == "nothing" else " ",
+        legal=lvl.find(f"{_W}isLgl") is not None and value("isLgl", "1") not in {"0", "false"},
+    )
+
+
+_HEAVENLY_STEMS = "甲乙丙丁戊己庚辛壬癸"
+_NUMBER_FORMATS: dict[str, Callable[[int], str]] = {
+    "decimalZero": lambda n: f"{n:02d}",
+    "decimalFullWidth": lambda n: str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９")),
+    "upperRoman": lambda n: _roman(n),
+    "lowerRoman": lambda n: _roman(n).lower(),
+    "upperLetter": lambda n: chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1),
+    "lowerLetter": lambda n: chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1),
+    "chineseCounting": lambda n: cn2an.an2cn(n),
+    "chineseCountingThousand": lambda n: cn2an.an2cn(n),
+    "taiwaneseCounting": lambda n: cn2an.an2cn(n),
+    "taiwaneseCountingThousand": lambda n: cn2an.an2cn(n),
+    "chineseLegalSimplified": lambda n: cn2an.an2cn(n, "up"),
+    "ideographTraditional": lambda n: _HEAVENLY_STEMS[(n - 1) % 10],
+    "decimalEnclosedCircle": lambda n: chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n),
+    "decimalEnclosedCircleChinese": lambda n: chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n),
+    "ideographEnclosedCircle": lambda n: chr(0x3220 + n - 1) if 1 <= n <= 10 else str(n),
+    "decimalEnclosedParen": lambda n: chr(0x2474 + n - 1) if 1 <= n <= 20 else str(n),
+}
+
+
+_ROMAN = tuple(
+    zip(
+        (1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1),
+        ("M", "CM", "D", "CD", "C", "XC", "L", "XL", "X", "IX", "V", "IV", "I"),
+        strict=True,
+    )
+)
+
+
+def _roman(n: int) -> str:
+    """Upper-case roman numeral for list numbers."""
+    out = ""
+    for value, digits in _ROMAN:
+        count, n = divmod(n, value)
+        out += digits * count
+    return out
+
+
+class _ListNumbers:
+    """Word's automatic paragraph numbering ("第一条", "1.2", "（三）"), which is not in the text runs.
+
+    Without it a contract numbered by Word loses the clause numbers the segmenter relies on. Covers the
+    formats contracts use; bullets are dropped and counters are kept per list instance (w:num).
+    """
+
+    def __init__(self, document: DocxDocument) -> None:
+        self._lists: dict[str, dict[int, _NumLevel]] = {}
+        self._counters: dict[str, dict[int, int]] = defaultdict(dict)
+        self._by_style: dict[str, tuple[str, int]] = {}
+        for style in document.styles:
+            num_id = _val(style.element, "pPr/numPr/numId")
+            if num_id:
+                ilvl = _int_val(style.element, "pPr/numPr/ilvl", 0)
+                self._by_style[style.style_id] = (num_id, ilvl)
+        try:
+            root = document.part.part_related_by(RT.NUMBERING).element
+        except KeyError:
+            return
+        abstract = {
+            node.get(f"{_W}abstractNumId", ""): {
+                _int_val(lvl, "", 0, attr="ilvl"): _level_format(lvl) for lvl in node.iter(f"{_W}lvl")
+            }
+            for node in root.iter(f"{_W}abstractNum")
+        }
+        for num in root.iter(f"{_W}num"):
+            levels = dict(abstract.get(_val(num, "abstractNumId") or "", {}))
+            for override in num.iter(f"{_W}lvlOverride"):
+                ilvl = _int_val(override, "", 0, attr="ilvl")
+                for lvl in override.iter(f"{_W}lvl"):
+                    levels[ilvl] = _level_format(lvl)
+                start = _int_val(override, "startOverride", 0)
+                if start and ilvl in levels:
+                    levels[ilvl] = replace(levels[ilvl], start=start)
+            self._lists[num.get(f"{_W}numId", "")] = levels
+
+    def label(self, p: Any) -> str:
+        """The number Word shows before paragraph `p` ("" if none), advancing the list's counters."""
+        num_id = _val(p, "pPr/numPr/numId")
+        style = _val(p, "pPr/pStyle")
+        style_num, style_ilvl = self._by_style.get(style or "", (None, 0))
+        num_id = num_id or style_num
+        levels = self._lists.get(num_id or "")
+        ilvl = _int_val(p, "pPr/numPr/ilvl", style_ilvl)
+        if not levels or ilvl not in levels or num_id is None:
+            return ""
+        counters = self._counters[num_id]
+        counters[ilvl] = counters.get(ilvl, levels[ilvl].start - 1) + 1
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]
+        if levels[ilvl].fmt in {"bullet", "none"}:
+            return ""
+
+        def number(m: re.Match[str]) -> str:
+            level = levels.get(int(m.group(1)) - 1)
+            if level is None:
+                return ""
+            value = counters.get(int(m.group(1)) - 1, level.start)
+            return str(value) if levels[ilvl].legal else _NUMBER_FORMATS.get(level.fmt, str)(value)
+
+        text = re.sub(r"%([1-9])", number, levels[ilvl].template)
+        return f"{text}{levels[ilvl].suffix}" if text else ""
+
+
+# --- PDF ---------------------------------------------------------------------------------------
+
+_PAGE_NUMBER = re.compile(
+    r"""^(?:
+        [-–—~\s]*\d{1,4}[-–—~\s]*                                   # 3, - 3 -, — 3 —
+      | (?:page|p\.?)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?          # Page 3, Page 3 of 10
+      | \d{1,4}\s*(?:/|of)\s*\d{1,4}                                # 3/10, 3 of 10
+      | 第\s*[\d一二三四五六七八九十百〇零]+\s*页
+        (?:\s*[,，/]?\s*共\s*[\d一二三四五六七八九十百〇零]+\s*页)?  # 第 3 页 共 10 页
+      | 共\s*\d{1,4}\s*页\s*[,，]?\s*第\s*\d{1,4}\s*页               # 共 10 页 第 3 页
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_TERMINAL = re.compile(r"[。；！？：:;.!?…][)）」』”’\"'\]】]*$")
+_EDGE_LINES = 2  # lines at the top and bottom of a page that may be running headers or footers
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """One text line of a PDF page with the geometry the joining rules need."""
+
+    text: str
+    page: int
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    page_width: float
+    page_height: float
+    size: float  # median font size of its characters
+    first_width: float  # width of its first word (first character for Chinese)
+    cells: tuple[str, ...]  # column texts when wide gaps split it like a table row, else ()
+
+
+def _read_pdf(src: _Source) -> RawDocument:
+    """Page text with page numbers, headers/footers removed and layout-wrapped lines re-joined."""
+    try:
+        pdf = pdfplumber.open(io.BytesIO(src.data), password=src.password or "")
+    except PdfminerException as exc:
+        if exc.args and isinstance(exc.args[0], PDFPasswordIncorrect):
+            if src.password:
+                raise LoadError(f"{src.name}: wrong password for this encrypted PDF") from exc
+            raise LoadError(
+                f"{src.name}: the PDF is password-protected; pass its password with --password"
+            ) from exc
+        raise
+    with pdf:
+        pages = [_page_lines(page, number) for number, page in enumerate(pdf.pages, start=1)]
+    if _needs_ocr(pages):
+        raise LoadError(f"{src.name}: the PDF has no text layer (it looks scanned); OCR is needed to read it")
+    blank = [str(number) for number, lines in enumerate(pages, start=1) if not lines]
+    warnings = ()
+    if blank:
+        warnings = (
+            f"Page(s) {', '.join(blank)} have no text layer (scanned images?); their content is missing.",
+        )
+    blocks = _blocks_or_fail(_pdf_blocks(_drop_furniture(pages)), src.name)
+    return RawDocument(name=src.name, format="pdf", blocks=blocks, pages=len(pages), warnings=warnings)
+
+
+def _needs_ocr(pages: Sequence[Sequence[_Line]]) -> bool:
+    """True when no page has a text layer, so only OCR could read the PDF (the hook for an OCR stage)."""
+    return not any(pages)
+
+
+def _page_lines(page: Any, number: int) -> list[_Line]:
+    """The page's text lines, top to bottom, with their geometry."""
+    lines = []
+    for item in page.extract_text_lines(strip=True, return_chars=True):
+        chars = [c for c in item["chars"] if c["text"].strip()]
+        text = " ".join(item["text"].split())
+        if not chars or not text:
+            continue
+        size = statistics.median(float(c["size"]) for c in chars)
+        lines.append(
+            _Line(
+                text=text,
+                page=number,
+                x0=float(item["x0"]),
+                x1=float(item["x1"]),
+                top=float(item["top"]),
+                bottom=float(item["bottom"]),
+                page_width=float(page.width),
+                page_height=float(page.height),
+                size=size,
+                first_width=_first_word_width(chars),
+                cells=_cells(chars, size),
+            )
+        )
+    return lines
+
+
+def _first_word_width(chars: Sequence[dict[str, Any]]) -> float:
+    """Width of the first word: had it fitted on the line before, the layout would have put it there."""
+    first = chars[0]
+    end = float(first["x1"])
+    if not _is_cjk(first["text"]):
+        for prev, char in zip(chars, chars[1:], strict=False):
+            if _is_cjk(char["text"]) or float(char["x0"]) - float(prev["x1"]) > float(prev["size"]) * 0.2:
+                break
+            end = float(char["x1"])
+    return end - float(first["x0"])
+
+
+def _cells(chars: Sequence[dict[str, Any]], size: float) -> tuple[str, ...]:
+    """Split a line at gaps wider than 1.5 characters: such a line is a table row, not prose."""
+    groups: list[list[dict[str, Any]]] = [[chars[0]]]
+    for prev, char in zip(chars, chars[1:], strict=False):
+        gap = float(char["x0"]) - float(prev["x1"])
+        if gap > size * 1.5:
+            groups.append([char])
+            continue
+        if gap > size * 0.2:
+            groups[-1].append({"text": " "})
+        groups[-1].append(char)
+    if len(groups) < 2:
+        return ()
+    return tuple("".join(c["text"] for c in group).strip() for group in groups)
+
+
+def _drop_furniture(pages: Sequence[Sequence[_Line]]) -> list[_Line]:
+    """Body lines of all pages in order, without page numbers and running headers/footers.
+
+    A header or footer is a line near the top or bottom of a page whose text (digits ignored, so a
+    page number inside it may vary) appears at about the same height on at least half the pages.
+    """
+    threshold = max(2, math.ceil(sum(1 for lines in pages if lines) / 2))
+    seen: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
+    edges: dict[tuple[int, int], tuple[str, str, float]] = {}
+    for p, lines in enumerate(pages):
+        for i, line in enumerate(lines):
+            if i < _EDGE_LINES:
+                zone, pos = "top", line.top
+            elif i >= len(lines) - _EDGE_LINES:
+                zone, pos = "bottom", line.page_height - line.bottom
+            else:
+                continue
+            key = re.sub(r"\d+", "#", "".join(line.text.split())).lower()
+            seen[key, zone].append((p, pos))
+            edges[p, i] = (key, zone, pos)
+
+    def is_furniture(p: int, i: int, line: _Line) -> bool:
+        if (p, i) not in edges:
+            return False
+        if _PAGE_NUMBER.match(line.text):
+            return True
+        key, zone, pos = edges[p, i]
+        return len({page for page, other in seen[key, zone] if abs(other - pos) <= 4}) >= threshold
+
+    return [
+        line for p, lines in enumerate(pages) for i, line in enumerate(lines) if not is_furniture(p, i, line)
+    ]
+
+
+def _pdf_blocks(lines: Sequence[_Line]) -> list[Block]:
+    """Group lines into paragraphs; a paragraph keeps the page it starts on, even across a page break."""
+    if not lines:
+        return []
+    body_size = statistics.median(line.size for line in lines)
+    left, right = _margins(lines)
+    blocks: list[Block] = []
+    current: list[_Line] = []
+    current_kind: BlockKind = "paragraph"
+
+    def flush() -> None:
+        if not current:
+            return
+        if current_kind == "table_row":
+            text = " | ".join(current[0].cells)
+        else:
+            text = current[0].text
+            for line in current[1:]:
+                text = _join(text, line.text)
+        blocks.append(Block(text, kind=current_kind, page=current[0].page))
+
+    for line in lines:
+        width = round(line.page_width)
+        kind: BlockKind = "paragraph"
+        if line.cells:
+            kind = "table_row"
+        elif _heading_like(line, body_size, left[width], right[width]):
+            kind = "heading"
+        if current and kind == current_kind == "paragraph" and _continues(current[-1], line, right):
+            current.append(line)
+            continue
+        flush()
+        current, current_kind = [line], kind
+    flush()
+    return blocks
+
+
+def _margins(lines: Sequence[_Line]) -> tuple[dict[int, float], dict[int, float]]:
+    """Left and right text edges per page width, where wrapped lines start and end.
+
+    The right edge is where lines end most often at their longest; when fewer than three lines get
+    there, nothing wrapped and the longest line says nothing, so the margins are assumed symmetric.
+    """
+    groups: dict[int, list[_Line]] = defaultdict(list)
+    for line in lines:
+        groups[round(line.page_width)].append(line)
+    left: dict[int, float] = {}
+    right: dict[int, float] = {}
+    for width, group in groups.items():
+        left[width] = min(line.x0 for line in group)
+        longest = max(line.x1 for line in group)
+        reaching = sum(1 for line in group if line.x1 >= longest - line.size)
+        right[width] = longest if reaching >= 3 else max(longest, width - left[width])
+    return left, right
+
+
+def _heading_like(line: _Line, body_size: float, left: float, right: float) -> bool:
+    """A short line set in a larger font, or centred between the margins, such as a title."""
+    if len(line.text) > 60:
+        return False
+    if line.size >= body_size * 1.15:
+        return True
+    indent, trail = line.x0 - left, right - line.x1
+    return len(line.text) <= 40 and indent > 2 * line.size and abs(indent - trail) <= 2 * line.size
+
+
+def _continues(prev: _Line, line: _Line, right: dict[int, float]) -> bool:
+    """Whether `line` continues the paragraph that `prev` ends.
+
+    `prev` ended its paragraph if the first word of `line` would have fitted in the space left at its
+    end, or if it ends a sentence and `line` opens a new numbered clause.
+    """
+    room = right[round(prev.page_width)] - prev.x1
+    if room > line.first_width + prev.size:
+        return False
+    return not (starts_new_clause(line.text) and _TERMINAL.search(prev.text))
+
+
+def _join(left: str, right: str) -> str:
+    """Join two wrapped lines: no space in Chinese, a space in English, "exam-"+"ple" → "example"."""
+    if re.search(r"[a-z]-$", left) and right[:1].islower():
+        return left[:-1] + right
+    if _is_cjk(left[-1]) or _is_cjk(right[0]):
+        return left + right
+    return f"{left} {right}"
+
+
+def _is_cjk(ch: str) -> bool:
+    """Chinese characters and full-width punctuation, between which a line break adds no space."""
+    code = ord(ch[0]) if ch else 0
+    return (
+        0x2E80 <= code <= 0x9FFF
+        or 0xF900 <= code <= 0xFAFF
+        or 0xFE30 <= code <= 0xFE4F
+        or 0xFF00 <= code <= 0xFFEF
+        or 0x20000 <= code <= 0x3FFFF
+        or ch in "“”‘’"
+    )
+
+
+# --- legacy .doc / .wps ------------------------------------------------------------------------
+
+
+def _read_legacy(src: _Source) -> RawDocument:
+    """Convert an OLE2 Word/WPS file to .docx with LibreOffice in a throw-away folder, then read that."""
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        raise LoadError(
+            f"{src.name}: a legacy Word (.doc/.wps) file; save it as .docx, "
+            "or install LibreOffice to convert it"
+        )
+    suffix = Path(src.name).suffix.lower()
+    with tempfile.TemporaryDirectory(prefix="auditor-convert-") as tmp:
+        folder = Path(tmp)
+        source = folder / f"input{suffix if suffix in LEGACY_SUFFIXES else '.doc'}"
+        source.write_bytes(src.data)
+        command = [
+            office,
+            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "docx",
+            "--outdir",
+            str(folder),
+            str(source),
+        ]
+        try:
+            subprocess.run(command, check=True, capture_output=True, timeout=CONVERT_TIMEOUT)
+            data = source.with_suffix(".docx").read_bytes()
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise LoadError(
+                f"{src.name}: LibreOffice could not convert this legacy Word file ({_reason(exc)})"
+            ) from exc
+    document = _read_docx(_Source(data, src.name))
+    note = "Converted from a legacy Word file with LibreOffice; check numbering and tables."
+    return replace(document, warnings=(*document.warnings, note))
+
+
+def _read_markdown(src: _Source) -> RawDocument:
+    """A Markdown file: like text, with '#' headings and '|' table rows recognised."""
+    return _read_text(src, markdown=True)
+
+
+_READERS: dict[str, Callable[[_Source], RawDocument]] = {
+    "pdf": _read_pdf,
+    "docx": _read_docx,
+    "legacy": _read_legacy,
+    "txt": _read_text,
+    "md": _read_markdown,
+}

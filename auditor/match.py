@@ -1,0 +1,128 @@
+"""Finding lexicon cues in clauses; every hit records which cue fired (Presidio's `pattern_name`).
+
+Shared by the checks and the red flags so none of them re-implements negation, definitions sections,
+sentence quoting or tolerant heading matching.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from auditor.model import Clause, Evidence
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One cue match: where it is (document offsets) and which cue fired."""
+
+    clause: Clause
+    start: int
+    end: int
+    key: str
+    negated: bool = False
+
+    @property
+    def matched(self) -> str:
+        """The normalised text that matched."""
+        offset = self.clause.start
+        return self.clause.norm[self.start - offset : self.end - offset]
+
+
+def find(
+    clauses: Iterable[Clause],
+    rx: re.Pattern[str],
+    key: str,
+    negation: re.Pattern[str] | None = None,
+    sentences: Sentences | None = None,
+) -> tuple[Hit, ...]:
+    """Every match of `rx` in the clauses; a hit is negated when a negation cue ends just before it."""
+    hits: list[Hit] = []
+    for clause in clauses:
+        for m in rx.finditer(clause.norm):
+            if m.end() == m.start():
+                continue
+            start, end = clause.start + m.start(), clause.start + m.end()
+            negated = False
+            if negation is not None:
+                lead_from = sentences.start_of(start) if sentences else clause.start
+                lead = clause.norm[max(lead_from - clause.start, 0) : m.start()]
+                negated = bool(negation.search(lead[-16:]))
+            hits.append(Hit(clause, start, end, key, negated))
+    return tuple(hits)
+
+
+def heading_matches(clause: Clause, headings: Iterable[str], threshold: float = 85.0) -> bool:
+    """True when the clause's title or an enclosing heading reads like one of `headings` (rapidfuzz)."""
+    titles = [t for t in (*clause.section, clause.title or "") if t]
+    if not titles:
+        return False
+    return any(
+        fuzz.partial_ratio(h, t.lower()) >= threshold
+        for t in titles
+        for h in headings
+        if len(t) >= min(2, len(h))
+    )
+
+
+class Sentences:
+    """Sentence spans of a document, for quoting the sentence a hit sits in."""
+
+    def __init__(self, spans: tuple[tuple[int, int], ...]) -> None:
+        self._spans = spans
+        self._starts = [s for s, _ in spans]
+
+    def around(self, start: int, end: int) -> tuple[int, int]:
+        """The sentence (or run of sentences) that contains [start, end)."""
+        i = bisect.bisect_right(self._starts, start) - 1
+        if i < 0:
+            return start, end
+        s0, e0 = self._spans[i]
+        j = i
+        while e0 < end and j + 1 < len(self._spans):
+            j += 1
+            e0 = self._spans[j][1]
+        return s0, max(e0, end)
+
+    def start_of(self, offset: int) -> int:
+        """Start of the sentence holding `offset`."""
+        i = bisect.bisect_right(self._starts, offset) - 1
+        return self._spans[i][0] if i >= 0 else 0
+
+
+def evidence_for(hit: Hit, text: str, sentences: Sentences, whole_clause: bool = False) -> Evidence:
+    """Quote the sentence around a hit (or its clause) exactly as the original has it."""
+    if whole_clause:
+        start, end = hit.clause.start, hit.clause.end
+    else:
+        start, end = sentences.around(hit.start, hit.end)
+        start, end = max(start, hit.clause.start), min(end, hit.clause.end) if end <= hit.clause.end else end
+    quote = text[start:end]
+    stripped = quote.strip(" \n，,；;")
+    lead = quote.find(stripped) if stripped else 0
+    start += lead
+    end = start + len(stripped)
+    return Evidence(
+        clause=hit.clause.label,
+        start=start,
+        end=end,
+        text=text[start:end],
+        page=hit.clause.page,
+        matched=hit.key,
+    )
+
+
+def dedupe(evidence: Iterable[Evidence], limit: int = 4) -> tuple[Evidence, ...]:
+    """Evidence in document order, without repeats of the same span, at most `limit` items."""
+    seen: set[tuple[int, int]] = set()
+    out: list[Evidence] = []
+    for ev in sorted(evidence, key=lambda e: e.start):
+        if any(s <= ev.start and ev.end <= e for s, e in seen):
+            continue
+        seen.add((ev.start, ev.end))
+        out.append(ev)
+    return tuple(out[:limit])

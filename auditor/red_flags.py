@@ -1,0 +1,126 @@
+"""Red flags: risky terms reported beside the checks, each with the clause that carries it.
+
+One small predicate per flag in `FLAGS`, most serious first. A flag that is the same finding as a
+check's (full prepayment, arbitration-or-litigation, deemed acceptance, an excessive deposit) reuses that
+check's cues and helpers rather than a copy of them; wording lives in `lexicons/red_flags.toml`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from auditor.checks._base import CheckInput
+from auditor.checks.breach_liability import breaching_side
+from auditor.checks.quality_standards import short_deemed_acceptance
+from auditor.checks.staged_payment import deposit_share
+from auditor.lexicon import load_lexicon
+from auditor.match import Hit
+from auditor.model import RedFlag
+
+Detector = Callable[[CheckInput], tuple[tuple[Hit, ...], dict[str, str]]]
+
+
+def _via(check_id: str, key: str, *, unless_blank: bool = False) -> Detector:
+    """A flag that is a check's own cue seen from the red-flag side."""
+
+    def detect(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
+        hits = inp.bind(load_lexicon(check_id)).hits(key, negatable=False)
+        if unless_blank:
+            hits = tuple(h for h in hits if not inp.has_blank(h))
+        return hits, {}
+
+    return detect
+
+
+def _own(key: str, *, negatable: bool = False) -> Detector:
+    def detect(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
+        return inp.hits(key, negatable=negatable), {}
+
+    return detect
+
+
+def _deemed_acceptance(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
+    found = short_deemed_acceptance(inp.bind(load_lexicon("quality_standards")))
+    if not found:
+        return (), {}
+    days = found[0][1]
+    text = (f"{round(days * 24)}小时" if days < 1 else f"{days:g}日") if inp.lang == "zh" else (
+        f"{round(days * 24)} hours" if days < 1 else f"{days:g} days")
+    return tuple(h for h, _ in found), {"days": text}
+
+
+def _unilateral(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
+    scope = inp.bind(load_lexicon("scope_volume")).hits("unilateral_change", negatable=False)
+    return scope + inp.hits("provider_unilateral", negatable=False), {}
+
+
+def _auto_renewal(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
+    hits = inp.hits("auto_renewal", negatable=True)
+    if inp.hits("renewal_opt_out", negatable=False):
+        return (), {}
+    return hits, {}
+
+
+def _account_ownership(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
+    to_provider = inp.hits("ownership_to_provider", negatable=True)
+    if to_provider:
+        return to_provider, {}
+    work = inp.hits("account_or_content")
+    if work and not inp.hits("ownership_stated"):
+        return work[:1], {}
+    return (), {}
+
+
+def _excessive_deposit(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
+    staged = inp.bind(load_lexicon("staged_payment"))
+    share, hits = deposit_share(staged)
+    limit = float(staged.lexicon.values["max_deposit_percent"])
+    if share is None or share <= limit:
+        return (), {}
+    return hits, {"share": f"{share:.0f}%"}
+
+
+def _one_sided_penalty(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
+    breach = inp.bind(load_lexicon("breach_liability"))
+    penalties = inp.hits("penalty")
+    sides = {h: breaching_side(breach, h) for h in penalties}
+    if penalties and all(side == "client" for side in sides.values()):
+        return penalties, {}
+    return (), {}
+
+
+def _unfilled_blank(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
+    hits = inp.bind(inp.common).hits("blank", negatable=False)
+    if not hits:
+        return (), {}
+    what = "、".join(dict.fromkeys(h.clause.label for h in hits[:4])) if inp.lang == "zh" else ", ".join(
+        dict.fromkeys(h.clause.label for h in hits[:4]))
+    return hits, {"what": what}
+
+
+# id → (detector, severity 1–3), most serious first.
+FLAGS: dict[str, tuple[Detector, int]] = {
+    "full_prepayment": (_via("staged_payment", "full_prepayment"), 3),
+    "arbitration_or_litigation": (_via("dispute_forum", "arbitration_or_litigation", unless_blank=True), 3),
+    "effect_disclaimer": (_own("effect_disclaimer"), 3),
+    "account_ownership": (_account_ownership, 3),
+    "unilateral_change": (_unilateral, 3),
+    "one_sided_penalty": (_one_sided_penalty, 2),
+    "excessive_deposit": (_excessive_deposit, 2),
+    "deemed_acceptance": (_deemed_acceptance, 2),
+    "auto_renewal": (_auto_renewal, 2),
+    "final_interpretation": (_own("final_interpretation"), 1),
+    "unfilled_blank": (_unfilled_blank, 1),
+}
+
+
+def find_red_flags(inp: CheckInput) -> tuple[RedFlag, ...]:
+    """Every red flag the contract raises, most serious first, each with its evidence."""
+    flags_inp = inp.bind(load_lexicon("red_flags"))
+    flags = []
+    for flag_id, (detect, severity) in FLAGS.items():
+        hits, values = detect(flags_inp)
+        if hits:
+            flags.append(RedFlag(flag_id, flags_inp.reason(flag_id, **values), flags_inp.evidence(hits),
+                                 severity))
+    return tuple(sorted(flags, key=lambda f: -f.severity))
