@@ -77,6 +77,7 @@ def _facts_of(kind: str, clause: Clause, patterns: tuple[re.Pattern[str], ...]) 
         groups = m.groupdict()
         num = groups.get("num")
         value = to_number(num) if num else None
+        redacted = bool(num) and num.startswith(("[", "*"))
         unit: str | None = None
         if kind == "money" and value is not None:
             value *= _MULTIPLIERS.get((groups.get("mult") or "").strip(), 1)
@@ -88,7 +89,7 @@ def _facts_of(kind: str, clause: Clause, patterns: tuple[re.Pattern[str], ...]) 
         elif kind == "quantity":
             period = groups["period"]
             unit = f"{groups['unit'].strip()}/{_PERIOD_UNIT.get(period, period)}"
-        if value is None and kind != "quantity":
+        if value is None and kind != "quantity" and not redacted:
             continue
         yield Fact(
             kind=kind,  # type: ignore[arg-type]
@@ -98,7 +99,7 @@ def _facts_of(kind: str, clause: Clause, patterns: tuple[re.Pattern[str], ...]) 
             value=value,
             unit=unit,
             clause=clause.index,
-            label=kind,
+            label="redacted" if redacted else kind,
         )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import functools
 import io
 import math
 import os
@@ -28,28 +29,30 @@ from pathlib import Path
 from typing import Any
 
 import charset_normalizer
-import cn2an
 import docx
 import pdfplumber
 from docx.document import Document as DocxDocument
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
 from auditor.model import Block, BlockKind, RawDocument
-from auditor.numbering import starts_new_clause
+from auditor.numbering import match_number, starts_new_clause
 
 __all__ = ["MAX_BYTES", "SUPPORTED_SUFFIXES", "LoadError", "load", "load_text"]
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".pdf", ".docx", ".txt", ".md")
-LEGACY_SUFFIXES: tuple[str, ...] = (".doc", ".wps")
+LEGACY_SUFFIXES: tuple[str, ...] = (".doc", ".wps", ".rtf")  # read only through LibreOffice
 MAX_BYTES = 50 * 1024 * 1024  # larger files are refused before they are read
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # total size a .docx may expand to
 MAX_RATIO = 100  # compression ratio above which a large .docx member is treated as a zip bomb
 LARGE_MEMBER = 10 * 1024 * 1024  # members below this size are never refused for their ratio
 CONVERT_TIMEOUT = 120  # seconds LibreOffice may take to convert a legacy file
 
-_OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+_PDF_MAGIC = re.compile(rb"%PDF-\d")  # may follow some junk bytes, as readers allow
+_OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # legacy .doc and .wps
+_RTF_MAGIC = b"{\\rtf"  # Word's other old format, also converted by LibreOffice
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 
 
@@ -135,9 +138,9 @@ def _read_path(path: Path, name: str) -> bytes:
 def _detect_format(data: bytes, name: str) -> str:
     """Which reader to use: magic bytes first, the file name's suffix only when the content says nothing."""
     suffix = Path(name).suffix.lower()
-    if b"%PDF-" in data[:1024]:
+    if _PDF_MAGIC.search(data[:1024]):
         return "pdf"
-    if data.startswith(_OLE2_MAGIC):
+    if data.startswith((_OLE2_MAGIC, _RTF_MAGIC)):
         return "legacy"
     if data.startswith(_ZIP_MAGIC):
         try:
@@ -153,7 +156,7 @@ def _detect_format(data: bytes, name: str) -> str:
     if suffix == ".docx":
         raise LoadError(f"{name}: not a valid .docx (not a ZIP package); the file is damaged or truncated")
     if suffix in LEGACY_SUFFIXES:
-        raise LoadError(f"{name}: not a valid Word {suffix} file; save it as .docx and try again")
+        raise LoadError(f"{name}: not a valid {suffix} file; save it as .docx and try again")
     if suffix == ".md":
         return "md"
     if suffix == ".txt" or _decode_text(data) is not None:
@@ -265,7 +268,7 @@ def _reads_as_simplified(text: str) -> bool:
     return common >= len(han) * 0.6
 
 
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+_MD_HEADING = re.compile(r"^(#{1,6})(?!#)\s*(.*?)(?:\s+#+)?\s*$")  # "#标题" without a space too
 _MD_TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|[\s:|-]*$")
 
 
@@ -435,7 +438,7 @@ def _int_val(element: Any, path: str, default: int, attr: str = "val") -> int:
 
 def _style_heading_levels(document: DocxDocument) -> dict[str, int]:
     """Heading level by paragraph style id: Title is 0, "Heading N"/"标题 N" or outline level N-1 is N."""
-    by_id = {s.style_id: s for s in document.styles if s.type is not None and s.type == 1}
+    by_id = {s.style_id: s for s in document.styles if s.type == WD_STYLE_TYPE.PARAGRAPH}
     levels: dict[str, int] = {}
 
     def level_of(style: Any, depth: int = 0) -> int | None:
@@ -497,27 +500,6 @@ def _level_format(lvl: Any) -> _NumLevel:
     )
 
 
-_HEAVENLY_STEMS = "甲乙丙丁戊己庚辛壬癸"
-_NUMBER_FORMATS: dict[str, Callable[[int], str]] = {
-    "decimalZero": lambda n: f"{n:02d}",
-    "decimalFullWidth": lambda n: str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９")),
-    "upperRoman": lambda n: _roman(n),
-    "lowerRoman": lambda n: _roman(n).lower(),
-    "upperLetter": lambda n: chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1),
-    "lowerLetter": lambda n: chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1),
-    "chineseCounting": lambda n: cn2an.an2cn(n),
-    "chineseCountingThousand": lambda n: cn2an.an2cn(n),
-    "taiwaneseCounting": lambda n: cn2an.an2cn(n),
-    "taiwaneseCountingThousand": lambda n: cn2an.an2cn(n),
-    "chineseLegalSimplified": lambda n: cn2an.an2cn(n, "up"),
-    "ideographTraditional": lambda n: _HEAVENLY_STEMS[(n - 1) % 10],
-    "decimalEnclosedCircle": lambda n: chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n),
-    "decimalEnclosedCircleChinese": lambda n: chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n),
-    "ideographEnclosedCircle": lambda n: chr(0x3220 + n - 1) if 1 <= n <= 10 else str(n),
-    "decimalEnclosedParen": lambda n: chr(0x2474 + n - 1) if 1 <= n <= 20 else str(n),
-}
-
-
 _ROMAN = tuple(
     zip(
         (1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1),
@@ -525,6 +507,23 @@ _ROMAN = tuple(
         strict=True,
     )
 )
+
+
+def _chinese_count(n: int, *, legal: bool = False) -> str:
+    """1 → 一, 10 → 十, 21 → 二十一, 105 → 一百零五 (legal: 壹拾, 贰佰…), as Word numbers Chinese lists."""
+    if not 0 < n < 10_000:
+        return str(n)
+    digits = "零壹贰叁肆伍陆柒捌玖" if legal else "零一二三四五六七八九"
+    units = ("", "拾", "佰", "仟") if legal else ("", "十", "百", "千")
+    out, pending_zero = "", False
+    for power in (3, 2, 1, 0):
+        digit = n // 10**power % 10
+        if digit == 0:
+            pending_zero = bool(out)
+            continue
+        out += (digits[0] if pending_zero else "") + digits[digit] + units[power]
+        pending_zero = False
+    return out[1:] if not legal and out.startswith("一十") else out
 
 
 def _roman(n: int) -> str:
@@ -536,11 +535,33 @@ def _roman(n: int) -> str:
     return out
 
 
+_HEAVENLY_STEMS = "甲乙丙丁戊己庚辛壬癸"
+_NUMBER_FORMATS: dict[str, Callable[[int], str]] = {  # Word's w:numFmt values; others print as decimal
+    "decimalZero": lambda n: f"{n:02d}",
+    "decimalFullWidth": lambda n: str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９")),
+    "upperRoman": _roman,
+    "lowerRoman": lambda n: _roman(n).lower(),
+    "upperLetter": lambda n: chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1),
+    "lowerLetter": lambda n: chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1),
+    "chineseCounting": _chinese_count,
+    "chineseCountingThousand": _chinese_count,
+    "taiwaneseCounting": _chinese_count,
+    "taiwaneseCountingThousand": _chinese_count,
+    "chineseLegalSimplified": functools.partial(_chinese_count, legal=True),
+    "ideographTraditional": lambda n: _HEAVENLY_STEMS[(n - 1) % 10],
+    "decimalEnclosedCircle": lambda n: chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n),
+    "decimalEnclosedCircleChinese": lambda n: chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n),
+    "ideographEnclosedCircle": lambda n: chr(0x3220 + n - 1) if 1 <= n <= 10 else str(n),
+    "decimalEnclosedParen": lambda n: chr(0x2474 + n - 1) if 1 <= n <= 20 else str(n),
+}
+
+
 class _ListNumbers:
     """Word's automatic paragraph numbering ("第一条", "1.2", "（三）"), which is not in the text runs.
 
     Without it a contract numbered by Word loses the clause numbers the segmenter relies on. Covers the
-    formats contracts use; bullets are dropped and counters are kept per list instance (w:num).
+    formats contracts use; bullets are dropped, counters are kept per list instance (w:num), and lists
+    defined through numbering styles (w:numStyleLink) are not followed.
     """
 
     def __init__(self, document: DocxDocument) -> None:
@@ -615,6 +636,9 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _TERMINAL = re.compile(r"[。；！？：:;.!?…][)）」』”’\"'\]】]*$")
+_CJK_STOP = re.compile(
+    r"[。；！？：][)）」』”’\]】]*$"
+)  # Chinese lines fill to the margin unless a paragraph ends
 _EDGE_LINES = 2  # lines at the top and bottom of a page that may be running headers or footers
 
 
@@ -706,7 +730,10 @@ def _first_word_width(chars: Sequence[dict[str, Any]]) -> float:
 
 
 def _cells(chars: Sequence[dict[str, Any]], size: float) -> tuple[str, ...]:
-    """Split a line at gaps wider than 1.5 characters: such a line is a table row, not prose."""
+    """Split a line at gaps wider than 1.5 characters: such a line is a table row, not prose.
+
+    A list number followed by a tab stop leaves such a gap too, so a leading number is not a cell.
+    """
     groups: list[list[dict[str, Any]]] = [[chars[0]]]
     for prev, char in zip(chars, chars[1:], strict=False):
         gap = float(char["x0"]) - float(prev["x1"])
@@ -716,9 +743,16 @@ def _cells(chars: Sequence[dict[str, Any]], size: float) -> tuple[str, ...]:
         if gap > size * 0.2:
             groups[-1].append({"text": " "})
         groups[-1].append(char)
-    if len(groups) < 2:
-        return ()
-    return tuple("".join(c["text"] for c in group).strip() for group in groups)
+    cells = ["".join(c["text"] for c in group).strip() for group in groups]
+    if len(cells) > 1 and _is_marker(cells[0]):  # "1.1 <tab> text": a list number, not a column
+        cells[:2] = [f"{cells[0]} {cells[1]}"]
+    return tuple(cells) if len(cells) > 1 else ()
+
+
+def _is_marker(text: str) -> bool:
+    """True for a bare clause number ("1.1", "第三条", "（二）") or a bullet sign."""
+    number = match_number(text)
+    return (number is not None and not text[number.end :].strip()) or (len(text) == 1 and not text.isalnum())
 
 
 def _drop_furniture(pages: Sequence[Sequence[_Line]]) -> list[_Line]:
@@ -768,12 +802,9 @@ def _pdf_blocks(lines: Sequence[_Line]) -> list[Block]:
     def flush() -> None:
         if not current:
             return
-        if current_kind == "table_row":
-            text = " | ".join(current[0].cells)
-        else:
-            text = current[0].text
-            for line in current[1:]:
-                text = _join(text, line.text)
+        text = (
+            " | ".join(current[0].cells) if current_kind == "table_row" else _join([x.text for x in current])
+        )
         blocks.append(Block(text, kind=current_kind, page=current[0].page))
 
     for line in lines:
@@ -825,21 +856,36 @@ def _continues(prev: _Line, line: _Line, right: dict[int, float]) -> bool:
     """Whether `line` continues the paragraph that `prev` ends.
 
     `prev` ended its paragraph if the first word of `line` would have fitted in the space left at its
-    end, or if it ends a sentence and `line` opens a new numbered clause.
+    end (half a character is enough after a Chinese full stop, as Chinese text fills every line), if
+    `line` is indented further (a first-line indent), or if `prev` ends a sentence and `line` opens a
+    new numbered clause.
     """
     room = right[round(prev.page_width)] - prev.x1
-    if room > line.first_width + prev.size:
+    if room > line.first_width + prev.size or (room > 0.5 * prev.size and _CJK_STOP.search(prev.text)):
         return False
+    if line.x0 > prev.x0 + 0.8 * line.size and not _opens_item(prev.text):
+        return False  # a first-line indent; after a list number it is the hanging indent of the item
     return not (starts_new_clause(line.text) and _TERMINAL.search(prev.text))
 
 
-def _join(left: str, right: str) -> str:
-    """Join two wrapped lines: no space in Chinese, a space in English, "exam-"+"ple" → "example"."""
-    if re.search(r"[a-z]-$", left) and right[:1].islower():
-        return left[:-1] + right
-    if _is_cjk(left[-1]) or _is_cjk(right[0]):
-        return left + right
-    return f"{left} {right}"
+def _opens_item(text: str) -> bool:
+    """True for a line that starts with a clause number or a bullet, whose next lines may be indented."""
+    return starts_new_clause(text) or text[0] in "•·▪●○■□◆◇➢-–*"
+
+
+def _join(lines: Sequence[str]) -> str:
+    """Re-join wrapped lines: no space in Chinese, a space in English, "exam-" + "ple" → "example"."""
+    pieces = [lines[0]]
+    for line in lines[1:]:
+        prev = pieces[-1]
+        if re.search(r"[a-z]-$", prev) and line[:1].islower():
+            pieces[-1] = prev[:-1]
+            pieces.append(line)
+        elif _is_cjk(prev[-1]) or _is_cjk(line[0]):
+            pieces.append(line)
+        else:
+            pieces.append(f" {line}")
+    return "".join(pieces)
 
 
 def _is_cjk(ch: str) -> bool:
@@ -859,14 +905,14 @@ def _is_cjk(ch: str) -> bool:
 
 
 def _read_legacy(src: _Source) -> RawDocument:
-    """Convert an OLE2 Word/WPS file to .docx with LibreOffice in a throw-away folder, then read that."""
+    """Convert a .doc/.wps/.rtf file to .docx with LibreOffice in a throw-away folder, then read that."""
     office = shutil.which("soffice") or shutil.which("libreoffice")
     if office is None:
         raise LoadError(
-            f"{src.name}: a legacy Word (.doc/.wps) file; save it as .docx, "
+            f"{src.name}: a legacy Word (.doc/.wps/.rtf) file; save it as .docx, "
             "or install LibreOffice to convert it"
         )
-    suffix = Path(src.name).suffix.lower()
+    suffix = ".rtf" if src.data.startswith(_RTF_MAGIC) else Path(src.name).suffix.lower()
     with tempfile.TemporaryDirectory(prefix="auditor-convert-") as tmp:
         folder = Path(tmp)
         source = folder / f"input{suffix if suffix in LEGACY_SUFFIXES else '.doc'}"

@@ -61,12 +61,14 @@ def heading_matches(clause: Clause, headings: Iterable[str], threshold: float = 
     titles = [t for t in (*clause.section, clause.title or "") if t]
     if not titles:
         return False
-    return any(
-        fuzz.partial_ratio(h, t.lower()) >= threshold
-        for t in titles
-        for h in headings
-        if len(t) >= min(2, len(h))
-    )
+    return any(_heading_score(h, t.lower()) >= threshold for t in titles for h in headings)
+
+
+def _heading_score(heading: str, title: str) -> float:
+    """How well a title reads as `heading`: the heading may sit inside a longer title, not the reverse."""
+    if len(title) >= len(heading):
+        return fuzz.partial_ratio(heading, title)
+    return fuzz.ratio(heading, title)
 
 
 class Sentences:

@@ -102,7 +102,7 @@ def _unfilled_blank(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
 FLAGS: dict[str, tuple[Detector, int]] = {
     "full_prepayment": (_via("staged_payment", "full_prepayment"), 3),
     "arbitration_or_litigation": (_via("dispute_forum", "arbitration_or_litigation", unless_blank=True), 3),
-    "effect_disclaimer": (_own("effect_disclaimer"), 3),
+    "effect_disclaimer": (_via("kpi_remedies", "disclaimer"), 3),
     "account_ownership": (_account_ownership, 3),
     "unilateral_change": (_unilateral, 3),
     "one_sided_penalty": (_one_sided_penalty, 2),

@@ -18,6 +18,7 @@ from auditor.numbering import Numbering, match_number
 
 _TERMINAL = tuple("。；;！!？?：:") + (".", "」", "”")
 _TITLE_SPLIT = re.compile(r"^(?P<title>[^。；;,，:：.]{1,24}?)\s*[:：.．]\s*(?=\S)")
+_LABEL_LINE = re.compile(r"^[\u4e00-\u9fffA-Za-z ()（）]{1,14}[:：]")
 _BARE_HEADING = re.compile(r"^[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z &/、]{1,14}$")
 
 
@@ -57,6 +58,8 @@ def _title_of(rest: str, lang_is_zh: bool) -> str | None:
 def _is_continuation(prev_text: str, block: Block, numbering: Numbering | None) -> bool:
     """A block continues the previous one when the previous ended mid-sentence (a hard-wrapped line)."""
     if numbering is not None or block.kind in {"heading", "table_row"} or not prev_text:
+        return False
+    if _LABEL_LINE.match(block.text.strip()) or "|" in block.text or "\t" in block.text.strip():
         return False
     return not prev_text.rstrip().endswith(_TERMINAL) and len(prev_text) >= 20
 

@@ -49,11 +49,16 @@ def fixture(name: str) -> RawDocument:
 
 
 def texts(doc: RawDocument) -> list[str]:
+    """Block texts, the form most assertions compare."""
     return [block.text for block in doc.blocks]
 
 
 def pdf_bytes(pages: Sequence[Sequence[str]], header: str = "", footer: str = "") -> bytes:
-    """A Helvetica PDF with the given lines per page; `{n}`/`{m}` in header/footer are page numbers."""
+    """A Helvetica PDF with the given lines per page, built in memory for one property under test.
+
+    `{n}`/`{m}` in header/footer become the page number and count; a tab in a line separates cells
+    drawn 120 pt apart, as a table or a list number followed by a tab stop would be.
+    """
     buffer = io.BytesIO()
     c = canvas.Canvas(buffer, pagesize=A4, invariant=1)
     for n, lines in enumerate(pages, start=1):
@@ -61,7 +66,8 @@ def pdf_bytes(pages: Sequence[Sequence[str]], header: str = "", footer: str = ""
         if header:
             c.drawCentredString(297, 800, header.format(n=n, m=len(pages)))
         for i, line in enumerate(lines):
-            c.drawString(72, 740 - 16 * i, line)
+            for col, cell in enumerate(line.split("\t")):
+                c.drawString(72 + 120 * col, 740 - 16 * i, cell)
         if footer:
             c.drawCentredString(297, 40, footer.format(n=n, m=len(pages)))
         c.showPage()
@@ -70,12 +76,14 @@ def pdf_bytes(pages: Sequence[Sequence[str]], header: str = "", footer: str = ""
 
 
 def docx_bytes(document: Any) -> bytes:
+    """Save a python-docx document in memory, as an upload arrives."""
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
 def zip_bytes(members: dict[str, bytes]) -> bytes:
+    """A deflated ZIP archive with the given members."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in members.items():
@@ -125,13 +133,25 @@ def test_load_text_very_long_line() -> None:
 
 
 def test_load_markdown_headings_and_table_rows() -> None:
-    data = "# 服务合同\n\n## 第一条 付款 ##\n正文。\n| 期数 | 比例 |\n|---|:---:|\n| 第一期 | 30% |\n"
+    data = "\n".join(
+        [
+            "# 服务合同",
+            "",
+            "## 第一条 付款 ##",
+            "正文。",
+            "###第二条 期限",
+            "| 期数 | 比例 |",
+            "|---|:---:|",
+            "| 第一期 | 30% |",
+        ]
+    )
     doc = load(data.encode("utf-8"), "合同.md")
     assert doc.format == "md"
     assert [(b.kind, b.level, b.text) for b in doc.blocks] == [
         ("heading", 1, "服务合同"),
         ("heading", 2, "第一条 付款"),
         ("paragraph", None, "正文。"),
+        ("heading", 3, "第二条 期限"),
         ("table_row", None, "期数 | 比例"),
         ("table_row", None, "第一期 | 30%"),
     ]
@@ -178,6 +198,22 @@ def test_load_docx_word_numbering_rendered() -> None:
     assert "第一条" not in xml and "1.1 " not in xml  # the numbers exist only as Word list numbering
     assert {"第一条 服务内容", "第十条 其他"} <= set(texts(fixture("contract_zh.docx")))
     assert any(t.startswith("10.2 本合同未尽事宜") for t in texts(fixture("contract_zh.docx")))
+
+
+def test_load_docx_list_style_numbering_and_bullets() -> None:
+    document = Document()
+    for text, style in [("Services", "List Number"), ("Fees", "List Number"), ("On time", "List Bullet")]:
+        document.add_paragraph(text, style=style)
+    assert texts(load(docx_bytes(document), "list.docx")) == ["1. Services", "2. Fees", "On time"]
+
+
+@pytest.mark.parametrize(
+    ("number", "legal", "expected"),
+    [(1, False, "一"), (10, False, "十"), (11, False, "十一"), (20, False, "二十"), (105, False, "一百零五"),
+     (1010, False, "一千零一十"), (21, True, "贰拾壹"), (10, True, "壹拾")],
+)  # fmt: skip
+def test_load_docx_chinese_list_numbers(number: int, legal: bool, expected: str) -> None:
+    assert load_module._chinese_count(number, legal=legal) == expected
 
 
 def test_load_docx_table_rows_in_order() -> None:
@@ -318,6 +354,24 @@ def test_load_pdf_table_rows() -> None:
     assert rows == ZH_TABLE
 
 
+@pytest.mark.parametrize(
+    ("line", "kind", "text"),
+    [
+        ("First\t30%\tOn signature", "table_row", "First | 30% | On signature"),
+        (
+            "1.1\tThe Provider shall answer enquiries.",
+            "paragraph",
+            "1.1 The Provider shall answer enquiries.",
+        ),
+    ],
+)
+def test_load_pdf_wide_gaps_make_table_rows_but_not_after_list_numbers(
+    line: str, kind: str, text: str
+) -> None:
+    [block] = load(pdf_bytes([[line]]), "gaps.pdf").blocks
+    assert (block.kind, block.text) == (kind, text)
+
+
 def test_load_pdf_encrypted_needs_password() -> None:
     with pytest.raises(LoadError, match="password-protected.*--password"):
         load(FILES / "encrypted.pdf")
@@ -403,7 +457,7 @@ def test_load_bad_file_gives_one_line_error(name: str, message: str) -> None:
         (b"\x00\x01\x02\x03" * 500, "contract.txt", "does not look like a text file"),
         (b"hello", "contract.pdf", "not a valid PDF"),
         (b"hello", "contract.docx", "not a valid .docx"),
-        (b"hello", "contract.doc", "not a valid Word .doc file"),
+        (b"hello", "contract.doc", "not a valid .doc file"),
         (zip_bytes({"xl/workbook.xml": b"<workbook/>"}), "book.xlsx", "not a Word .docx document"),
         (b"   \n\t \n", "blank.txt", "no readable text"),
         (b"", "upload.pdf", "the file is empty"),
@@ -468,10 +522,20 @@ def test_load_docx_declaring_huge_expansion_refused() -> None:
         load(bytes(data), "bomb.docx")
 
 
-def test_load_legacy_doc_without_libreoffice(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (bytes.fromhex("D0CF11E0A1B11AE1") + bytes(1024), "合同.doc"),
+        (bytes.fromhex("D0CF11E0A1B11AE1") + bytes(1024), "合同.wps"),
+        (b"{\\rtf1\\ansi Article 1}", "contract.rtf"),
+    ],
+)
+def test_load_legacy_word_without_libreoffice(
+    data: bytes, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(shutil, "which", lambda _name: None)
     with pytest.raises(LoadError, match=r"legacy Word .*save it as \.docx.*LibreOffice"):
-        load(bytes.fromhex("D0CF11E0A1B11AE1") + bytes(1024), "合同.doc")
+        load(data, name)
 
 
 def test_load_legacy_doc_converted_in_removed_temp_dir(

@@ -42,7 +42,8 @@ def _forum_clauses(inp: CheckInput) -> tuple[Clause, ...]:
 def _weak_forum(inp: CheckInput, forum: tuple[Clause, ...], notes: list[str]) -> Finding:
     """No strong forum: say which weak one there is, or that there is none."""
     provider = inp.hits("provider_court", forum)
-    named = [h for h in inp.hits("named_court", forum) if not _overlaps(h, provider)]
+    not_named = provider + inp.hits("vague_court", forum) + inp.hits("client_court", forum)
+    named = [h for h in inp.hits("named_court", forum) if not _overlaps(h, not_named)]
     if named:
         return inp.finding(Status.PASS, [inp.reason("named_court", name=named[0].matched)], inp.evidence(named),
                            notes=notes)
@@ -50,9 +51,11 @@ def _weak_forum(inp: CheckInput, forum: tuple[Clause, ...], notes: list[str]) ->
         hits = provider if key == "provider_court" else inp.hits(key, forum)
         if hits:
             return inp.finding(Status.WEAK, [inp.reason(key)], inp.evidence(hits), notes=notes)
-    talks = inp.hits("negotiation", forum)
-    if talks:
-        return inp.finding(Status.WEAK, [inp.reason("negotiation_only")], inp.evidence(talks), notes=notes)
+    for key, reason in (("arbitration", "unnamed_commission"), ("litigation", "vague_court"),
+                        ("negotiation", "negotiation_only")):
+        hits = inp.hits(key, forum)
+        if hits:
+            return inp.finding(Status.WEAK, [inp.reason(reason)], inp.evidence(hits), notes=notes)
     return inp.finding(Status.MISSING, [inp.reason("missing")])
 
 

@@ -18,9 +18,9 @@ def run(inp: CheckInput) -> Finding:
     """Numeric target → concrete remedy on shortfall → data source; with the ways each can be hollow."""
     targets = _numeric_targets(inp)
     remedies = _remedies(inp)
-    soft_targets = inp.sentence_hits("metric", "target_word")
+    soft_targets = _promised(inp, inp.sentence_hits("metric", "target_word"))
     if not (targets or remedies or soft_targets):
-        notes = [inp.reason("disclaimer")] if inp.negated_hits("metric") else []
+        notes = [inp.reason("disclaimer")] if inp.hits("disclaimer", negatable=False) else []
         return inp.finding(Status.MISSING, [inp.reason("missing")], notes=notes)
     if not targets:
         key = "remedy_without_trigger" if remedies else "no_numbers"
@@ -40,7 +40,12 @@ def run(inp: CheckInput) -> Finding:
 
 def _numeric_targets(inp: CheckInput) -> tuple[Hit, ...]:
     """Metric words whose sentence also carries a number tied to a target verb (不低于50万次)."""
-    return inp.sentence_hits("metric", "kpi_number")
+    return _promised(inp, inp.sentence_hits("metric", "kpi_number"))
+
+
+def _promised(inp: CheckInput, hits: tuple[Hit, ...]) -> tuple[Hit, ...]:
+    """Metrics in a sentence that disclaims results ("不承诺任何播放量") are not targets."""
+    return tuple(h for h in hits if not inp.in_sentence(h, "disclaimer"))
 
 
 def _remedies(inp: CheckInput) -> tuple[Hit, ...]:

@@ -23,7 +23,8 @@ def run(inp: CheckInput) -> Finding:
     if full:
         return inp.finding(Status.MISSING, [inp.reason("full_prepayment")], inp.evidence(full))
     pays = inp.hits("payment", clauses)
-    evidence = list(inp.evidence(pays))
+    amounts = inp.facts_of("percent", clauses) or inp.facts_of("money", clauses)
+    evidence = list(inp.evidence(inp.hits_at(amounts[:3]) + pays))
     stages = _stage_count(inp, clauses)
     weak: list[str] = []
     refs = inp.missing_references(pays)
@@ -51,11 +52,12 @@ def _payment_clauses(inp: CheckInput) -> tuple[Clause, ...]:
 
 
 def _stage_count(inp: CheckInput, clauses: tuple[Clause, ...]) -> int:
-    """Instalments: clauses carrying an amount or share, or an explicit count (分三期)."""
-    with_value = {f.clause for f in inp.facts_of("money", clauses) + inp.facts_of("percent", clauses)}
+    """Instalments: clauses carrying an amount or share, shares stated, or an explicit count (分三期)."""
+    percents = inp.facts_of("percent", clauses)
+    with_value = {f.clause for f in inp.facts_of("money", clauses) + percents}
     with_value |= {h.clause.index for h in inp.hits("instalments", clauses)}
     explicit = [h for h in inp.hits("instalments", clauses) if h.matched.startswith("分")]
-    return max(len(with_value), 3 if explicit else 0)
+    return max(len(with_value), len(percents), 3 if explicit else 0)
 
 
 def _share_problems(inp: CheckInput, clauses: tuple[Clause, ...]) -> list[str]:

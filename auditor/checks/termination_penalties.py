@@ -49,7 +49,7 @@ def _expiry_only(inp: CheckInput, hit: Hit) -> bool:
 
 def _termination_clauses(inp: CheckInput, early: list[Hit]) -> tuple[Clause, ...]:
     """Clauses that speak of ending the contract, plus everything under a termination heading."""
-    found = {h.clause for h in early} | set(inp.section("termination"))
+    found = {h.clause for h in (*early, *inp.hits("termination_word"))} | set(inp.section("termination"))
     return tuple(sorted(found, key=lambda c: c.index))
 
 
