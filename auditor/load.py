@@ -856,14 +856,14 @@ def _continues(prev: _Line, line: _Line, right: dict[int, float]) -> bool:
     """Whether `line` continues the paragraph that `prev` ends.
 
     `prev` ended its paragraph if the first word of `line` would have fitted in the space left at its
-    end (half a character is enough after a Chinese full stop, as Chinese text fills every line), if
-    `line` is indented further (a first-line indent), or if `prev` ends a sentence and `line` opens a
+    end (half a character is enough after a Chinese full stop, as Chinese text fills every line), or
+    if `prev` ends a sentence and `line` either is indented further (a first-line indent) or opens a
     new numbered clause.
     """
     room = right[round(prev.page_width)] - prev.x1
     if room > line.first_width + prev.size or (room > 0.5 * prev.size and _CJK_STOP.search(prev.text)):
         return False
-    if line.x0 > prev.x0 + 0.8 * line.size and not _opens_item(prev.text):
+    if line.x0 > prev.x0 + 0.8 * line.size and _TERMINAL.search(prev.text) and not _opens_item(prev.text):
         return False  # a first-line indent; after a list number it is the hanging indent of the item
     return not (starts_new_clause(line.text) and _TERMINAL.search(prev.text))
 

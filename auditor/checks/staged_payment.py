@@ -24,7 +24,7 @@ def run(inp: CheckInput) -> Finding:
         return inp.finding(Status.MISSING, [inp.reason("full_prepayment")], inp.evidence(full))
     pays = inp.hits("payment", clauses)
     amounts = inp.facts_of("percent", clauses) or inp.facts_of("money", clauses)
-    evidence = list(inp.evidence(inp.hits_at(amounts[:3]) + pays))
+    evidence = list(inp.evidence(inp.hits_at(amounts[:4]) or pays))
     stages = _stage_count(inp, clauses)
     weak: list[str] = []
     refs = inp.missing_references(pays)
