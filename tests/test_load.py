@@ -24,8 +24,13 @@ import pytest
 from docx import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
+from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
+from reportlab.platypus import Paragraph, SimpleDocTemplate
 
 from auditor import load as load_module
 from auditor.load import MAX_BYTES, SUPPORTED_SUFFIXES, LoadError, load, load_text
@@ -347,6 +352,32 @@ def test_load_pdf_wrapped_english_lines_joined_with_spaces_and_dehyphenated() ->
     text = fixture("contract_en.pdf").text
     assert "this obligation survives termination" in text
     assert not re.search(r"[a-z]- [a-z]|[a-z]-[a-z]{2,} ", text.replace("non-public", ""))
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        {"alignment": TA_JUSTIFY, "firstLineIndent": 21},  # 首行缩进两字, justified: the usual Chinese style
+        {},  # flush left, ragged right
+        {"leftIndent": 21, "firstLineIndent": -21},  # hanging indent
+    ],
+    ids=["justified-first-line-indent", "ragged", "hanging-indent"],
+)
+def test_load_pdf_paragraph_layouts_rejoined(layout: dict[str, Any]) -> None:
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("zh", fontName="STSong-Light", fontSize=10.5, leading=18, wordWrap="CJK", **layout)
+    lines = [line for line in ZH_LINES if " | " not in line]
+
+    def furniture(c: canvas.Canvas, doc: SimpleDocTemplate) -> None:
+        c.setFont("STSong-Light", 9)
+        c.drawCentredString(297, 810, "某某代运营服务合同（正式版）")
+        c.drawCentredString(297, 30, f"- {doc.page} -")
+
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=A4).build(
+        [Paragraph(line, style) for line in lines * 2], onFirstPage=furniture, onLaterPages=furniture
+    )
+    assert texts(load(buffer.getvalue(), "layout.pdf")) == lines * 2
 
 
 def test_load_pdf_table_rows() -> None:
