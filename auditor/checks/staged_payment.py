@@ -23,7 +23,7 @@ def run(inp: CheckInput) -> Finding:
     if full:
         return inp.finding(Status.MISSING, [inp.reason("full_prepayment")], inp.evidence(full))
     pays = inp.hits("payment", clauses)
-    amounts = inp.facts_of("percent", clauses) or inp.facts_of("money", clauses)
+    amounts = sorted(inp.facts_of("percent", clauses) + inp.facts_of("money", clauses), key=lambda f: f.start)
     evidence = list(inp.evidence(inp.hits_at(amounts[:4]) or pays))
     stages = _stage_count(inp, clauses)
     weak: list[str] = []
