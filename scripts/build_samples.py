@@ -132,7 +132,7 @@ CONTRACTS: tuple[Contract, ...] = (
              "supplementary agreement: no scope in the document; GMV guarantee with refund"),
     Contract("zh_20_service_fee_receipt", "txt", "服务费确认书（口头约定服务）",
              "no scope at all; one-off payment; 向有管辖权的人民法院起诉; 效果不作承诺"),
-    Contract("zh_21_operation_intent", "txt", "代运营合作意向书",
+    Contract("zh_21_operation_intent", "txt", "新媒体合作意向书（代运营洽谈前期）",
              "scope left to a future contract; 定金 30%; deposit forfeiture binds the client only"),
     Contract("en_01_social_media", "pdf", "Social media management",
              "all seven checks pass; 3+ pages; monthly fee in arrears; client-side court"),
