@@ -656,7 +656,7 @@ class _Line:
     page_height: float
     size: float  # median font size of its characters
     first_width: float  # width of its first word (first character for Chinese)
-    cells: tuple[str, ...]  # column texts when wide gaps split it like a table row, else ()
+    cells: tuple[tuple[float, str], ...]  # (x0, text) of each column when wide gaps split it, else ()
 
 
 def _read_pdf(src: _Source) -> RawDocument:
@@ -729,7 +729,7 @@ def _first_word_width(chars: Sequence[dict[str, Any]]) -> float:
     return end - float(first["x0"])
 
 
-def _cells(chars: Sequence[dict[str, Any]], size: float) -> tuple[str, ...]:
+def _cells(chars: Sequence[dict[str, Any]], size: float) -> tuple[tuple[float, str], ...]:
     """Split a line at gaps wider than 1.5 characters: such a line is a table row, not prose.
 
     A list number followed by a tab stop leaves such a gap too, so a leading number is not a cell.
@@ -743,9 +743,9 @@ def _cells(chars: Sequence[dict[str, Any]], size: float) -> tuple[str, ...]:
         if gap > size * 0.2:
             groups[-1].append({"text": " "})
         groups[-1].append(char)
-    cells = ["".join(c["text"] for c in group).strip() for group in groups]
-    if len(cells) > 1 and _is_marker(cells[0]):  # "1.1 <tab> text": a list number, not a column
-        cells[:2] = [f"{cells[0]} {cells[1]}"]
+    cells = [(float(group[0]["x0"]), "".join(c["text"] for c in group).strip()) for group in groups]
+    if len(cells) > 1 and _is_marker(cells[0][1]):  # "1.1 <tab> text": a list number, not a column
+        cells[:2] = [(cells[0][0], f"{cells[0][1]} {cells[1][1]}")]
     return tuple(cells) if len(cells) > 1 else ()
 
 
@@ -790,37 +790,73 @@ def _drop_furniture(pages: Sequence[Sequence[_Line]]) -> list[_Line]:
 
 
 def _pdf_blocks(lines: Sequence[_Line]) -> list[Block]:
-    """Group lines into paragraphs; a paragraph keeps the page it starts on, even across a page break."""
+    """Group lines into paragraphs and table rows; a block keeps the page it starts on, even across pages."""
     if not lines:
         return []
     body_size = statistics.median(line.size for line in lines)
+    pitch = _line_pitch(lines)
     left, right = _margins(lines)
     blocks: list[Block] = []
     current: list[_Line] = []
+    row: list[list[Any]] = []  # [x0, text] per cell of the table row being read
     current_kind: BlockKind = "paragraph"
 
     def flush() -> None:
-        if not current:
-            return
-        text = (
-            " | ".join(current[0].cells) if current_kind == "table_row" else _join([x.text for x in current])
-        )
-        blocks.append(Block(text, kind=current_kind, page=current[0].page))
+        if current:
+            text = (
+                " | ".join(cell[1] for cell in row)
+                if current_kind == "table_row"
+                else _join([x.text for x in current])
+            )
+            blocks.append(Block(text, kind=current_kind, page=current[0].page))
 
     for line in lines:
         width = round(line.page_width)
+        # a wider gap than usual between two lines (paragraph spacing) always ends a block
+        close = bool(current) and (current[-1].page != line.page or line.top - current[-1].top <= pitch * 1.3)
+        if current_kind == "table_row" and close and _continues_row(row, line):
+            current.append(line)
+            continue
         kind: BlockKind = "paragraph"
         if line.cells:
             kind = "table_row"
         elif _heading_like(line, body_size, left[width], right[width]):
             kind = "heading"
-        if current and kind == current_kind == "paragraph" and _continues(current[-1], line, right):
+        if kind == current_kind == "paragraph" and close and _continues(current[-1], line, right):
             current.append(line)
             continue
         flush()
         current, current_kind = [line], kind
+        row = [[x0, text] for x0, text in line.cells]
     flush()
     return blocks
+
+
+def _line_pitch(lines: Sequence[_Line]) -> float:
+    """The usual distance between the tops of consecutive lines; more than that separates paragraphs."""
+    steps = [
+        b.top - a.top for a, b in zip(lines, lines[1:], strict=False) if a.page == b.page and b.top > a.top
+    ]
+    return statistics.median(steps) if steps else math.inf
+
+
+def _continues_row(row: list[list[Any]], line: _Line) -> bool:
+    """Add `line` to the table row above when its text starts in a later column: a cell that wrapped.
+
+    Each piece of the line is appended to the cell whose left edge it shares.
+    """
+    pieces = line.cells or ((line.x0, line.text),)
+    if pieces[0][0] <= row[0][0] + line.size:
+        return False  # text in the first column starts a new row (or leaves the table)
+    targets = []
+    for x0, _ in pieces:
+        cell = min(row, key=lambda c: abs(c[0] - x0))
+        if abs(cell[0] - x0) > line.size:
+            return False
+        targets.append(cell)
+    for cell, (_, text) in zip(targets, pieces, strict=True):
+        cell[1] = _join([cell[1], text])
+    return True
 
 
 def _margins(lines: Sequence[_Line]) -> tuple[dict[int, float], dict[int, float]]:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from auditor.checks._base import CheckInput
 from auditor.checks.breach_liability import breaching_side
 from auditor.checks.quality_standards import short_deemed_acceptance
-from auditor.checks.staged_payment import deposit_share
+from auditor.checks.staged_payment import deposit_share, full_prepayment
 from auditor.lexicon import load_lexicon
 from auditor.match import Hit
 from auditor.model import RedFlag
@@ -37,6 +37,10 @@ def _own(key: str, *, negatable: bool = False) -> Detector:
         return inp.hits(key, negatable=negatable), {}
 
     return detect
+
+
+def _full_prepayment(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
+    return full_prepayment(inp.bind(load_lexicon("staged_payment"))), {}
 
 
 def _deemed_acceptance(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
@@ -100,7 +104,7 @@ def _unfilled_blank(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
 
 # id → (detector, severity 1–3), most serious first.
 FLAGS: dict[str, tuple[Detector, int]] = {
-    "full_prepayment": (_via("staged_payment", "full_prepayment"), 3),
+    "full_prepayment": (_full_prepayment, 3),
     "arbitration_or_litigation": (_via("dispute_forum", "arbitration_or_litigation", unless_blank=True), 3),
     "effect_disclaimer": (_via("kpi_remedies", "disclaimer"), 3),
     "account_ownership": (_account_ownership, 3),

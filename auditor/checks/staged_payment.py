@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from auditor.checks._base import Check, CheckInput
 from auditor.match import Hit
-from auditor.model import Clause, Finding, Status
+from auditor.model import Clause, Fact, Finding, Status
 
 
 def run(inp: CheckInput) -> Finding:
@@ -19,7 +19,7 @@ def run(inp: CheckInput) -> Finding:
     clauses = _payment_clauses(inp)
     if not clauses:
         return inp.finding(Status.MISSING, [inp.reason("no_payment")])
-    full = inp.hits("full_prepayment", clauses)
+    full = full_prepayment(inp, clauses)
     if full:
         return inp.finding(Status.MISSING, [inp.reason("full_prepayment")], inp.evidence(full))
     pays = inp.hits("payment", clauses)
@@ -44,6 +44,11 @@ def run(inp: CheckInput) -> Finding:
         return inp.finding(Status.WEAK, weak, evidence)
     label = _stages_text(stages, inp)
     return inp.finding(Status.PASS, [inp.reason("pass", stages=label)], evidence)
+
+
+def full_prepayment(inp: CheckInput, clauses: tuple[Clause, ...] | None = None) -> tuple[Hit, ...]:
+    """The whole price paid in one go up front; a monthly fee paid at the start of each month is not."""
+    return tuple(h for h in inp.hits("full_prepayment", clauses) if not inp.in_sentence(h, "periodic"))
 
 
 def _payment_clauses(inp: CheckInput) -> tuple[Clause, ...]:
@@ -80,18 +85,26 @@ def deposit_share(inp: CheckInput, clauses: tuple[Clause, ...] | None = None) ->
 
 
 def _share(inp: CheckInput, hits: tuple[Hit, ...]) -> float | None:
-    """The largest share of the price (percent) stated next to the cue of each hit."""
+    """The largest share of the price (percent) stated right after (or just before) the cue of each hit."""
     shares: list[float] = []
     for hit in hits:
-        near = [f for f in inp.facts_near(hit, "percent") + inp.facts_near(hit, "money") if f.value is not None]
+        near = [(_distance(hit, f), f) for f in inp.facts_near(hit, "percent") + inp.facts_near(hit, "money")
+                if f.value is not None]
+        near = [(d, f) for d, f in near if d <= 30]
         if not near:
             continue
-        nearest = min(near, key=lambda f: abs(f.start - hit.start))
-        if nearest.kind == "percent":
-            shares.append(nearest.value or 0.0)
-        elif inp.contract_value and (nearest.value or 0.0) < inp.contract_value:
-            shares.append(100 * (nearest.value or 0.0) / inp.contract_value)
+        fact = min(near, key=lambda pair: pair[0])[1]
+        value = fact.value or 0.0
+        if fact.kind == "percent":
+            shares.append(value)
+        elif inp.contract_value and value < inp.contract_value:
+            shares.append(100 * value / inp.contract_value)
     return max(shares, default=None)
+
+
+def _distance(hit: Hit, fact: Fact) -> int:
+    """Characters between a cue and a value; a value before the cue counts double (it is less often its own)."""
+    return fact.start - hit.end if fact.start >= hit.end else 2 * (hit.start - fact.end)
 
 
 def _stages_text(stages: int, inp: CheckInput) -> str:
