@@ -88,9 +88,11 @@ def _share(inp: CheckInput, hits: tuple[Hit, ...]) -> float | None:
     """The largest share of the price (percent) stated right after (or just before) the cue of each hit."""
     shares: list[float] = []
     for hit in hits:
-        near = [(_distance(hit, f), f) for f in inp.facts_near(hit, "percent") + inp.facts_near(hit, "money")
+        values = inp.lexicon.values
+        before_cost = float(values["value_before_cost"][inp.lang])
+        near = [(_distance(hit, f, before_cost), f) for f in inp.facts_near(hit, "percent") + inp.facts_near(hit, "money")
                 if f.value is not None]
-        near = [(d, f) for d, f in near if d <= 30]
+        near = [(d, f) for d, f in near if d <= values["value_window"][inp.lang]]
         if not near:
             continue
         fact = min(near, key=lambda pair: pair[0])[1]
@@ -102,9 +104,9 @@ def _share(inp: CheckInput, hits: tuple[Hit, ...]) -> float | None:
     return max(shares, default=None)
 
 
-def _distance(hit: Hit, fact: Fact) -> int:
-    """Characters between a cue and a value; a value before the cue counts double (it is less often its own)."""
-    return fact.start - hit.end if fact.start >= hit.end else 2 * (hit.start - fact.end)
+def _distance(hit: Hit, fact: Fact, before_cost: float) -> float:
+    """Characters between a cue and a value; Chinese puts a value after its cue, English often before."""
+    return fact.start - hit.end if fact.start >= hit.end else before_cost * (hit.start - fact.end)
 
 
 def _stages_text(stages: int, inp: CheckInput) -> str:
