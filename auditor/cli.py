@@ -1,0 +1,139 @@
+"""The `contract-audit` command: audit files or folders, evaluate against labels.
+
+Exit codes: 0 all fine; 1 a check is at or below the `--fail-on` level; 2 usage errors or a file that
+could not be read (the other files are still audited and reported, each unreadable one as an error entry).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from auditor import report as render
+from auditor.load import SUPPORTED_SUFFIXES, LoadError
+from auditor.model import AuditReport, Status
+
+FORMATS = ("text", "json", "jsonl", "md", "csv")
+Result = AuditReport | dict[str, str]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="contract-audit",
+        description="Audit service contracts offline: seven checks, red flags, suggested wording.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    audit = sub.add_parser("audit", help="audit contract files or folders (searched recursively)")
+    audit.add_argument("paths", nargs="+", type=Path, help="contract files (.pdf .docx .txt .md) or folders")
+    audit.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    audit.add_argument("--out", type=Path, help="write the output to this file instead of the terminal")
+    audit.add_argument("--lang", choices=("auto", "zh", "en"), default="auto", help="contract language")
+    audit.add_argument("--fail-on", choices=("weak", "missing"), help="exit 1 when any check is at or below this")
+    audit.add_argument("--password", help="password for encrypted PDFs")
+    audit.add_argument("--brief", action="store_true", help="text format: one line per check")
+    ev = sub.add_parser("eval", help="measure accuracy against a labelled corpus (labels.json)")
+    ev.add_argument("corpus", type=Path, help="folder holding the contracts and labels.json")
+    ev.add_argument("--labels", type=Path, help="labels file (default: CORPUS/labels.json)")
+    ev.add_argument("--quiet", action="store_true", help="omit the list of disagreements")
+    return parser
+
+
+def iter_files(paths: Sequence[Path]) -> Iterator[Path]:
+    """Files named directly, and every supported file under named folders, in a stable order."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                              and not p.name.startswith(("~$", ".")))
+        else:
+            yield path
+
+
+def audit_one(path: Path, lang: str, password: str | None) -> Result:
+    """Audit a file; an unreadable one becomes an error entry instead of an exception."""
+    from auditor.pipeline import audit
+
+    try:
+        return audit(path, lang=None if lang == "auto" else lang, password=password)  # type: ignore[arg-type]
+    except LoadError as err:
+        return render.error_entry(str(path), str(err))
+    except Exception as err:  # noqa: BLE001 - one bad file must never stop a batch
+        return render.error_entry(str(path), f"internal error while auditing: {type(err).__name__}: {err}")
+
+
+def _render(results: list[Result], fmt: str, brief: bool) -> str:
+    if fmt == "json":
+        if len(results) == 1:
+            return render.to_json(results[0]) + "\n"
+        return "[\n" + ",\n".join(render.to_json(r) for r in results) + "\n]\n"
+    if fmt == "jsonl":
+        return render.to_jsonl(results)
+    if fmt == "csv":
+        return render.to_csv(results)
+    parts = []
+    for r in results:
+        if isinstance(r, AuditReport):
+            parts.append(render.to_markdown(r) if fmt == "md" else render.to_text(r, verbose=not brief))
+        else:
+            parts.append(f"== {r['file']}\n   ✖ {r['error']}\n")
+    return ("\n---\n\n" if fmt == "md" else "\n").join(parts)
+
+
+def _exit_code(results: list[Result], fail_on: str | None) -> int:
+    if any(not isinstance(r, AuditReport) for r in results):
+        return 2
+    if fail_on:
+        limit = Status(fail_on).rank
+        if any(f.status.rank >= limit for r in results if isinstance(r, AuditReport) for f in r.findings):
+            return 1
+    return 0
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    missing = [p for p in args.paths if not p.exists()]
+    if missing:
+        print(f"contract-audit: no such file or folder: {missing[0]}", file=sys.stderr)
+        return 2
+    files = list(iter_files(args.paths))
+    if not files:
+        print(f"contract-audit: no contracts ({', '.join(SUPPORTED_SUFFIXES)}) found", file=sys.stderr)
+        return 2
+    results = [audit_one(path, args.lang, args.password) for path in files]
+    output = _render(results, args.format, args.brief)
+    if args.out:
+        encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
+        args.out.write_text(output, encoding=encoding)
+    else:
+        sys.stdout.write(output)
+    for r in results:
+        if not isinstance(r, AuditReport):
+            print(f"contract-audit: {r['file']}: {r['error']}", file=sys.stderr)
+    return _exit_code(results, args.fail_on)
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from auditor.evaluate import evaluate
+    from auditor.evaluate import render as render_eval
+
+    labels = args.labels or args.corpus / "labels.json"
+    if not labels.is_file():
+        print(f"contract-audit: no labels file at {labels}", file=sys.stderr)
+        return 2
+    sys.stdout.write(render_eval(evaluate(args.corpus, labels), show_misses=not args.quiet))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure:
+            reconfigure(encoding="utf-8", errors="replace")
+    args = _parser().parse_args(argv)
+    try:
+        return {"audit": _cmd_audit, "eval": _cmd_eval}[args.command](args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0

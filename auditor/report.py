@@ -1,0 +1,149 @@
+"""Rendering an AuditReport: JSON, JSON Lines, Markdown, plain text for a terminal, and CSV summary rows.
+
+No statuses are computed here; this module only shapes what the pipeline decided. Words come from
+`lexicons/report.toml` in the contract's language.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from auditor.lexicon import load_lexicon
+from auditor.model import AuditReport, Evidence, Lang, Status
+
+_MARK = {Status.PASS: "✔", Status.WEAK: "▲", Status.MISSING: "✖"}
+
+
+def _w(key: str, lang: Lang, **values: object) -> str:
+    return load_lexicon("report").reason(key, lang, **values)
+
+
+def error_entry(file: str, error: str) -> dict[str, str]:
+    """The JSON shape of a file that could not be audited."""
+    return {"file": file, "error": error}
+
+
+def to_json(report: AuditReport | dict[str, str], indent: int | None = 2) -> str:
+    """One report (or error entry) as JSON."""
+    data = report.to_dict() if isinstance(report, AuditReport) else report
+    return json.dumps(data, ensure_ascii=False, indent=indent)
+
+
+def to_jsonl(reports: Iterable[AuditReport | dict[str, str]]) -> str:
+    """One JSON object per line, for streaming many reports."""
+    return "".join(to_json(r, indent=None) + "\n" for r in reports)
+
+
+def summary_line(report: AuditReport) -> str:
+    """"7 checks: 3 pass, 2 weak, 2 missing; 4 red flags."""
+    counts = {s: sum(f.status is s for f in report.findings) for s in Status}
+    return _w("summary", report.language, total=len(report.findings), passed=counts[Status.PASS],
+              weak=counts[Status.WEAK], missing=counts[Status.MISSING], flags=len(report.red_flags))
+
+
+def _where(ev: Evidence, lang: Lang) -> str:
+    parts = [ev.clause or ""]
+    if ev.page:
+        parts.append(_w("page", lang, page=ev.page))
+    return " ".join(p for p in parts if p)
+
+
+def _header(report: AuditReport) -> list[tuple[str, str]]:
+    lang = report.language
+    rows = [(_w("file", lang), report.file)]
+    if report.pages:
+        rows.append((_w("pages", lang), str(report.pages)))
+    p = report.parties
+    if p.client or p.client_alias:
+        rows.append((_w("client", lang), p.client or p.client_alias or ""))
+    if p.provider or p.provider_alias:
+        rows.append((_w("provider", lang), p.provider or p.provider_alias or ""))
+    if report.contract_value:
+        rows.append((_w("contract_value", lang), f"{report.contract_value:,.0f}"))
+    return rows
+
+
+def to_markdown(report: AuditReport) -> str:
+    """A readable Markdown report: summary table, then each check, then the red flags."""
+    lang = report.language
+    out = [f"# {load_lexicon('report').title[lang]}: {report.file}", ""]
+    out += [f"- **{k}**: {v}" for k, v in _header(report)]
+    out += ["", f"**{summary_line(report)}**", "", f"| {_w('check', lang)} | {_w('status', lang)} |", "|---|---|"]
+    out += [f"| {f.title} | {_MARK[f.status]} {_w(f.status.value, lang)} |" for f in report.findings]
+    for f in report.findings:
+        out += ["", f"## {_MARK[f.status]} {f.title}: {_w(f.status.value, lang)}", ""]
+        out += [f"- {r}" for r in f.reasons]
+        if f.notes:
+            out += ["", f"*{_w('notes', lang)}*:"] + [f"- {n}" for n in f.notes]
+        if f.evidence:
+            out += ["", f"*{_w('evidence', lang)}*:"]
+            out += [f"> **{_where(e, lang)}** {e.text}" + "\n" for e in f.evidence]
+        if f.suggestion:
+            out += ["", f"*{_w('suggestion', lang)}*:", "", "```text", f.suggestion, "```"]
+    out += ["", f"## {_w('red_flags', lang)}", ""]
+    if not report.red_flags:
+        out.append(_w("no_red_flags", lang))
+    for flag in report.red_flags:
+        out.append(f"- **{flag.message}**")
+        out += [f"  - {_where(e, lang)}: {e.text}" for e in flag.evidence]
+    if report.warnings:
+        out += ["", f"## {_w('warnings', lang)}", ""] + [f"- {w}" for w in report.warnings]
+    out += ["", f"*{_w('disclaimer', lang)}*", ""]
+    return "\n".join(out)
+
+
+def to_text(report: AuditReport, *, verbose: bool = True) -> str:
+    """A terminal report: one line per check, reasons, evidence and suggested wording indented below."""
+    lang = report.language
+    out = [f"== {report.file}"] + [f"   {k}: {v}" for k, v in _header(report)[1:]]
+    out.append(f"   {summary_line(report)}")
+    for f in report.findings:
+        out.append(f" {_MARK[f.status]} {f.title} [{_w(f.status.value, lang)}]")
+        if not verbose:
+            continue
+        out += [f"     - {r}" for r in f.reasons]
+        out += [f"     · {n}" for n in f.notes]
+        for e in f.evidence[:3]:
+            out.append(f"     > {_where(e, lang)}: {_clip(e.text)}")
+        if f.suggestion:
+            out.append(f"     {_w('suggestion', lang)}: {f.suggestion}")
+    out.append(f" {_w('red_flags', lang)}:" if report.red_flags else f" {_w('no_red_flags', lang)}")
+    for flag in report.red_flags:
+        out.append(f"   ! {flag.message}")
+        out += [f"     > {_where(e, lang)}: {_clip(e.text)}" for e in flag.evidence[:2]]
+    out += [f"   * {w}" for w in report.warnings]
+    return "\n".join(out) + "\n"
+
+
+def _clip(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+SUMMARY_FIELDS = ("file", "language", "scope_volume", "quality_standards", "kpi_remedies", "staged_payment",
+                  "breach_liability", "dispute_forum", "termination_penalties", "red_flags", "red_flag_ids", "error")
+
+
+def summary_row(report: AuditReport | dict[str, str]) -> dict[str, Any]:
+    """One row per contract: a column per check (its status), the red flags, or the error."""
+    if not isinstance(report, AuditReport):
+        return {"file": report["file"], "error": report["error"]}
+    row: dict[str, Any] = {"file": report.file, "language": report.language}
+    row.update({f.check_id: f.status.value for f in report.findings})
+    row["red_flags"] = len(report.red_flags)
+    row["red_flag_ids"] = " ".join(r.flag_id for r in report.red_flags)
+    return row
+
+
+def to_csv(reports: Iterable[AuditReport | dict[str, str]]) -> str:
+    """The summary table as CSV (UTF-8; Excel users should open it with a BOM, which the CLI writes)."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=SUMMARY_FIELDS, extrasaction="ignore")
+    writer.writeheader()
+    for report in reports:
+        writer.writerow(summary_row(report))
+    return buf.getvalue()
