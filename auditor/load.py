@@ -343,7 +343,10 @@ def _read_docx(src: _Source) -> RawDocument:
 
 
 def _check_zip_limits(src: _Source) -> None:
-    """Refuse a zip bomb from its central directory alone, before any member is decompressed."""
+    """Refuse a zip bomb from its central directory alone, before any member is decompressed.
+
+    The declared sizes are a real bound: zipfile never inflates a member past its declared size.
+    """
     with zipfile.ZipFile(io.BytesIO(src.data)) as archive:
         members = archive.infolist()
     total = sum(m.file_size for m in members)
@@ -691,7 +694,15 @@ def _needs_ocr(pages: Sequence[Sequence[_Line]]) -> bool:
 
 
 def _page_lines(page: Any, number: int) -> list[_Line]:
-    """The page's text lines, top to bottom, with their geometry."""
+    """The page's text lines, top to bottom, with their geometry.
+
+    Characters drawn twice (fake bold) count once, and rotated ones (watermarks, side notes) not at all,
+    unless most of the page is rotated: then it is the page's own text, turned for a landscape layout.
+    """
+    page = page.dedupe_chars()
+    rotated = sum(1 for char in page.chars if not _horizontal(char))
+    if 0 < rotated * 2 < len(page.chars):
+        page = page.filter(_horizontal)
     lines = []
     for item in page.extract_text_lines(strip=True, return_chars=True):
         chars = [c for c in item["chars"] if c["text"].strip()]
@@ -715,6 +726,17 @@ def _page_lines(page: Any, number: int) -> list[_Line]:
             )
         )
     return lines
+
+
+def _horizontal(obj: dict[str, Any]) -> bool:
+    """False for a character whose text matrix turns it (watermarks at 45°, vertical side notes).
+
+    Only rotation counts (the matrix's b entry); the shear of a synthetic italic (its c entry) does not.
+    """
+    if obj.get("object_type") != "char":
+        return True
+    a, b = obj["matrix"][:2]
+    return a > 0 and abs(b) <= 0.05 * a
 
 
 def _first_word_width(chars: Sequence[dict[str, Any]]) -> float:

@@ -361,7 +361,7 @@ def wrap_cjk(text: str, font: str, size: float, width: float) -> list[str]:
 
 
 def wrap_words(text: str, font: str, size: float, width: float) -> list[str]:
-    """Break English text at spaces, hyphenating long lowercase words that would leave a big gap."""
+    """Break English text at spaces, hyphenating long lowercase words that do not fit, as Word can."""
     lines: list[str] = []
     line = ""
     for word in text.split(" "):
