@@ -34,6 +34,7 @@ import pdfplumber
 from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import XmlPart
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
@@ -193,7 +194,7 @@ def _read_text(src: _Source, *, markdown: bool = False) -> RawDocument:
     if decoded is None:
         raise LoadError(f"{src.name}: does not look like a text file (binary content or unknown encoding)")
     text, encoding = decoded
-    warnings = ()
+    warnings: tuple[str, ...] = ()
     if encoding not in _SURE_ENCODINGS:
         warnings = (f"Text encoding guessed as {encoding}; check that the characters look right.",)
     return RawDocument(
@@ -577,9 +578,12 @@ class _ListNumbers:
                 ilvl = _int_val(style.element, "pPr/numPr/ilvl", 0)
                 self._by_style[style.style_id] = (num_id, ilvl)
         try:
-            root = document.part.part_related_by(RT.NUMBERING).element
+            part = document.part.part_related_by(RT.NUMBERING)
         except KeyError:
             return
+        if not isinstance(part, XmlPart):
+            return
+        root = part.element
         abstract = {
             node.get(f"{_W}abstractNumId", ""): {
                 _int_val(lvl, "", 0, attr="ilvl"): _level_format(lvl) for lvl in node.iter(f"{_W}lvl")
@@ -679,7 +683,7 @@ def _read_pdf(src: _Source) -> RawDocument:
     if _needs_ocr(pages):
         raise LoadError(f"{src.name}: the PDF has no text layer (it looks scanned); OCR is needed to read it")
     blank = [str(number) for number, lines in enumerate(pages, start=1) if not lines]
-    warnings = ()
+    warnings: tuple[str, ...] = ()
     if blank:
         warnings = (
             f"Page(s) {', '.join(blank)} have no text layer (scanned images?); their content is missing.",

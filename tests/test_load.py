@@ -339,7 +339,7 @@ def test_load_pdf_header_with_varying_page_number_removed() -> None:
 
 def test_load_pdf_page_numbers_on_every_block() -> None:
     doc = loaded("contract_zh.pdf")
-    pages = [block.page for block in doc.blocks]
+    pages = [block.page or 0 for block in doc.blocks]
     assert pages == sorted(pages) and set(pages) == {1, 2, 3, 4, 5}
 
 
