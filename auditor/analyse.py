@@ -89,7 +89,9 @@ def _facts_of(kind: str, clause: Clause, patterns: tuple[re.Pattern[str], ...]) 
         elif kind == "quantity":
             period = groups["period"]
             unit = f"{groups['unit'].strip()}/{_PERIOD_UNIT.get(period, period)}"
-        if value is None and kind != "quantity" and not redacted:
+        elif kind == "count":
+            unit = groups["unit"].strip()
+        if value is None and kind not in {"quantity", "count"} and not redacted:
             continue
         yield Fact(
             kind=kind,  # type: ignore[arg-type]
@@ -129,12 +131,19 @@ def extract_facts(clauses: tuple[Clause, ...], lang: Lang) -> tuple[Fact, ...]:
     """Every money, percent, duration and quantity fact in the contract, in document order."""
     lex = load_lexicon("analysis")
     facts: list[Fact] = []
-    for kind in ("money", "percent", "duration", "quantity"):
+    for kind in ("money", "percent", "duration", "quantity", "count"):
         patterns = lex.each(kind, lang)
         for clause in clauses:
             facts.extend(_facts_of(kind, clause, patterns))
+    facts = _without_overlaps(facts)
     facts.extend(_institutions(clauses, lang))
     return tuple(sorted(facts, key=lambda f: (f.start, f.kind)))
+
+
+def _without_overlaps(facts: list[Fact]) -> list[Fact]:
+    """A plain count inside a per-period quantity or an amount ("每周3条", "3万元") is not a second fact."""
+    spans = [(f.start, f.end) for f in facts if f.kind != "count"]
+    return [f for f in facts if f.kind != "count" or not any(s <= f.start < e for s, e in spans)]
 
 
 def _institutions(clauses: tuple[Clause, ...], lang: Lang) -> Iterable[Fact]:

@@ -102,7 +102,7 @@ class Clause:
         return " ".join((*self.section, self.title or ""))
 
 
-FactKind = Literal["money", "percent", "duration", "quantity", "date", "org", "party"]
+FactKind = Literal["money", "percent", "duration", "quantity", "count", "date", "org", "party"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,7 +59,9 @@ def _is_continuation(prev_text: str, block: Block, numbering: Numbering | None) 
     """A block continues the previous one when the previous ended mid-sentence (a hard-wrapped line)."""
     if numbering is not None or block.kind in {"heading", "table_row"} or not prev_text:
         return False
-    if _LABEL_LINE.match(block.text.strip()) or "|" in block.text or "\t" in block.text.strip():
+    if _LABEL_LINE.match(block.text.strip()) or _LABEL_LINE.match(prev_text):
+        return False
+    if "|" in block.text or "\t" in block.text.strip():
         return False
     return not prev_text.rstrip().endswith(_TERMINAL) and len(prev_text) >= 20
 

@@ -10,13 +10,14 @@ Pass / weak / missing: rubric §1 (shared/domain.md).
 from __future__ import annotations
 
 from auditor.checks._base import Check, CheckInput
-from auditor.model import Evidence, Finding, Status
+from auditor.match import Hit
+from auditor.model import Evidence, Fact, Finding, Status
 
 
 def run(inp: CheckInput) -> Finding:
     """Services named → counted per period → term stated, with the ways a count can be hollow."""
-    services = inp.hits("services") + tuple(inp.hits("services", inp.section("scope")))
-    counts = [f for f in inp.facts_of("quantity") if not inp.rx("blank", inp.common).search(f.text.lower())]
+    services = inp.hits("services")
+    counts = _counts(inp, services)
     if not services and not counts:
         return inp.finding(Status.MISSING, [inp.reason("missing")])
     evidence: list[Evidence] = list(inp.evidence(services, limit=2))
@@ -43,6 +44,16 @@ def run(inp: CheckInput) -> Finding:
         dict.fromkeys(f.text for f in counts[:3]))
     count_ev = inp.evidence(inp.hits_at(counts[:2]))
     return inp.finding(Status.PASS, [inp.reason("counted", what=what)], (*count_ev, *evidence), notes=notes)
+
+
+def _counts(inp: CheckInput, services: tuple[Hit, ...]) -> list[Fact]:
+    """Per-period quantities anywhere, and counted deliverables where the services are described."""
+    blank = inp.rx("blank", inp.common)
+    per_period = [f for f in inp.facts_of("quantity") if not blank.search(f.text.lower())]
+    scope = {h.clause.index for h in services} | {c.index for c in inp.section("scope")}
+    money = {f.clause for f in inp.facts_of("money")}
+    counted = [f for f in inp.facts_of("count") if f.clause in scope and f.clause not in money]
+    return sorted(per_period + counted, key=lambda f: f.start)
 
 
 def _term_as_duration(inp: CheckInput) -> bool:
