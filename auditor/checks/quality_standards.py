@@ -28,6 +28,10 @@ def run(inp: CheckInput) -> Finding:
         hit, days = short[0]
         weak.append(inp.reason("deemed_acceptance", days=_days_text(days, inp.lang)))
         evidence[:0] = inp.evidence([hit])
+    refs = inp.missing_references(measurable + procedure)
+    if refs:
+        weak.append(inp.reason("external", what=inp.ref_name(refs[0])))
+        evidence[:0] = inp.evidence(refs)
     for key in ("delivery_is_acceptance", "no_rework"):
         hits = inp.hits(key, negatable=False)
         if hits:
