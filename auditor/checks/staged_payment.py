@@ -17,8 +17,9 @@ from auditor.model import Clause, Fact, Finding, Status
 def run(inp: CheckInput) -> Finding:
     """No payment / full prepayment → missing; staged with triggers and sane shares → pass."""
     clauses = _payment_clauses(inp)
-    if not clauses:
-        return inp.finding(Status.MISSING, [inp.reason("no_payment")])
+    free = inp.hits("no_payment", negatable=False)
+    if not clauses or free:
+        return inp.finding(Status.MISSING, [inp.reason("no_payment")], inp.evidence(free))
     full = full_prepayment(inp, clauses)
     if full:
         return inp.finding(Status.MISSING, [inp.reason("full_prepayment")], inp.evidence(full))
@@ -52,7 +53,8 @@ def full_prepayment(inp: CheckInput, clauses: tuple[Clause, ...] | None = None) 
 
 
 def _payment_clauses(inp: CheckInput) -> tuple[Clause, ...]:
-    by_words = {h.clause for h in inp.hits("payment")}
+    """Clauses about paying the price (not penalties), by wording or under a payment heading."""
+    by_words = {h.clause for h in inp.hits("payment") if not inp.in_sentence(h, "penalty_payment")}
     return tuple(sorted(by_words | set(inp.section("payment")), key=lambda c: c.index))
 
 
@@ -85,22 +87,26 @@ def deposit_share(inp: CheckInput, clauses: tuple[Clause, ...] | None = None) ->
 
 
 def _share(inp: CheckInput, hits: tuple[Hit, ...]) -> float | None:
-    """The largest share of the price (percent) stated right after (or just before) the cue of each hit."""
+    """The largest share of the price (percent) stated next to the cue of each hit.
+
+    A percentage near the cue wins; an amount counts only when the contract price is known.
+    """
+    values = inp.lexicon.values
+    before_cost = float(values["value_before_cost"][inp.lang])
+    window = float(values["value_window"][inp.lang])
     shares: list[float] = []
     for hit in hits:
-        values = inp.lexicon.values
-        before_cost = float(values["value_before_cost"][inp.lang])
-        near = [(_distance(hit, f, before_cost), f) for f in inp.facts_near(hit, "percent") + inp.facts_near(hit, "money")
-                if f.value is not None]
-        near = [(d, f) for d, f in near if d <= values["value_window"][inp.lang]]
-        if not near:
-            continue
-        fact = min(near, key=lambda pair: pair[0])[1]
-        value = fact.value or 0.0
-        if fact.kind == "percent":
-            shares.append(value)
-        elif inp.contract_value and value < inp.contract_value:
-            shares.append(100 * value / inp.contract_value)
+        for kind in ("percent", "money"):
+            near = [(d, f) for f in inp.facts_near(hit, kind)
+                    if f.value is not None and (d := _distance(hit, f, before_cost)) <= window]
+            if not near:
+                continue
+            value = min(near, key=lambda pair: pair[0])[1].value or 0.0
+            if kind == "percent":
+                shares.append(value)
+                break
+            if inp.contract_value and value < inp.contract_value:
+                shares.append(100 * value / inp.contract_value)
     return max(shares, default=None)
 
 
