@@ -16,11 +16,12 @@ from auditor.model import Finding, Status
 
 def run(inp: CheckInput) -> Finding:
     """Concrete consequences by who breaches: provider (or either side) → pass unless gutted."""
-    concrete = [h for h in inp.hits("consequence") if _about_breach(inp, h)]
+    concrete = [h for h in inp.hits("consequence") if _about_breach(inp, h) and not _taken_away(inp, h)]
     provider = [h for h in concrete if breaching_side(inp, h) == "provider"]
-    vague = inp.hits("vague_liability") + tuple(inp.hits("vague_liability", inp.section("breach")))
-    if not (concrete or vague or inp.section("breach")):
-        return inp.finding(Status.MISSING, [inp.reason("missing")])
+    vague = inp.hits("vague_liability")
+    excluded = inp.negated_hits("consequence")
+    if not (concrete or vague or inp.section("breach")) or (excluded and not (concrete or vague)):
+        return inp.finding(Status.MISSING, [inp.reason("missing")], inp.evidence(excluded))
     own_loss = [h for h in provider if not inp.in_sentence(h, "third_party")]
     if own_loss:
         return _gutted_or_pass(inp, own_loss)
@@ -35,7 +36,7 @@ def _gutted_or_pass(inp: CheckInput, hits: list[Hit]) -> Finding:
     evidence = list(inp.evidence(hits))
     weak = []
     for key in ("low_cap", "deposit_and_penalty"):
-        found = inp.hits(key, negatable=False)
+        found = inp.hits(key, negatable=False) or (_low_caps(inp) if key == "low_cap" else ())
         if found:
             weak.append(inp.reason(key))
             evidence[:0] = inp.evidence(found)
@@ -43,6 +44,21 @@ def _gutted_or_pass(inp: CheckInput, hits: list[Hit]) -> Finding:
     if weak:
         return inp.finding(Status.WEAK, weak, evidence, notes=notes)
     return inp.finding(Status.PASS, [inp.reason("pass", what=hits[0].matched)], evidence, notes=notes)
+
+
+def _taken_away(inp: CheckInput, hit: Hit) -> bool:
+    """Consequences in a sentence that excludes liability, or that remedy a missed KPI, do not count here."""
+    return inp.in_sentence(hit, "exclusion") or inp.in_sentence(hit, "kpi_shortfall")
+
+
+def _low_caps(inp: CheckInput) -> tuple[Hit, ...]:
+    """Caps stated as an amount that is a small share of the contract price."""
+    if not inp.contract_value:
+        return ()
+    limit = float(inp.lexicon.values["low_cap_percent"])
+    return tuple(h for h in inp.hits("cap", negatable=False)
+                 if any(f.value is not None and 100 * f.value / inp.contract_value <= limit
+                        for f in inp.facts_near(h, "money")))
 
 
 def _about_breach(inp: CheckInput, hit: Hit) -> bool:
