@@ -195,9 +195,11 @@ def extract_parties(clauses: tuple[Clause, ...], lang: Lang) -> Parties:
         for key in ("party_line", "defined_party"):
             for m in _matches(clause.norm, lex.each(key, lang)):
                 alias = m.group("alias").strip()
+                role_text = (m.groupdict().get("role") or "").strip() + alias
+                if lang == "zh" and role_text.startswith(("甲方", "乙方")):
+                    alias = role_text[:2]  # "委托方（甲方）": the contract refers to it as 甲方
                 name = clause.text[m.start("name") : m.end("name")].strip().strip("\"“”")
                 found.setdefault(alias, name)
-                role_text = (m.groupdict().get("role") or "") + alias
                 role = _role_of(role_text, lang)
                 if role:
                     roles.setdefault(alias, role)

@@ -27,7 +27,7 @@ def run(inp: CheckInput) -> Finding:
     weak: list[str] = []
     evidence = list(inp.evidence(client_exit))
     settled = inp.hits("refund", clauses) + inp.hits("compensation", clauses)
-    forfeit = inp.hits("forfeit_all", negatable=False)
+    forfeit = inp.hits("forfeit_all", clauses, negatable=False)
     if forfeit:
         weak.append(inp.reason("forfeit_all"))
         evidence[:0] = inp.evidence(forfeit)
