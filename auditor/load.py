@@ -1,10 +1,11 @@
 """Loading stage: read a contract file into a `RawDocument` of blocks in reading order.
 
 Formats are recognised by their content (magic bytes) before their name, so a PDF saved as ``.docx``
-still loads. Every failure the user can cause (missing, empty, damaged, encrypted, scanned, too big,
-unsupported) surfaces as one `LoadError` whose message is a single readable line; nothing else escapes
-`load`. Uploaded bytes are parsed in memory; only a legacy ``.doc``/``.wps`` conversion touches disk, in
-a temporary directory that is always removed.
+still loads. Every failure the user can cause (missing, empty, damaged, encrypted, too big, unsupported,
+scanned without OCR installed) surfaces as one `LoadError` whose message is a single readable line;
+nothing else escapes `load`. Scanned PDF pages and photos (PNG/JPEG) are read by OCR (auditor/ocr.py),
+and their lines go through the same paragraph rules as PDF text. Uploaded bytes are parsed in memory;
+only a legacy ``.doc``/``.wps`` conversion touches disk, in a temporary directory that is always removed.
 """
 
 from __future__ import annotations
@@ -37,24 +38,33 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import XmlPart
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
+from PIL import Image, ImageOps
 
+from auditor import ocr
 from auditor.model import Block, BlockKind, RawDocument
 from auditor.numbering import match_number, starts_new_clause
 
-__all__ = ["MAX_BYTES", "SUPPORTED_SUFFIXES", "LoadError", "load", "load_text"]
+__all__ = ["MAX_BYTES", "SUPPORTED_SUFFIXES", "LoadError", "Progress", "load", "load_text"]
 
-SUPPORTED_SUFFIXES: tuple[str, ...] = (".pdf", ".docx", ".txt", ".md")
+Progress = Callable[[int, int], None]  # (pages done, pages to do), called as OCR reads each page
+
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".pdf", ".docx", ".txt", ".md", ".png", ".jpg", ".jpeg")
 LEGACY_SUFFIXES: tuple[str, ...] = (".doc", ".wps", ".rtf")  # read only through LibreOffice
 MAX_BYTES = 50 * 1024 * 1024  # larger files are refused before they are read
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # total size a .docx may expand to
 MAX_RATIO = 100  # compression ratio above which a large .docx member is treated as a zip bomb
 LARGE_MEMBER = 10 * 1024 * 1024  # members below this size are never refused for their ratio
+MAX_XML_PART = 32 * 1024 * 1024  # one XML part of a .docx; a 300-page contract needs a few MB
+MAX_CHARS = 3_000_000  # text audited at most, about 3,000 pages: keeps an audit's time bounded
 CONVERT_TIMEOUT = 120  # seconds LibreOffice may take to convert a legacy file
 
 _PDF_MAGIC = re.compile(rb"%PDF-\d")  # may follow some junk bytes, as readers allow
 _OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # legacy .doc and .wps
 _RTF_MAGIC = b"{\\rtf"  # Word's other old format, also converted by LibreOffice
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")  # PNG, JPEG
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+_ENCRYPTED_OFFICE = "EncryptedPackage".encode("utf-16-le")  # stream of a password-protected .docx
 
 
 class LoadError(Exception):
@@ -71,10 +81,15 @@ class _Source:
     data: bytes
     name: str
     password: str | None = None
+    progress: Progress | None = None
 
 
 def load(
-    source: str | os.PathLike[str] | bytes, filename: str | None = None, *, password: str | None = None
+    source: str | os.PathLike[str] | bytes,
+    filename: str | None = None,
+    *,
+    password: str | None = None,
+    progress: Progress | None = None,
 ) -> RawDocument:
     """Read a contract from a path or from raw bytes (an upload) into a `RawDocument`.
 
@@ -82,6 +97,8 @@ def load(
         source: a file path, or the file's bytes (never written to disk).
         filename: the name to report and whose suffix hints the format; needed for bytes.
         password: the password of an encrypted PDF.
+        progress: called with (pages done, pages to read) before and after each page read by OCR,
+            which takes a second or two a page; never called for files with a text layer.
 
     Raises:
         LoadError: the file is missing, empty, too large, damaged, encrypted, scanned or unsupported.
@@ -98,12 +115,13 @@ def load(
         raise LoadError(f"{name}: the file is larger than the {MAX_BYTES // 2**20} MB limit")
     fmt = _detect_format(data, name)
     try:
-        return _READERS[fmt](_Source(data, name, password))
+        document = _READERS[fmt](_Source(data, name, password, progress))
     except LoadError:
         raise
     except Exception as exc:  # a damaged file can make any parser fail in its own way
-        label = {"pdf": "PDF", "docx": ".docx", "legacy": "Word"}.get(fmt, "text")
+        label = {"pdf": "PDF", "docx": ".docx", "legacy": "Word", "image": "image"}.get(fmt, "text")
         raise LoadError(f"{name}: the {label} file is damaged or truncated ({_reason(exc)})") from exc
+    return _within_size(document)
 
 
 def load_text(text: str, name: str = "pasted.txt") -> RawDocument:
@@ -112,9 +130,19 @@ def load_text(text: str, name: str = "pasted.txt") -> RawDocument:
     Raises:
         LoadError: the text has no visible characters.
     """
-    return RawDocument(
-        name=name, format="text", blocks=_blocks_or_fail(_text_blocks(text, markdown=False), name)
-    )
+    blocks = _blocks_or_fail(_text_blocks(text, markdown=False), name)
+    return _within_size(RawDocument(name=name, format="text", blocks=blocks))
+
+
+def _within_size(document: RawDocument) -> RawDocument:
+    """The document, unless its text is too long to audit in reasonable time."""
+    chars = sum(len(block.text) + 1 for block in document.blocks)
+    if chars > MAX_CHARS:
+        raise LoadError(
+            f"{document.name}: the text is {chars:,} characters long, more than the {MAX_CHARS:,} "
+            "an audit reads; split the file"
+        )
+    return document
 
 
 # --- input and format detection ----------------------------------------------------------------
@@ -141,6 +169,8 @@ def _detect_format(data: bytes, name: str) -> str:
     suffix = Path(name).suffix.lower()
     if _PDF_MAGIC.search(data[:1024]):
         return "pdf"
+    if data.startswith(_IMAGE_MAGIC):
+        return "image"
     if data.startswith((_OLE2_MAGIC, _RTF_MAGIC)):
         return "legacy"
     if data.startswith(_ZIP_MAGIC):
@@ -156,13 +186,17 @@ def _detect_format(data: bytes, name: str) -> str:
         raise LoadError(f"{name}: not a valid PDF (no PDF header); the file is damaged or mis-named")
     if suffix == ".docx":
         raise LoadError(f"{name}: not a valid .docx (not a ZIP package); the file is damaged or truncated")
+    if suffix in _IMAGE_SUFFIXES:
+        raise LoadError(f"{name}: not a valid PNG or JPEG image; the file is damaged or mis-named")
     if suffix in LEGACY_SUFFIXES:
         raise LoadError(f"{name}: not a valid {suffix} file; save it as .docx and try again")
     if suffix == ".md":
         return "md"
     if suffix == ".txt" or _decode_text(data) is not None:
         return "txt"
-    raise LoadError(f"{name}: unsupported file type (not PDF, DOCX or text); supported: {_supported()}")
+    raise LoadError(
+        f"{name}: unsupported file type (not PDF, DOCX, text or image); supported: {_supported()}"
+    )
 
 
 def _supported() -> str:
@@ -357,6 +391,11 @@ def _check_zip_limits(src: _Source) -> None:
             f"(limit {MAX_UNCOMPRESSED // 2**20} MB); it may be a zip bomb"
         )
     for member in members:
+        if member.filename.endswith((".xml", ".rels")) and member.file_size > MAX_XML_PART:
+            raise LoadError(
+                f"{src.name}: refused: part {member.filename} holds {member.file_size // 2**20} MB of XML "
+                f"(limit {MAX_XML_PART // 2**20} MB)"
+            )
         if member.file_size > LARGE_MEMBER and member.file_size > MAX_RATIO * max(member.compress_size, 1):
             raise LoadError(
                 f"{src.name}: refused: part {member.filename} is compressed more than {MAX_RATIO}:1; "
@@ -680,21 +719,115 @@ def _read_pdf(src: _Source) -> RawDocument:
         raise
     with pdf:
         pages = [_page_lines(page, number) for number, page in enumerate(pdf.pages, start=1)]
-    if _needs_ocr(pages):
-        raise LoadError(f"{src.name}: the PDF has no text layer (it looks scanned); OCR is needed to read it")
-    blank = [str(number) for number, lines in enumerate(pages, start=1) if not lines]
-    warnings: tuple[str, ...] = ()
+        scanned = [n for n, page in enumerate(pdf.pages, start=1) if _needs_ocr(page, pages[n - 1])]
+    warnings: list[str] = []
+    unread: list[int] = []
+    unavailable = ocr.missing() if scanned else None
+    if unavailable and not any(pages):
+        raise LoadError(f"{src.name}: the PDF has no text layer (it looks scanned); {unavailable}")
+    if unavailable:
+        missing = "no text layer (scanned images?); OCR could not run, so that text is missing."
+        warnings.append(f"{_pages_phrase(scanned)} {missing} {unavailable}")
+        unread, scanned = scanned, []
+    for number, lines in _ocr_pdf_pages(src, scanned):
+        pages[number - 1] = lines
+    if scanned:
+        warnings.append(f"{_pages_phrase(scanned, 'were')} read by OCR. {_OCR_CAVEAT}")
+    blank = [n for n, lines in enumerate(pages, start=1) if not lines and n not in scanned + unread]
     if blank:
-        warnings = (
-            f"Page(s) {', '.join(blank)} have no text layer (scanned images?); their content is missing.",
-        )
+        warnings.append(f"{_pages_phrase(blank, 'are')} blank.")
     blocks = _blocks_or_fail(_pdf_blocks(_drop_furniture(pages)), src.name)
-    return RawDocument(name=src.name, format="pdf", blocks=blocks, pages=len(pages), warnings=warnings)
+    return RawDocument(
+        name=src.name,
+        format="pdf",
+        blocks=blocks,
+        pages=len(pages),
+        warnings=tuple(warnings),
+        ocr_pages=tuple(scanned),
+    )
 
 
-def _needs_ocr(pages: Sequence[Sequence[_Line]]) -> bool:
-    """True when no page has a text layer, so only OCR could read the PDF (the hook for an OCR stage)."""
-    return not any(pages)
+_OCR_CAVEAT = "OCR text may contain errors: check quoted evidence against the original."
+_SCAN_COVER = 0.5  # share of a page an image must cover for the page to count as a scan
+_FEW_CHARS = 30  # a text layer this short on a scanned page is a stamp or a page number, not the text
+
+
+def _needs_ocr(page: Any, lines: Sequence[_Line]) -> bool:
+    """True when only OCR can read the page: it draws something but has no text layer, or its text
+    layer is a few characters (a page number, a stamp) on top of a page-sized image."""
+    if not lines:
+        return bool(page.images or page.curves or page.rects or page.lines)
+    if sum(len(line.text) for line in lines) >= _FEW_CHARS:
+        return False
+    area = float(page.width) * float(page.height)
+    covered = sum(float(i["width"]) * float(i["height"]) for i in page.images)
+    return area > 0 and covered >= _SCAN_COVER * area
+
+
+def _pages_phrase(numbers: Sequence[int], verb: str = "have") -> str:
+    """ "Page 3 has" / "Pages 2, 4 have": the start of a warning about some pages."""
+    if len(numbers) == 1:
+        singular = {"have": "has", "were": "was", "are": "is"}[verb]
+        return f"Page {numbers[0]} {singular}"
+    return f"Pages {', '.join(map(str, numbers))} {verb}"
+
+
+def _ocr_pdf_pages(src: _Source, numbers: Sequence[int]) -> Iterator[tuple[int, list[_Line]]]:
+    """Read scanned pages by OCR, one at a time, reporting progress: (page number, its lines)."""
+    if not numbers:
+        return
+    _report(src, 0, len(numbers))
+    rendered = ocr.render_pdf_pages(src.data, list(numbers), src.password)
+    for done, (number, image, width, height) in enumerate(rendered, start=1):
+        rows = ocr.read_image(image, scale=ocr.DPI / 72)
+        yield number, [_ocr_line(row, number, width, height) for row in rows]
+        _report(src, done, len(numbers))
+
+
+def _report(src: _Source, done: int, total: int) -> None:
+    if src.progress is not None:
+        src.progress(done, total)
+
+
+_OCR_BOX_HEIGHT = 1.2  # an OCR box is about this many times the font size high
+
+
+def _ocr_line(row: Sequence[ocr.OcrWord], page: int, width: float, height: float) -> _Line:
+    """An OCR row as a PDF text line, so the PDF rules join it into paragraphs and table rows.
+
+    Each word's characters are spread over its box (a Chinese character twice as wide as a Latin one)
+    to stand in for the character positions a text layer gives.
+    """
+    size = statistics.median(word.height for word in row) / _OCR_BOX_HEIGHT
+    chars = [char for word in row for char in _spread_chars(word, size)]
+    text = row[0].text
+    for prev, word in zip(row, row[1:], strict=False):
+        text += (" " if word.x0 - prev.x1 > size * 0.2 else "") + word.text
+    return _Line(
+        text=text,
+        page=page,
+        x0=row[0].x0,
+        x1=row[-1].x1,
+        top=min(word.top for word in row),
+        bottom=max(word.bottom for word in row),
+        page_width=width,
+        page_height=height,
+        size=size,
+        first_width=_first_word_width(chars),
+        cells=_cells(chars, size),
+    )
+
+
+def _spread_chars(word: ocr.OcrWord, size: float) -> list[dict[str, Any]]:
+    """Pseudo characters (text, x0, x1, size) for the visible characters of an OCR box."""
+    weights = [1.0 if _is_cjk(ch) else 0.3 if ch == " " else 0.55 for ch in word.text]
+    unit = (word.x1 - word.x0) / sum(weights)
+    chars, x = [], word.x0
+    for ch, weight in zip(word.text, weights, strict=True):
+        if ch != " ":
+            chars.append({"text": ch, "x0": x, "x1": x + weight * unit, "size": size})
+        x += weight * unit
+    return chars
 
 
 def _page_lines(page: Any, number: int) -> list[_Line]:
@@ -972,6 +1105,11 @@ def _is_cjk(ch: str) -> bool:
 
 def _read_legacy(src: _Source) -> RawDocument:
     """Convert a .doc/.wps/.rtf file to .docx with LibreOffice in a throw-away folder, then read that."""
+    if src.data.startswith(_OLE2_MAGIC) and _ENCRYPTED_OFFICE in src.data:
+        raise LoadError(
+            f"{src.name}: the Word file is password-protected; open it in Word, remove the password "
+            "(File > Info > Protect Document) and save it again"
+        )
     office = shutil.which("soffice") or shutil.which("libreoffice")
     if office is None:
         raise LoadError(
@@ -1005,6 +1143,42 @@ def _read_legacy(src: _Source) -> RawDocument:
     return replace(document, warnings=(*document.warnings, note))
 
 
+_PHOTO_WIDTH = 595.0  # a photo is measured as if it were an A4 page this many points wide
+
+
+def _read_image(src: _Source) -> RawDocument:
+    """A photo or scan of one contract page (PNG/JPEG), read by OCR."""
+    unavailable = ocr.missing()
+    if unavailable:
+        raise LoadError(f"{src.name}: an image needs OCR to be read; {unavailable}")
+    try:
+        with Image.open(io.BytesIO(src.data)) as opened:
+            if opened.width * opened.height > ocr.MAX_PIXELS:
+                raise LoadError(
+                    f"{src.name}: the image is {opened.width} × {opened.height} pixels, too large to read; "
+                    "scale it down"
+                )
+            image = ImageOps.exif_transpose(opened)  # phone photos are often stored turned
+    except Image.DecompressionBombError as exc:
+        raise LoadError(f"{src.name}: the image is too large to read; scale it down") from exc
+    scale = image.width / _PHOTO_WIDTH
+    _report(src, 0, 1)
+    rows = ocr.read_image(image, scale=scale)
+    _report(src, 1, 1)
+    lines = [_ocr_line(row, 1, _PHOTO_WIDTH, image.height / scale) for row in rows]
+    blocks = _pdf_blocks(_drop_furniture([lines]))
+    if not blocks:
+        raise LoadError(f"{src.name}: no text could be recognised in the image")
+    return RawDocument(
+        name=src.name,
+        format="image",
+        blocks=tuple(blocks),
+        pages=1,
+        warnings=(f"The image was read by OCR. {_OCR_CAVEAT}",),
+        ocr_pages=(1,),
+    )
+
+
 def _read_markdown(src: _Source) -> RawDocument:
     """A Markdown file: like text, with '#' headings and '|' table rows recognised."""
     return _read_text(src, markdown=True)
@@ -1016,4 +1190,5 @@ _READERS: dict[str, Callable[[_Source], RawDocument]] = {
     "legacy": _read_legacy,
     "txt": _read_text,
     "md": _read_markdown,
+    "image": _read_image,
 }

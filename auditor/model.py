@@ -49,10 +49,11 @@ class RawDocument:
     """A loaded file: its blocks in document order and what the loader noticed on the way."""
 
     name: str
-    format: str  # "txt" | "md" | "docx" | "pdf" | "text" (pasted)
+    format: str  # "txt" | "md" | "docx" | "pdf" | "image" | "text" (pasted)
     blocks: tuple[Block, ...]
     pages: int | None = None
     warnings: tuple[str, ...] = ()
+    ocr_pages: tuple[int, ...] = ()  # pages read by OCR, whose text may hold recognition errors
 
     @property
     def text(self) -> str:

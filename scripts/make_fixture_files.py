@@ -8,7 +8,9 @@ loader reads from a PDF or DOCX with these paragraphs. Run from the repository r
 
 from __future__ import annotations
 
+import io
 import re
+import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +24,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.text.paragraph import Paragraph
 from PIL import Image, ImageDraw, ImageFont
-from reportlab.lib.pagesizes import A5
+from reportlab.lib.pagesizes import A5, A6
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
@@ -484,6 +487,76 @@ def write_scanned_pdf(path: Path) -> None:
     image.save(path, "PDF", resolution=72.0, creationDate=fixed, modDate=fixed)
 
 
+# The scanned page of scanned_mixed.pdf (page 2) and the photo: Chinese clauses, one wrapping over
+# two lines, for the OCR tests. OCR_TEXT_PAGE is page 1, which has a text layer.
+OCR_TEXT_PAGE = (
+    "抖音代运营服务合同",
+    "甲方：上海某某商贸有限公司",
+    "乙方：杭州某某网络科技有限公司",
+    "第一条 服务内容",
+    "乙方每月发布短视频不少于二十条。",
+)
+OCR_SCANNED_PAGE = (
+    "第五条 违约责任",
+    "5.1 乙方未按约定完成当月发布数量的，每少一条扣减当月服务费五百元，扣减总额以当月服务费为限。",
+    "5.2 甲方逾期付款的，每逾期一日按应付未付金额的万分之五向乙方支付违约金。",
+    "第六条 争议解决",
+    "因本合同引起的或与本合同有关的任何争议，双方应协商解决；协商不成的，提交上海仲裁委员会仲裁。",
+)
+OCR_DPI = 200
+
+
+def cjk_font_file() -> str:
+    """A real CJK font file (Debian's fonts-noto-cjk): reportlab's CID fonts cannot be rasterised."""
+    path = subprocess.run(
+        ["fc-match", "-f", "%{file}", "Noto Sans CJK SC"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "CJK" in path, f"install fonts-noto-cjk (fc-match found {path!r})"
+    return path
+
+
+def scanned_page(paragraphs: Sequence[str], skew: float = 0.6) -> Image.Image:
+    """An A6 page at 200 dpi with the paragraphs typeset in 10.5 pt, slightly skewed as scans are."""
+    width, height = round(A6[0] / 72 * OCR_DPI), round(A6[1] / 72 * OCR_DPI)
+    image = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(cjk_font_file(), round(10.5 / 72 * OCR_DPI), index=2)  # index 2: SC
+    margin, y = 70, 90
+    for paragraph in paragraphs:
+        line = ""
+        for ch in paragraph:  # fill each line to the right margin, as typeset Chinese text does
+            if font.getlength(line + ch) > width - 2 * margin:
+                draw.text((margin, y), line, fill=0, font=font)
+                line, y = "", y + 48
+            line += ch
+        draw.text((margin, y), line, fill=0, font=font)
+        y += 62
+    return image.rotate(skew, fillcolor=255, resample=Image.Resampling.BICUBIC)
+
+
+def write_scanned_mixed_pdf(path: Path) -> None:
+    """Page 1 with a text layer, page 2 a scanned image only: the loader must OCR page 2 alone."""
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), pagesize=A6, invariant=1)
+    c.setFont("STSong-Light", 10.5)
+    for i, line in enumerate(OCR_TEXT_PAGE):
+        c.drawString(30, A6[1] - 50 - 20 * i, line)
+    c.showPage()
+    buffer = io.BytesIO()
+    scanned_page(OCR_SCANNED_PAGE).save(buffer, "PNG", optimize=True)
+    c.drawImage(ImageReader(io.BytesIO(buffer.getvalue())), 0, 0, *A6)
+    c.showPage()
+    c.save()
+
+
+def write_photo(path: Path) -> None:
+    """A JPEG of the scanned page stored on its side with an EXIF orientation, as phones save photos."""
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90° clockwise to display
+    turned = scanned_page(OCR_SCANNED_PAGE, skew=-0.4).transpose(Image.Transpose.ROTATE_90)
+    turned.save(path, "JPEG", quality=80, exif=exif)
+
+
 def write_broken_files() -> None:
     """Files the loader must refuse with a LoadError."""
     pdf = (OUT / "contract_en.pdf").read_bytes()
@@ -507,6 +580,8 @@ def main() -> None:
     assert any(re.search(r"[a-z]-$", line) for line in en_lines), "no hyphenated line end to re-join"
     layout_pdf(OUT / "encrypted.pdf", EN_CONTRACT, en, encrypt="secret")
     write_scanned_pdf(OUT / "scanned.pdf")
+    write_scanned_mixed_pdf(OUT / "scanned_mixed.pdf")
+    write_photo(OUT / "photo_zh.jpg")
     write_broken_files()
     for path in sorted(OUT.iterdir()):
         print(f"{path.stat().st_size:>8}  {path.name}")

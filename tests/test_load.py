@@ -477,22 +477,23 @@ def test_load_pdf_encrypted_wrong_password() -> None:
         load(FILES / "encrypted.pdf", password="guess")
 
 
-def test_load_pdf_scanned_needs_ocr() -> None:
-    with pytest.raises(LoadError, match="no text layer.*OCR"):
+def test_load_pdf_scanned_without_ocr_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(load_module.ocr, "missing", lambda: "OCR is not installed; install it with: pip x")
+    with pytest.raises(LoadError, match="no text layer.*OCR is not installed; install it with: pip x"):
         load(FILES / "scanned.pdf")
 
 
-def test_load_pdf_pages_without_text_named_in_warning() -> None:
+def test_load_pdf_blank_pages_named_in_warning() -> None:
     doc = load(pdf_bytes([["Article 1 Payment"], [], ["Article 2 Term"], []]), "mixed.pdf")
     assert doc.pages == 4 and texts(doc) == ["Article 1 Payment", "Article 2 Term"]
-    assert doc.warnings == ("Page(s) 2, 4 have no text layer (scanned images?); their content is missing.",)
+    assert doc.warnings == ("Pages 2, 4 are blank.",)
 
 
 # --- dispatch, bytes and bad input -------------------------------------------------------------
 
 
 def test_load_supported_suffixes() -> None:
-    assert SUPPORTED_SUFFIXES == (".pdf", ".docx", ".txt", ".md")
+    assert SUPPORTED_SUFFIXES == (".pdf", ".docx", ".txt", ".md", ".png", ".jpg", ".jpeg")
 
 
 def test_load_pdf_named_docx_sniffed_by_content() -> None:
