@@ -1,0 +1,136 @@
+"""The review desk through Streamlit's AppTest: sample, paste, upload, languages, downloads, bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from auditor.model import Status
+from auditor.pipeline import audit
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_contracts"
+SAMPLE = "zh_02_douyin_package.txt"
+TIMEOUT = 60  # the first run builds the spaCy/jieba pipelines
+
+
+def _start() -> AppTest:
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+
+
+def _with_sample(name: str = SAMPLE) -> AppTest:
+    at = _start()
+    at.sidebar.radio(key="mode").set_value("sample").run()
+    at.sidebar.selectbox(key="sample").select(name).run()
+    return at
+
+
+def _upload(name: str, content: bytes) -> AppTest:
+    at = _start()
+    at.sidebar.file_uploader[0].upload(name, content).run()
+    return at
+
+
+def _captions(at: AppTest) -> str:
+    return "\n".join(c.value for c in at.caption)
+
+
+def _non_pass(name: str) -> int:
+    return sum(f.status is not Status.PASS for f in audit(SAMPLES / name).findings)
+
+
+def test_app_opens_on_welcome_with_the_not_legal_advice_note() -> None:
+    at = _start()
+    assert not at.exception
+    assert "上传合同" in at.info[0].value
+    assert "不提供法律意见" in _captions(at)
+
+
+def test_app_sample_pick_shows_scorecard_checks_and_suggestions() -> None:
+    at = _with_sample()
+    assert not at.exception
+    assert not at.error
+    assert at.subheader[0].value == "审查概览"
+    assert any("共 7 项" in m.value for m in at.markdown)
+    assert len(at.expander) == 7
+    assert len(at.code) == _non_pass(SAMPLE)
+    assert [t.label for t in at.tabs] == ["审查结果", "合同原文", "下载"]
+
+
+def test_app_paste_text_is_audited() -> None:
+    at = _start()
+    at.sidebar.radio(key="mode").set_value("paste").run()
+    at.sidebar.text_area(key="paste_text").input((SAMPLES / SAMPLE).read_text(encoding="utf-8"))
+    at.sidebar.button[0].click().run()
+    assert not at.exception
+    assert len(at.expander) == 7
+    assert "pasted.txt" in _captions(at)
+
+
+def test_app_empty_paste_asks_for_text() -> None:
+    at = _start()
+    at.sidebar.radio(key="mode").set_value("paste").run()
+    at.sidebar.text_area(key="paste_text").input("   \n ")
+    at.sidebar.button[0].click().run()
+    assert not at.exception
+    assert "请先粘贴合同文本" in at.sidebar.warning[0].value
+    assert not at.expander
+
+
+def test_app_interface_language_switches_to_english() -> None:
+    at = _with_sample()
+    at.sidebar.segmented_control(key="ui_lang").set_value("en").run()
+    assert not at.exception
+    assert at.subheader[0].value == "Scorecard"
+    assert [t.label for t in at.tabs] == ["Findings", "Contract text", "Downloads"]
+    assert all(" · weak" in e.label or " · missing" in e.label or " · pass" in e.label for e in at.expander)
+    assert "Contract language: Chinese (detected)" in _captions(at)
+
+
+def test_app_contract_language_override_reruns_the_audit() -> None:
+    at = _with_sample()
+    at.sidebar.segmented_control(key="contract_lang").set_value("en").run()
+    assert not at.exception
+    assert "合同语言：英文（手动指定）" in _captions(at)
+    assert any("Scope and volume" in e.label for e in at.expander)
+
+
+def test_app_offers_each_download() -> None:
+    at = _with_sample()
+    buttons = {b.key: b.label for b in at.download_button}
+    assert buttons == {"dl_md": "Markdown 报告", "dl_json": "JSON 数据", "dl_docx": "Word 批注版"}
+
+
+def test_app_jump_opens_the_contract_text_at_the_clause() -> None:
+    at = _with_sample()
+    jump = next(b for b in at.button if b.key and b.key.startswith("jump-"))
+    jump.click().run()
+    assert not at.exception
+    assert at.session_state["tab"] == "合同原文"
+    assert "已定位到" in at.info[0].value
+
+
+def test_app_upload_docx_is_audited() -> None:
+    at = _upload("zh_06_ad_agency.docx", (SAMPLES / "zh_06_ad_agency.docx").read_bytes())
+    assert not at.exception
+    assert not at.error
+    assert len(at.expander) == 7
+    assert "zh_06_ad_agency.docx" in _captions(at)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.txt", b"", "the file is empty"),
+        ("broken.pdf", b"%PDF-1.7\n1 0 obj <<", "damaged"),
+        ("sheet.docx", b"PK\x05\x06" + bytes(18), "sheet.docx"),
+        ("huge.txt", b"a" * (20 * 2**20 + 1), "超过 20 MB 的上限"),
+    ],
+)
+def test_app_bad_upload_shows_a_message_not_a_traceback(name: str, content: bytes, message: str) -> None:
+    at = _upload(name, content)
+    assert not at.exception
+    assert not at.expander
+    assert message in at.error[0].value
