@@ -191,15 +191,22 @@ def extract_parties(clauses: tuple[Clause, ...], lang: Lang) -> Parties:
     head = clauses[:40]
     found: dict[str, str] = {}  # alias -> name
     roles: dict[str, str] = {}  # alias -> "client" | "provider"
-    for clause in head:
+    places: dict[str, str] = {}  # alias -> the text that says where it is
+    address = lex.cue("address_line", lang)
+    for i, clause in enumerate(head):
         for key in ("party_line", "defined_party"):
             for m in _matches(clause.norm, lex.each(key, lang)):
                 alias = m.group("alias").strip()
                 role_text = (m.groupdict().get("role") or "").strip() + alias
                 if lang == "zh" and role_text.startswith(("甲方", "乙方")):
                     alias = role_text[:2]  # "委托方（甲方）": the contract refers to it as 甲方
-                name = clause.text[m.start("name") : m.end("name")].strip().strip("\"“”")
+                name = _clean_name(clause.text[m.start("name") : m.end("name")])
                 found.setdefault(alias, name)
+                nxt = head[i + 1] if i + 1 < len(head) else None
+                place = m.groupdict().get("place") or ""
+                if nxt is not None and address.search(nxt.norm):
+                    place += " " + nxt.norm
+                places.setdefault(alias, f"{m.group('name')} {place}".strip())
                 role = _role_of(role_text, lang)
                 if role:
                     roles.setdefault(alias, role)
@@ -218,7 +225,17 @@ def extract_parties(clauses: tuple[Clause, ...], lang: Lang) -> Parties:
         provider=(found.get(provider) or None) if provider else None,
         client_alias=_display_alias(client, clauses),
         provider_alias=_display_alias(provider, clauses),
+        client_place=places.get(client) if client else None,
+        provider_place=places.get(provider) if provider else None,
     )
+
+
+_NAME_LEAD = re.compile(r"^(?:.*?\b(?:by and between|between)\s+|and\s+)", re.IGNORECASE)
+
+
+def _clean_name(raw: str) -> str:
+    """"2024 by and between Summit LLC" → "Summit LLC": the name pattern may start too early in a recital."""
+    return _NAME_LEAD.sub("", raw.strip()).strip().strip("\"“”,")
 
 
 def _role_of(text: str, lang: Lang) -> str | None:

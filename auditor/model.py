@@ -199,6 +199,8 @@ class Parties:
     provider: str | None = None
     client_alias: str | None = None  # how the contract refers to it ("甲方", "the Company")
     provider_alias: str | None = None
+    client_place: str | None = None  # where the party is (its address line or "a Texas LLC located at …")
+    provider_place: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict for JSON."""

@@ -9,6 +9,8 @@ Pass / weak / missing: rubric §6 (shared/domain.md).
 
 from __future__ import annotations
 
+import re
+
 from auditor.checks._base import Check, CheckInput
 from auditor.match import Hit
 from auditor.model import Clause, Finding, Status
@@ -44,9 +46,13 @@ def _weak_forum(inp: CheckInput, forum: tuple[Clause, ...], notes: list[str]) ->
     provider = inp.hits("provider_court", forum)
     not_named = provider + inp.hits("vague_court", forum) + inp.hits("client_court", forum)
     named = [h for h in inp.hits("named_court", forum) if not _overlaps(h, not_named)]
-    if named:
-        return inp.finding(Status.PASS, [inp.reason("named_court", name=named[0].matched)], inp.evidence(named),
+    provider_home = [h for h in named if _home_of(inp, h) == "provider"]
+    if provider_home:
+        return inp.finding(Status.WEAK, [inp.reason("provider_court")], inp.evidence(provider_home),
                            notes=notes)
+    if named:
+        return inp.finding(Status.PASS, [inp.reason("named_court", name=named[0].matched)],
+                           inp.evidence(named), notes=notes)
     for key in ("provider_court", "unnamed_commission", "vague_court"):
         hits = provider if key == "provider_court" else inp.hits(key, forum)
         if hits:
@@ -57,6 +63,23 @@ def _weak_forum(inp: CheckInput, forum: tuple[Clause, ...], notes: list[str]) ->
         if hits:
             return inp.finding(Status.WEAK, [inp.reason(reason)], inp.evidence(hits), notes=notes)
     return inp.finding(Status.MISSING, [inp.reason("missing")])
+
+
+def _home_of(inp: CheckInput, hit: Hit) -> str | None:
+    """Whose home a named court is: the party whose address names its place and the other's does not."""
+    p = inp.parties
+    places = {"client": (p.client_place or "").lower(), "provider": (p.provider_place or "").lower()}
+    words = _place_words(inp, hit.matched)
+    at = {side for side, text in places.items() if text and any(w in text for w in words)}
+    return at.pop() if len(at) == 1 else None
+
+
+def _place_words(inp: CheckInput, court: str) -> list[str]:
+    """Place names in a court's name: 杭州市西湖区人民法院 → 杭州, 西湖; Travis County, Texas → travis, texas."""
+    stripped = inp.rx("not_a_place").sub(" ", court)
+    if inp.lang == "zh":
+        return [w[:2] for w in re.split(r"[市区县省\s]+", stripped) if len(w) >= 2]
+    return [w for w in re.findall(r"[a-z]{3,}", stripped)]
 
 
 def _overlaps(hit: Hit, others: tuple[Hit, ...]) -> bool:
