@@ -16,7 +16,8 @@ from auditor.model import Evidence, Fact, Finding, Status
 
 def run(inp: CheckInput) -> Finding:
     """Services named → counted per period → term stated, with the ways a count can be hollow."""
-    services = tuple(h for h in inp.hits("services") if not inp.in_sentence(h, "result_not_service"))
+    services = tuple(h for h in inp.hits("services")
+                     if not inp.in_sentence(h, "result_not_service") and not inp.in_sentence(h, "breach_context"))
     counts = _counts(inp, services)
     if not services and not counts:
         return inp.finding(Status.MISSING, [inp.reason("missing")])
