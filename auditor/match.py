@@ -51,7 +51,7 @@ def find(
             if negation is not None:
                 lead_from = sentences.start_of(start) if sentences else clause.start
                 lead = clause.norm[max(lead_from - clause.start, 0) : m.start()]
-                negated = bool(negation.search(lead[-16:]))
+                negated = bool(negation.search(lead[-60:]))
             hits.append(Hit(clause, start, end, key, negated))
     return tuple(hits)
 

@@ -60,13 +60,14 @@ def _unilateral(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
 
 def _auto_renewal(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
     hits = inp.hits("auto_renewal", negatable=True)
-    if inp.hits("renewal_opt_out", negatable=False):
+    if inp.hits("renewal_reminder", negatable=False):
         return (), {}
     return hits, {}
 
 
 def _account_ownership(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
-    to_provider = inp.hits("ownership_to_provider", negatable=True)
+    to_provider = tuple(h for h in inp.hits("ownership_to_provider", negatable=True)
+                        if not inp.in_sentence(h, "rejected_work"))
     if to_provider:
         return to_provider, {}
     work = inp.hits("account_or_content")

@@ -54,10 +54,19 @@ def short_deemed_acceptance(inp: CheckInput) -> list[tuple[Hit, float]]:
     for hit in inp.hits("deemed_acceptance", negatable=False):
         if not inp.in_sentence(hit, "silence"):
             continue
-        days = [f.value for f in inp.facts_near(hit, "duration") if f.value is not None]
+        days = _silence_days(inp, hit)
         if days and min(days) <= limit:
             found.append((hit, min(days)))
     return found
+
+
+def _silence_days(inp: CheckInput, hit: Hit) -> list[float]:
+    """The review period the silence runs from: in the deeming sentence, else the client's review sentence."""
+    near = [f.value for f in inp.facts_near(hit, "duration") if f.value is not None]
+    if near:
+        return near
+    review = inp.hits("review_period", (hit.clause,), negatable=False)
+    return [f.value for r in review for f in inp.facts_near(r, "duration") if f.value is not None]
 
 
 def _days_text(days: float, lang: str) -> str:
