@@ -7,6 +7,8 @@ could not be read (the other files are still audited and reported, each unreadab
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -33,10 +35,27 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--fail-on", choices=("weak", "missing"), help="exit 1 when any check is at or below this")
     audit.add_argument("--password", help="password for encrypted PDFs")
     audit.add_argument("--brief", action="store_true", help="text format: one line per check")
+    audit.add_argument("--workers", type=int, help="worker processes (default: one per core; 1: in-process)")
+    audit.add_argument("--timeout", type=float, default=120.0, help="seconds allowed per file (default: 120)")
+    audit.add_argument("--summary", type=Path, help="also write one row per contract to this .csv or .xlsx")
+    audit.add_argument("--chart", type=Path, help="also draw a contracts × checks heatmap: .png or .html")
+    store = audit.add_mutually_exclusive_group()
+    store.add_argument("--db", type=Path,
+                       help="result store (default: ~/.cache/contract-auditor/audits.sqlite)")
+    store.add_argument("--no-db", action="store_true", help="neither reuse nor store results")
+    audit.add_argument("--dask", metavar="ADDRESS", help="run on this Dask scheduler, e.g. tcp://scheduler:8786")
+    audit.add_argument("--dask-bytes", action="store_true", help="with --dask: send file contents, not paths")
     ev = sub.add_parser("eval", help="measure accuracy against a labelled corpus (labels.json)")
     ev.add_argument("corpus", type=Path, help="folder holding the contracts and labels.json")
     ev.add_argument("--labels", type=Path, help="labels file (default: CORPUS/labels.json)")
     ev.add_argument("--quiet", action="store_true", help="omit the list of disagreements")
+    rep = sub.add_parser("report", help="list stored results, e.g. contracts whose dispute forum is missing")
+    rep.add_argument("--db", type=Path, help="result store (default: as for audit)")
+    rep.add_argument("--check", help="with --status: the check to filter on, e.g. dispute_forum")
+    rep.add_argument("--status", choices=("pass", "weak", "missing"),
+                     help="keep contracts with a check at this status")
+    rep.add_argument("--flag", help="keep contracts raising this red flag, e.g. full_prepayment")
+    rep.add_argument("--format", choices=("text", "csv", "json"), default="text", help="output format")
     return parser
 
 
@@ -99,17 +118,81 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     if not files:
         print(f"contract-audit: no contracts ({', '.join(SUPPORTED_SUFFIXES)}) found", file=sys.stderr)
         return 2
-    results = [audit_one(path, args.lang, args.password) for path in files]
+    problem = _batch_problem(args)
+    if problem:
+        print(f"contract-audit: {problem}", file=sys.stderr)
+        return 2
+    from auditor import batch, summary
+    from auditor.store import Store, default_path
+
+    options = batch.Options(lang=args.lang, password=args.password, workers=args.workers,
+                            timeout=args.timeout, dask=args.dask, dask_bytes=args.dask_bytes)
+    with contextlib.nullcontext() if args.no_db else Store(args.db or default_path()) as store:
+        outcome = batch.run_batch(files, options, store=store, progress=sys.stderr.isatty())
+    results = outcome.results
     output = _render(results, args.format, args.brief)
     if args.out:
         encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
         args.out.write_text(output, encoding=encoding)
     else:
         sys.stdout.write(output)
+    if args.summary:
+        summary.write_summary(results, args.summary)
+    if args.chart:
+        summary.write_chart(results, args.chart)
     for r in results:
         if not isinstance(r, AuditReport):
             print(f"contract-audit: {r['file']}: {r['error']}", file=sys.stderr)
+    if len(results) > 1:
+        sys.stderr.write(summary.counts(results, outcome.from_store))
     return _exit_code(results, args.fail_on)
+
+
+def _batch_problem(args: argparse.Namespace) -> str | None:
+    """A usage error in the batch options, found before any file is audited."""
+    from auditor.summary import CHART_SUFFIXES, SUMMARY_SUFFIXES
+
+    if args.workers is not None and args.workers < 1:
+        return "--workers must be at least 1"
+    if args.timeout <= 0:
+        return "--timeout must be more than 0 seconds"
+    if args.summary and args.summary.suffix.lower() not in SUMMARY_SUFFIXES:
+        return f"--summary must end in {' or '.join(SUMMARY_SUFFIXES)}"
+    if args.chart and args.chart.suffix.lower() not in CHART_SUFFIXES:
+        return f"--chart must end in {' or '.join(CHART_SUFFIXES)}"
+    if args.dask_bytes and not args.dask:
+        return "--dask-bytes needs --dask"
+    return None
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    """Stored results, filtered, without auditing anything."""
+    from auditor.red_flags import FLAGS
+    from auditor.store import Store, default_path
+    from auditor.summary import CHECK_IDS, listing
+
+    if args.check and not args.status:
+        print("contract-audit: --check needs --status", file=sys.stderr)
+        return 2
+    for value, known, option in ((args.check, CHECK_IDS, "--check"), (args.flag, tuple(FLAGS), "--flag")):
+        if value and value not in known:
+            print(f"contract-audit: {option} must be one of: {', '.join(known)}", file=sys.stderr)
+            return 2
+    db = args.db or default_path()
+    if not db.is_file():
+        print(f"contract-audit: no result store at {db}; run `contract-audit audit` first", file=sys.stderr)
+        return 2
+    with Store(db) as store:
+        reports = store.select(check=args.check, status=args.status, flag=args.flag)
+        stale = store.stale()
+    if args.format == "json":
+        sys.stdout.write(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(render.to_csv(reports) if args.format == "csv" else listing(reports))
+    if stale:
+        print(f"contract-audit: {stale} stored results are out of date (engine or lexicons changed) and not "
+              "listed; audit those files again to refresh them", file=sys.stderr)
+    return 0
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
@@ -132,7 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             reconfigure(encoding="utf-8", errors="replace")
     args = _parser().parse_args(argv)
     try:
-        return {"audit": _cmd_audit, "eval": _cmd_eval}[args.command](args)
+        return {"audit": _cmd_audit, "eval": _cmd_eval, "report": _cmd_report}[args.command](args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -1,0 +1,303 @@
+"""Auditing a folder of contracts: worker processes, a per-file timeout, the result store, or a Dask cluster.
+
+Every route gives the same answer: one entry per file, in path order, each an AuditReport rebuilt from
+its JSON dict (`store.from_dict`) or an error entry. In-process results are rebuilt too, on purpose: a
+result from a worker, the cluster or the store is then indistinguishable from a fresh one, so the output
+does not depend on --workers, --dask or whether the store already knew the file.
+
+Why not `concurrent.futures.ProcessPoolExecutor`: it cannot stop one task. Killing the process running a
+hung audit breaks the whole pool and fails every queued file. The small pool below gives each worker its
+own pipe, hands it one file at a time, and kills and replaces only the worker whose file ran past the
+timeout. Each worker runs the same initializer an executor would (`_warm`) before its first file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import os
+import signal
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from auditor import report as render
+from auditor.load import MAX_BYTES, LoadError
+from auditor.model import AuditReport
+from auditor.store import Store, content_hash, from_dict
+
+Entry = dict[str, Any]  # AuditReport.to_dict(), or an error entry {"file", "error"}
+Result = AuditReport | dict[str, str]
+
+_READY = "ready"
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """How to run a batch; the defaults are the CLI's."""
+
+    lang: str = "auto"
+    password: str | None = None
+    workers: int | None = None  # None: one per available core
+    timeout: float = 120.0  # seconds per file
+    dask: str | None = None  # scheduler address: run on that cluster instead of local processes
+    dask_bytes: bool = False  # send file bytes to the cluster instead of paths on shared storage
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The results in path order, and how many of them the store already had."""
+
+    results: list[Result]
+    from_store: int
+
+
+def default_workers() -> int:
+    """The cores this process may use (a container's CPU limit, not the host's core count)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def run_batch(paths: Sequence[Path], options: Options, *, store: Store | None = None,
+              progress: bool = False) -> Outcome:
+    """Audit every file; stored results are reused and fresh ones stored. One bad file never stops it."""
+    paths = sorted(paths, key=lambda p: p.as_posix())
+    entries: dict[int, Entry] = {}
+    digests: dict[int, str] = {}
+    for i, path in enumerate(paths):
+        digest = content_hash(path) if store else None
+        cached = store.get(path, digest, options.lang) if store and digest else None
+        if cached:
+            entries[i] = cached
+        elif digest:
+            digests[i] = digest
+    from_store = len(entries)
+    todo = [i for i in range(len(paths)) if i not in entries]
+
+    with tqdm(total=len(paths), initial=from_store, unit="file", disable=not progress, leave=False) as bar:
+        for i, entry in _run(paths, todo, options):
+            entries[i] = entry
+            if store and i in digests and "error" not in entry:
+                store.put(paths[i], digests[i], options.lang, entry)
+            bar.update()
+    results = [entries[i] if "error" in entries[i] else from_dict(entries[i]) for i in range(len(paths))]
+    return Outcome(results, from_store)
+
+
+def _run(paths: Sequence[Path], todo: list[int], options: Options) -> Iterator[tuple[int, Entry]]:
+    """The chosen engine; yields (index, entry) as files finish, in any order."""
+    if options.dask:
+        return _run_dask(paths, todo, options)
+    workers = min(options.workers or default_workers(), len(todo))
+    if workers <= 1:  # one file (or --workers 1): a worker process would only add its start-up time
+        return ((i, _with_deadline(str(paths[i]), None, options)) for i in todo)
+    return _run_pool(paths, todo, options, workers)
+
+
+# --- the per-file task, the same in every engine ------------------------------------------------------
+
+
+def audit_entry(path: str, data: bytes | None, lang: str, password: str | None) -> Entry:
+    """Audit one file (by path, or its bytes when given) into a JSON dict; never raises."""
+    from auditor.pipeline import audit
+
+    name = Path(path).name
+    source = Path(path) if data is None else data
+    try:
+        return audit(source, filename=name, lang=None if lang == "auto" else lang,  # type: ignore[arg-type]
+                     password=password).to_dict()
+    except LoadError as err:
+        return render.error_entry(path, str(err))
+    except Exception as err:  # noqa: BLE001 - one bad file must never stop a batch
+        return render.error_entry(path, f"internal error while auditing: {type(err).__name__}: {err}")
+
+
+def _timeout_entry(path: str, timeout: float) -> Entry:
+    return render.error_entry(path, f"{Path(path).name}: stopped after the per-file timeout of {timeout:g} s")
+
+
+def _with_deadline(path: str, data: bytes | None, options: Options) -> Entry:
+    """`audit_entry` in a thread, given up after the timeout.
+
+    Used where no process can be killed (in-process, and inside a Dask worker): the late thread is
+    abandoned, not stopped. It is a daemon, so it never holds up the exit of the command.
+    """
+    box: list[Entry] = []
+    thread = threading.Thread(
+        target=lambda: box.append(audit_entry(path, data, options.lang, options.password)), daemon=True)
+    thread.start()
+    thread.join(options.timeout)
+    return box[0] if box else _timeout_entry(path, options.timeout)
+
+
+# --- local worker processes ---------------------------------------------------------------------------
+
+
+def _warm() -> None:
+    """Build both spaCy pipelines (and jieba's dictionary) once per worker, before its first file."""
+    from auditor.nlp import get_nlp
+
+    for lang in ("zh", "en"):
+        get_nlp(lang)  # type: ignore[arg-type]
+
+
+def _worker_main(conn: Connection, lang: str, password: str | None) -> None:
+    """A worker: warm up, say so, then audit each path received until told to stop (None)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops us
+    _warm()
+    conn.send(_READY)
+    while (path := conn.recv()) is not None:
+        conn.send(audit_entry(path, None, lang, password))
+
+
+class _Worker:
+    """One worker process, its pipe, and the file it is auditing (if any) since when."""
+
+    def __init__(self, ctx: Any, options: Options) -> None:
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(child, options.lang, options.password),
+                                daemon=True)
+        self.proc.start()
+        child.close()
+        self.ready = False
+        self.task: int | None = None
+        self.since = 0.0
+
+    def give(self, index: int, path: Path) -> None:
+        self.task, self.since = index, time.monotonic()
+        with contextlib.suppress(OSError):  # it has just died: `_collect` reports the file and replaces it
+            self.conn.send(str(path))
+
+    def stop(self, *, kill: bool = False) -> None:
+        if kill:
+            self.proc.kill()
+        else:
+            with contextlib.suppress(OSError):  # already gone
+                self.conn.send(None)
+        self.proc.join(5)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
+        self.conn.close()
+
+
+def _context() -> Any:
+    """forkserver where there is one: safe with threads in the parent (tqdm, Dask), and cheaper than spawn
+    when a killed worker must be replaced, since the server has already imported the engine."""
+    if "forkserver" in mp.get_all_start_methods():
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["auditor.pipeline", "spacy", "jieba"])
+        return ctx
+    return mp.get_context("spawn")
+
+
+def _run_pool(paths: Sequence[Path], todo: list[int], options: Options,
+              size: int) -> Iterator[tuple[int, Entry]]:
+    """Feed files to `size` workers one at a time; a worker past the timeout, or dead, is replaced."""
+    ctx = _context()
+    queue = deque(todo)
+    pool = [_Worker(ctx, options) for _ in range(size)]
+    try:
+        while queue or any(w.task is not None for w in pool):
+            for w in pool:
+                if w.ready and w.task is None and queue:
+                    i = queue.popleft()
+                    w.give(i, paths[i])
+            busy = [w.since + options.timeout for w in pool if w.task is not None]
+            wait([x for w in pool for x in (w.conn, w.proc.sentinel)],
+                 max(0.0, min(busy) - time.monotonic()) if busy else None)
+            alive = []
+            for w in pool:
+                done, replace = _collect(w, paths, options)
+                if done:
+                    yield done
+                if not replace:
+                    alive.append(w)
+                    continue
+                w.stop(kill=True)
+                if queue:  # with nothing left to audit, a replacement would only warm up and stop
+                    alive.append(_Worker(ctx, options))
+            pool = alive
+    finally:
+        for w in pool:
+            w.stop(kill=w.task is not None)  # still busy only when interrupted (Ctrl-C, an error)
+
+
+def _collect(w: _Worker, paths: Sequence[Path], options: Options) -> tuple[tuple[int, Entry] | None, bool]:
+    """What one worker has to report after a wait: a finished file or None, and whether to replace it."""
+    if w.conn.poll():
+        try:
+            msg = w.conn.recv()
+        except EOFError:
+            msg = None  # it died; the sentinel check below reports it
+        else:
+            if msg == _READY:
+                w.ready = True
+                return None, False
+            i, w.task = w.task, None
+            assert i is not None
+            return (i, msg), False
+    if not w.proc.is_alive():
+        if not w.ready:
+            raise RuntimeError(f"a worker process failed to start (exit code {w.proc.exitcode})")
+        if w.task is None:
+            return None, True
+        path = str(paths[w.task])
+        return (w.task, render.error_entry(
+            path, f"{Path(path).name}: the worker process stopped (exit code {w.proc.exitcode})")), True
+    if w.task is not None and time.monotonic() - w.since >= options.timeout:
+        return (w.task, _timeout_entry(str(paths[w.task]), options.timeout)), True
+    return None, False
+
+
+# --- a Dask cluster -----------------------------------------------------------------------------------
+
+
+def _run_dask(paths: Sequence[Path], todo: list[int], options: Options) -> Iterator[tuple[int, Entry]]:
+    """Run on an existing cluster, keeping a bounded number of files in flight.
+
+    Workers need the same `auditor` installed. They read each file by path (shared storage), or get
+    its bytes with `dask_bytes`. The window (two files per worker thread) bounds memory when bytes are
+    sent. A Dask task cannot be killed, so there the timeout abandons the audit (see `_with_deadline`).
+    """
+    from distributed import Client, as_completed
+
+    with Client(options.dask) as client:
+        client.run(_warm)
+        window = 2 * max(1, sum(client.nthreads().values()))
+        queue = deque(todo)
+        index: dict[Any, int] = {}
+        running = as_completed()
+
+        def submit() -> None:
+            i = queue.popleft()
+            data = _read(paths[i]) if options.dask_bytes else None
+            fut = client.submit(_with_deadline, str(paths[i]), data, options, pure=False)
+            index[fut] = i
+            running.add(fut)
+
+        while queue and len(index) < window:
+            submit()
+        for fut in running:
+            i = index.pop(fut)
+            try:
+                entry = fut.result()
+            except Exception as err:  # noqa: BLE001 - e.g. KilledWorker: the file failed, the batch goes on
+                entry = render.error_entry(str(paths[i]), f"{paths[i].name}: the cluster failed on it: {err}")
+            yield i, entry
+            if queue:
+                submit()
+
+
+def _read(path: Path) -> bytes | None:
+    """The file's bytes to send, or None to let the worker's loader say why it cannot be read."""
+    try:
+        return path.read_bytes() if path.stat().st_size <= MAX_BYTES else None
+    except OSError:
+        return None

@@ -1,0 +1,187 @@
+"""The portfolio view of a batch: the summary table (CSV/xlsx), the status heatmap (PNG/HTML), and the
+counts printed on stderr when a batch ends.
+
+Rows are the batch's results in path order; columns are the checks in rubric order. Statuses are only
+read here, never computed.
+"""
+
+from __future__ import annotations
+
+import html
+import warnings
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from auditor import report as render
+from auditor.checks import CHECKS
+from auditor.model import AuditReport, Status
+
+Result = AuditReport | dict[str, str]
+
+SUMMARY_SUFFIXES = (".csv", ".xlsx")
+CHART_SUFFIXES = (".png", ".html")
+CHECK_IDS = tuple(c.id for c in CHECKS)
+
+ERROR = "error"
+# Strong colours for the heatmap, light ones (Excel's own good/neutral/bad fills) behind xlsx text.
+_COLOUR = {Status.PASS: "#2e7d32", Status.WEAK: "#f9a825", Status.MISSING: "#c62828", ERROR: "#9e9e9e"}
+_FILL = {Status.PASS: "C6EFCE", Status.WEAK: "FFEB9C", Status.MISSING: "FFC7CE", ERROR: "D9D9D9"}
+# Fonts with Chinese glyphs, preferred first; any other font named "CJK" also does.
+_CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "Microsoft YaHei", "PingFang SC",
+              "SimHei")
+
+
+def _name(result: Result) -> str:
+    return result.file if isinstance(result, AuditReport) else result["file"]
+
+
+def _cells(result: Result) -> list[str]:
+    """The row's colour keys: one status per check, or "error" across the row."""
+    if not isinstance(result, AuditReport):
+        return [ERROR] * len(CHECK_IDS)
+    return [result.finding(c).status for c in CHECK_IDS]
+
+
+# --- the summary table ------------------------------------------------------------------------------
+
+
+def write_summary(results: Sequence[Result], path: Path) -> None:
+    """One row per contract, by the file's suffix: CSV (with a BOM, for Excel) or a styled xlsx."""
+    if path.suffix.lower() == ".csv":
+        path.write_text(render.to_csv(results), encoding="utf-8-sig")
+    else:
+        _write_xlsx(results, path)
+
+
+def _write_xlsx(results: Sequence[Result], path: Path) -> None:
+    """Coloured status cells, a frozen header and file column, and filters on every column."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "summary"
+    ws.append(list(render.SUMMARY_FIELDS))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    fills = {k: PatternFill("solid", start_color=v) for k, v in _FILL.items()}
+    for result in results:
+        row = render.summary_row(result)
+        ws.append([row.get(field) for field in render.SUMMARY_FIELDS])
+        for col, field in enumerate(render.SUMMARY_FIELDS, start=1):
+            if field in CHECK_IDS:
+                ws.cell(ws.max_row, col).fill = fills[row.get(field) or ERROR]
+            elif field == "error" and row.get("error"):
+                ws.cell(ws.max_row, col).fill = fills[ERROR]
+    for col, field in enumerate(render.SUMMARY_FIELDS, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = {"file": 40, "error": 60}.get(field, 18)
+    ws.freeze_panes = "B2"
+    ws.auto_filter.ref = ws.dimensions
+    wb.save(path)
+
+
+# --- the heatmap ------------------------------------------------------------------------------------
+
+
+def write_chart(results: Sequence[Result], path: Path) -> None:
+    """Contracts × checks coloured by status: a PNG (matplotlib) or a self-contained HTML table."""
+    if path.suffix.lower() == ".html":
+        path.write_text(_heatmap_html(results), encoding="utf-8")
+    else:
+        _heatmap_png(results, path)
+
+
+def _cjk_font() -> str | None:
+    """A font installed for matplotlib that can draw Chinese file names, if there is one."""
+    from matplotlib import font_manager
+
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    return next((n for n in _CJK_FONTS if n in names), None) or next(
+        (n for n in sorted(names) if "CJK" in n), None)
+
+
+def _heatmap_png(results: Sequence[Result], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    keys = [Status.PASS, Status.WEAK, Status.MISSING, ERROR]
+    grid = [[keys.index(k) for k in _cells(r)] for r in results]
+    height = max(3.0, 0.25 * len(results) + 2.0)
+    font = _cjk_font()
+    rc = {"font.family": "sans-serif", "font.sans-serif": [font, "DejaVu Sans"]} if font else {}
+    with plt.rc_context(rc), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Glyph .* missing")  # no CJK font: boxes, not 1000 warnings
+        fig, ax = plt.subplots(figsize=(9, height))
+        ax.imshow(grid, cmap=ListedColormap([_COLOUR[k] for k in keys]), vmin=0, vmax=len(keys) - 1,
+                  aspect="auto", interpolation="nearest")
+        ax.set_xticks(range(len(CHECK_IDS)), CHECK_IDS, rotation=35, ha="right")
+        ax.set_yticks(range(len(results)), [_name(r) for r in results], fontsize=8)
+        ax.set_xticks([x - 0.5 for x in range(1, len(CHECK_IDS))], minor=True)
+        ax.set_yticks([y - 0.5 for y in range(1, len(results))], minor=True)
+        ax.grid(which="minor", color="white", linewidth=1)
+        ax.tick_params(which="minor", length=0)
+        for y, r in enumerate(results):
+            if isinstance(r, AuditReport) and r.red_flags:
+                ax.text(len(CHECK_IDS) - 0.4, y, f"{len(r.red_flags)} flags", va="center", fontsize=8)
+        ax.legend(handles=[Patch(color=_COLOUR[k], label=str(k)) for k in keys], loc="lower left",
+                  bbox_to_anchor=(0, 1.0), ncol=len(keys), frameon=False)
+        fig.savefig(path, dpi=min(100, int(30000 / height)), bbox_inches="tight")  # PNG height limit
+        plt.close(fig)
+
+
+def _heatmap_html(results: Sequence[Result]) -> str:
+    """A table a browser renders with its own CJK fonts; the status is written in each cell as well as
+    coloured, for readers who cannot tell the colours apart."""
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in CHECK_IDS)
+    rows = []
+    for r in results:
+        cells = "".join(f'<td style="background:{_COLOUR[k]}">{html.escape(str(k))}</td>' for k in _cells(r))
+        extra = html.escape(r["error"]) if not isinstance(r, AuditReport) else " ".join(
+            html.escape(f.flag_id) for f in r.red_flags)
+        rows.append(f"<tr><th>{html.escape(_name(r))}</th>{cells}<td class=x>{extra}</td></tr>")
+    return (
+        '<!doctype html>\n<html><head><meta charset="utf-8"><title>Contract audit heatmap</title><style>'
+        "body{font-family:sans-serif}table{border-collapse:collapse}th,td{padding:2px 6px;font-size:13px}"
+        "td{color:#fff;text-align:center;border:1px solid #fff}td.x{color:#333;text-align:left}"
+        "th{text-align:left;white-space:nowrap}</style></head><body>\n"
+        f"<table><tr><th>file</th>{head}<th>red flags / error</th></tr>\n" + "\n".join(rows) + "\n</table>"
+        "</body></html>\n"
+    )
+
+
+# --- the counts on stderr ---------------------------------------------------------------------------
+
+
+def counts(results: Sequence[Result], from_store: int) -> str:
+    """Per check, how many contracts pass, are weak, are missing; red flags; errors."""
+    reports = [r for r in results if isinstance(r, AuditReport)]
+    errors = len(results) - len(reports)
+    tally = Counter((f.check_id, f.status) for r in reports for f in r.findings)
+    flagged = [r for r in reports if r.red_flags]
+    width = max(len(c) for c in CHECK_IDS)
+    lines = [f"{len(results)} contracts: {len(results) - from_store} audited, {from_store} from the store, "
+             f"{errors} {'error' if errors == 1 else 'errors'}",
+             f"{'':{width}}  {'pass':>5} {'weak':>5} {'missing':>8}"]
+    lines += [f"{c:{width}}  {tally[c, Status.PASS]:>5} {tally[c, Status.WEAK]:>5} "
+              f"{tally[c, Status.MISSING]:>8}" for c in CHECK_IDS]
+    lines.append(f"red flags: {sum(len(r.red_flags) for r in flagged)} in {len(flagged)} contracts")
+    return "\n".join(lines) + "\n"
+
+
+def listing(reports: Sequence[AuditReport]) -> str:
+    """Stored results for a terminal: a status mark per check (columns numbered, legend below), the red
+    flags, then the file."""
+    mark = {Status.PASS: "✔", Status.WEAK: "▲", Status.MISSING: "✖"}
+    lines = [" ".join(str(n) for n in range(1, len(CHECK_IDS) + 1)) + "  red flags / file"]
+    for r in reports:
+        flags = ",".join(f.flag_id for f in r.red_flags) or "-"
+        lines.append(" ".join(mark[s] for s in _cells(r)) + f"  {flags}  {r.file}")
+    lines.append("  ".join(f"{n} {c}" for n, c in enumerate(CHECK_IDS, start=1)))
+    lines.append(f"{len(reports)} contracts")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,140 @@
+"""Batch runs: the same results whatever the engine (in-process, worker processes, Dask), one bad or slow
+file never stops a batch, and the summary outputs are valid files."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from auditor import batch
+from auditor.batch import Options, run_batch
+from auditor.cli import main
+from auditor.model import AuditReport
+from auditor.report import to_json
+from tests.conftest import SAMPLES
+
+GARBAGE = b"\x00\x17not a pdf at all\xff" * 20
+
+
+def _json(results: list[batch.Result]) -> list[str]:
+    return [to_json(r) for r in results]
+
+
+def _folder(tmp_path: Path, names: tuple[str, ...]) -> Path:
+    """A copy of some sample contracts plus a corrupt PDF."""
+    folder = tmp_path / "contracts"
+    folder.mkdir()
+    for name in names:
+        shutil.copy(SAMPLES / name, folder / name)
+    (folder / "x.pdf").write_bytes(GARBAGE)
+    return folder
+
+
+@lru_cache(maxsize=1)
+def _serial_samples() -> tuple[list[Path], list[str]]:
+    """The whole sample corpus audited in-process, shuffled first: the reference the other engines match."""
+    files = sorted(p for p in SAMPLES.iterdir() if p.suffix != ".json")
+    outcome = run_batch(files[::-1], Options(workers=1))
+    return files, _json(outcome.results)
+
+
+def test_batch_workers_match_serial_on_samples() -> None:
+    files, serial = _serial_samples()
+    parallel = run_batch(files, Options(workers=2)).results
+    assert [r.file for r in parallel] == [p.name for p in files]  # sorted by path, whatever the input order
+    assert _json(parallel) == serial
+
+
+def test_batch_dask_local_cluster_matches_local() -> None:
+    distributed = pytest.importorskip("distributed")
+    files, serial = _serial_samples()
+    some = [p for p in files if p.stem.startswith(("en_01", "en_02", "en_03", "zh_03", "zh_06", "zh_09"))]
+    expected = [s for p, s in zip(files, serial, strict=True) if p in some]
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
+        by_path = run_batch(some, Options(dask=cluster.scheduler_address)).results
+        by_bytes = run_batch(some, Options(dask=cluster.scheduler_address, dask_bytes=True)).results
+    assert _json(by_path) == expected
+    assert _json(by_bytes) == expected
+
+
+def test_batch_corrupt_file_does_not_stop_the_others(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, ("zh_02_douyin_package.txt", "en_03_influencer.txt"))
+    results = run_batch(list(folder.iterdir()), Options(workers=2)).results
+    assert [isinstance(r, AuditReport) for r in results] == [True, False, True]  # en_03, x.pdf, zh_02
+    assert results[1]["file"] == str(folder / "x.pdf")
+    assert "not a valid PDF" in results[1]["error"]
+
+
+def test_batch_timeout_in_process_is_an_error_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _folder(tmp_path, ("zh_02_douyin_package.txt", "zh_05_kol_promotion.txt"))
+    real = batch.audit_entry
+
+    def slow_on_zh05(path: str, *args: object) -> batch.Entry:
+        if "zh_05" in path:
+            time.sleep(3)
+        return real(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "audit_entry", slow_on_zh05)
+    results = run_batch(list(folder.glob("*.txt")), Options(workers=1, timeout=0.5)).results
+    assert isinstance(results[0], AuditReport)
+    assert "timeout of 0.5 s" in results[1]["error"]
+
+
+def test_batch_timeout_kills_and_replaces_worker(tmp_path: Path) -> None:
+    """A timeout far shorter than any audit: every worker is killed mid-file, and the third file still
+    gets a (replacement) worker rather than hanging the batch."""
+    folder = _folder(tmp_path, (
+        "zh_02_douyin_package.txt", "zh_05_kol_promotion.txt", "zh_09_seo_service.txt"))
+    results = run_batch(list(folder.glob("*.txt")), Options(workers=2, timeout=0.001)).results
+    reasons = [r["error"].split(": ", 1)[1] for r in results]
+    assert reasons == ["stopped after the per-file timeout of 0.001 s"] * 3
+
+
+def test_cli_audit_writes_summary_and_charts(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from openpyxl import load_workbook
+
+    monkeypatch.setattr("auditor.store.engine_fingerprint", lambda: "e")  # whatever is edited meanwhile
+    monkeypatch.setattr("auditor.lexicon.lexicon_fingerprint", lambda: "l")
+
+    folder = _folder(tmp_path, ("zh_02_douyin_package.txt", "en_03_influencer.txt"))
+    shutil.copy(SAMPLES / "zh_09_seo_service.txt", folder / "合同_搜索优化.txt")  # a Chinese name to draw
+    db, xlsx, png, html, csv = (tmp_path / n for n in ("a.sqlite", "s.xlsx", "h.png", "h.html", "s.csv"))
+    args = ["audit", str(folder), "--db", str(db), "--workers", "1", "--format", "csv",
+            "--out", str(tmp_path / "out.csv")]
+    assert main([*args, "--summary", str(xlsx), "--chart", str(png)]) == 2  # the corrupt file
+    assert main([*args, "--summary", str(csv), "--chart", str(html)]) == 2
+    err = capsys.readouterr().err
+    assert "4 contracts: 1 audited, 3 from the store, 1 error" in err  # the second run
+    assert "dispute_forum" in err
+
+    ws = load_workbook(xlsx).active
+    assert [c.value for c in ws[1]][:3] == ["file", "language", "scope_volume"]
+    assert [ws.cell(r, 1).value for r in range(2, 6)] == [
+        "en_03_influencer.txt", str(folder / "x.pdf"), "zh_02_douyin_package.txt", "合同_搜索优化.txt"]
+    assert ws.freeze_panes == "B2"
+    assert ws.auto_filter.ref == "A1:L5"
+    assert ws["C2"].fill.start_color.rgb.endswith(("C6EFCE", "FFEB9C", "FFC7CE"))
+    assert ws["C3"].fill.start_color.rgb.endswith("D9D9D9")  # the error row
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    import matplotlib.image
+
+    assert matplotlib.image.imread(png).shape[0] > 100
+    page = html.read_text(encoding="utf-8")
+    assert page.count("<tr>") == 5 and "合同_搜索优化.txt" in page
+    assert csv.read_text(encoding="utf-8-sig").count("\n") == 5
+
+
+BAD_OPTIONS = [("--summary", "a.txt"), ("--chart", "a.svg"), ("--workers", "0"), ("--timeout", "0")]
+
+
+@pytest.mark.parametrize(("option", "value"), BAD_OPTIONS)
+def test_cli_audit_rejects_bad_batch_options(option: str, value: str,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["audit", str(SAMPLES / "zh_02_douyin_package.txt"), "--no-db", option, value]) == 2
+    assert option in capsys.readouterr().err
