@@ -27,7 +27,7 @@ _DAYS = {
     "月": 30, "周": 7, "星期": 7, "年": 365, "小时": 1 / 24, "business day": 1.4, "working day": 1.4,
     "calendar day": 1, "day": 1, "week": 7, "month": 30, "year": 365, "hour": 1 / 24,
 }
-_PERIOD_UNIT = {"自然周": "week", "周": "week", "星期": "week", "自然月": "month", "月": "month", "天": "day",
+_PERIOD_UNIT = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter", "自然周": "week", "周": "week", "星期": "week", "自然月": "month", "月": "month", "天": "day",
                 "日": "day", "季度": "quarter", "季": "quarter", "年": "year"}
 
 
@@ -76,7 +76,7 @@ def _facts_of(kind: str, clause: Clause, patterns: tuple[re.Pattern[str], ...]) 
     for m in _matches(clause.norm, patterns):
         groups = m.groupdict()
         num = groups.get("num")
-        value = to_number(num) if num else None
+        value = to_number(num) if num else (1.0 if kind == "quantity" else None)
         redacted = bool(num) and num.startswith(("[", "*"))
         unit: str | None = None
         if kind == "money" and value is not None:

@@ -56,6 +56,15 @@ def _parser() -> argparse.ArgumentParser:
                      help="keep contracts with a check at this status")
     rep.add_argument("--flag", help="keep contracts raising this red flag, e.g. full_prepayment")
     rep.add_argument("--format", choices=("text", "csv", "json"), default="text", help="output format")
+    dis = sub.add_parser("dispute", help="dispute brief: what the contract gives the client in one scenario")
+    dis.add_argument("path", type=Path, help="the contract (.pdf .docx .txt .md)")
+    dis.add_argument("--scenario", required=True,
+                     help="non_delivery | kpi_missed | poor_quality | provider_gone | early_exit")
+    dis.add_argument("--format", choices=("md", "json"), default="md", help="output format (default: md)")
+    dis.add_argument("--out", type=Path, help="write the brief to this file instead of the terminal")
+    dis.add_argument("--docx", type=Path, help="also write the brief as a Word document")
+    dis.add_argument("--lang", choices=("auto", "zh", "en"), default="auto",
+                     help="language of the brief (default: the contract's)")
     return parser
 
 
@@ -207,6 +216,29 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_dispute(args: argparse.Namespace) -> int:
+    from auditor import dispute
+    from auditor.pipeline import audit
+
+    try:
+        lang = None if args.lang == "auto" else args.lang
+        brief = dispute.build_brief(audit(args.path), args.scenario, lang)
+    except (LoadError, ValueError, OSError) as err:
+        print(f"contract-audit: {err}", file=sys.stderr)
+        return 2
+    if args.format == "json":
+        output = json.dumps(dispute.to_dict(brief), ensure_ascii=False, indent=2) + "\n"
+    else:
+        output = dispute.to_markdown(brief)
+    if args.docx:
+        args.docx.write_bytes(dispute.to_docx(brief))
+    if args.out:
+        args.out.write_text(output, encoding="utf-8")
+    else:
+        sys.stdout.write(output)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     for stream in (sys.stdout, sys.stderr):
@@ -215,7 +247,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             reconfigure(encoding="utf-8", errors="replace")
     args = _parser().parse_args(argv)
     try:
-        return {"audit": _cmd_audit, "eval": _cmd_eval, "report": _cmd_report}[args.command](args)
+        return {"audit": _cmd_audit, "eval": _cmd_eval, "report": _cmd_report,
+                "dispute": _cmd_dispute}[args.command](args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

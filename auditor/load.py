@@ -56,6 +56,7 @@ MAX_RATIO = 100  # compression ratio above which a large .docx member is treated
 LARGE_MEMBER = 10 * 1024 * 1024  # members below this size are never refused for their ratio
 MAX_XML_PART = 32 * 1024 * 1024  # one XML part of a .docx; a 300-page contract needs a few MB
 MAX_CHARS = 3_000_000  # text audited at most, about 3,000 pages: keeps an audit's time bounded
+MAX_BLOCK = 4_000  # longer blocks are cut (at punctuation), so no sentence is longer than this
 CONVERT_TIMEOUT = 120  # seconds LibreOffice may take to convert a legacy file
 
 _PDF_MAGIC = re.compile(rb"%PDF-\d")  # may follow some junk bytes, as readers allow
@@ -135,14 +136,39 @@ def load_text(text: str, name: str = "pasted.txt") -> RawDocument:
 
 
 def _within_size(document: RawDocument) -> RawDocument:
-    """The document, unless its text is too long to audit in reasonable time."""
+    """The document with over-long blocks cut, unless its text is too long to audit in reasonable time.
+
+    A block is cut because a newline ends a sentence: the checks quote and search the sentence around
+    every hit, which grows with the square of the sentence length (a 500,000-character line without a
+    full stop would take minutes and gigabytes).
+    """
     chars = sum(len(block.text) + 1 for block in document.blocks)
     if chars > MAX_CHARS:
         raise LoadError(
             f"{document.name}: the text is {chars:,} characters long, more than the {MAX_CHARS:,} "
             "an audit reads; split the file"
         )
-    return document
+    if all(len(block.text) <= MAX_BLOCK for block in document.blocks):
+        return document
+    blocks = tuple(replace(block, text=piece) for block in document.blocks for piece in _cut(block.text))
+    return replace(document, blocks=blocks)
+
+
+_CUT_AFTER = re.compile(r"[。；;！!？?.，,、:：\s]")
+
+
+def _cut(text: str) -> list[str]:
+    """`text` in pieces of at most MAX_BLOCK characters, each ending at punctuation or a space if one
+    falls in its last quarter."""
+    pieces = []
+    while len(text) > MAX_BLOCK:
+        window = text[MAX_BLOCK * 3 // 4 : MAX_BLOCK]
+        breaks = [m.end() for m in _CUT_AFTER.finditer(window)]
+        end = MAX_BLOCK * 3 // 4 + breaks[-1] if breaks else MAX_BLOCK
+        piece, text = text[:end].strip(), text[end:].lstrip()
+        if piece:
+            pieces.append(piece)
+    return [*pieces, text] if text else pieces
 
 
 # --- input and format detection ----------------------------------------------------------------

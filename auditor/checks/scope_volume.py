@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from auditor.checks._base import Check, CheckInput
 from auditor.match import Hit
-from auditor.model import Evidence, Fact, Finding, Status
+from auditor.model import Clause, Evidence, Fact, Finding, Status
 
 
 def run(inp: CheckInput) -> Finding:
@@ -33,7 +33,7 @@ def run(inp: CheckInput) -> Finding:
         weak.append(inp.reason("external", what=inp.ref_name(missing_refs[0])))
         evidence[:0] = inp.evidence(missing_refs)
     if not counts and not missing_refs:
-        vague = inp.hits("vague")
+        vague = inp.hits("vague", _scope_clauses(inp, services))
         weak.append(inp.reason("vague", what=vague[0].matched) if vague else inp.reason("not_counted"))
         evidence[:0] = inp.evidence(vague)
     if not inp.hits("term") and not _term_as_duration(inp):
@@ -51,10 +51,16 @@ def _counts(inp: CheckInput, services: tuple[Hit, ...]) -> list[Fact]:
     """Per-period quantities anywhere, and counted deliverables where the services are described."""
     blank = inp.rx("blank", inp.common)
     per_period = [f for f in inp.facts_of("quantity") if not blank.search(f.text.lower())]
-    scope = {h.clause.index for h in services} | {c.index for c in inp.section("scope")}
+    scope = {c.index for c in _scope_clauses(inp, services)}
     money = {f.clause for f in inp.facts_of("money")}
     counted = [f for f in inp.facts_of("count") if f.clause in scope and f.clause not in money]
     return sorted(per_period + counted, key=lambda f: f.start)
+
+
+def _scope_clauses(inp: CheckInput, services: tuple[Hit, ...]) -> tuple[Clause, ...]:
+    """Where the contract describes the services: clauses that do, and those under a scope heading."""
+    found = {h.clause for h in services} | set(inp.section("scope"))
+    return tuple(sorted(found, key=lambda c: c.index))
 
 
 def _term_as_duration(inp: CheckInput) -> bool:
