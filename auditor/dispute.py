@@ -82,7 +82,10 @@ class Forum:
 
 @dataclass(frozen=True, slots=True)
 class Exposure:
-    """What the client's own early exit costs; `kind` is forfeit, stages, remaining, settled, unsettled or no_right."""
+    """What the client's own early exit costs.
+
+    `kind` is forfeit, stages, remaining, settled, unsettled or no_right (no early exit at all).
+    """
 
     kind: str
     text: str
@@ -123,7 +126,7 @@ def scenario_title(scenario: str, lang: Lang) -> str:
 
 
 def build_brief(report: AuditReport, scenario: str, lang: Lang | None = None) -> DisputeBrief:
-    """Read the audited contract for one scenario; `lang` is the brief's language (default: the contract's)."""
+    """Read the audited contract for one scenario; `lang` is the brief's (default: the contract's)."""
     _check_scenario(scenario)
     out = lang or report.language
     if out not in ("zh", "en"):
@@ -140,8 +143,8 @@ def build_brief(report: AuditReport, scenario: str, lang: Lang | None = None) ->
         scenario=scenario, title=r.say("heading", scenario=r.say(f"scenario_{scenario}")), lang=out,
         file=report.file, client=report.parties.client or report.parties.client_alias,
         provider=report.parties.provider or report.parties.provider_alias, contract_value=r.price,
-        currency=r.currency, quotes=quotes, terms=terms, claims=claims, gaps=gaps, evidence=_evidence(r, roles),
-        steps=steps, forum=forum, exposure=exposure, warnings=_warnings(r),
+        currency=r.currency, quotes=quotes, terms=terms, claims=claims, gaps=gaps,
+        evidence=_evidence(r, roles), steps=steps, forum=forum, exposure=exposure, warnings=_warnings(r),
         law=_law(r, (*claims, *gaps, *steps, *(exposure.notes if exposure else ())), terms, exposure),
     )
 
@@ -224,7 +227,9 @@ class _Reading:
         """How a sentence names a party: the contract's alias when it speaks the brief's language."""
         p = self.report.parties
         alias = p.client_alias if role == "client" else p.provider_alias
-        return alias if alias and self.report.language == self.lang else self.lex.reason(f"who_{role}", self.lang)
+        if alias and self.report.language == self.lang:
+            return alias
+        return self.lex.reason(f"who_{role}", self.lang)
 
     def rx(self, name: str) -> re.Pattern[str]:
         """A cue named "<lexicon>.<cue>", compiled for this contract's party aliases."""
@@ -249,7 +254,8 @@ class _Reading:
         if not m:
             return label
         rest = label[m.end() :].strip()
-        return self.say("ref_numbered", n=m.group(), rest=rest.replace(" ", "") if self.lang == "zh" else rest)
+        rest = rest.replace(" ", "") if self.lang == "zh" else rest
+        return self.say("ref_numbered", n=m.group(), rest=rest)
 
     def refs(self, labels: Iterable[str]) -> str:
         return self.say("clause_sep").join(self.ref(x) for x in dict.fromkeys(labels))
@@ -265,7 +271,7 @@ def _role_hits(r: _Reading, role: str) -> tuple[Hit, ...]:
 
 
 def _source_hits(r: _Reading, source: dict[str, Any]) -> list[Hit]:
-    """Hits of one source: a cue with cues its context must (`with`) or must not (`without`) hold, or facts."""
+    """Hits of one source: a cue, kept or dropped by cues in its context (`with`, `without`); or facts."""
     if "facts" in source:
         return list(r.inp.hits_at(r.inp.facts_of(source["facts"])))
     lexicon, key = source["cue"].split(".", 1)
@@ -280,7 +286,7 @@ def _source_hits(r: _Reading, source: dict[str, Any]) -> list[Hit]:
 
 
 def _holds(r: _Reading, hit: Hit, cues: str, whole: bool = False) -> bool:
-    """True when one of the cues ("a|b") matches the hit's sentence (or `whole` clause) or the list it opens."""
+    """True when a cue of "a|b" matches the hit's sentence (or `whole` clause) or the list it opens."""
     span = (hit.clause.start, hit.clause.end) if whole else r.inp.sentences.around(hit.start, hit.end)
     context = " ".join((r.norm(span), *(c.norm for c in _items(r, hit.clause))))
     return any(r.rx(name).search(context) for name in cues.split("|"))
@@ -313,7 +319,7 @@ def _clause_span(r: _Reading, clause: Clause) -> Span:
 
 
 def _phrase(r: _Reading, start: int, end: int | None = None) -> Span:
-    """The phrase around a span: to the nearest comma, semicolon or full stop, inside any brackets it sits in."""
+    """The phrase around a span: to the nearest comma, semicolon or full stop, inside its brackets."""
     end = start + 1 if end is None else end
     clause = _clause_at(r, start)
     if clause is None:
@@ -424,7 +430,8 @@ def _kind_of(r: _Reading, fact: Fact, span: Span) -> str:
     """What a value is: the first kind whose cue is in its phrase, else in its sentence (lexicon order)."""
     if fact.kind == "quantity":
         return "quantity"
-    is_period = fact.kind == "duration" and not r.rx("dispute.fee_after").search(r.norm((fact.end, fact.end + 12)))
+    money_measure = r.rx("dispute.fee_after").search(r.norm((fact.end, fact.end + 12)))
+    is_period = fact.kind == "duration" and not money_measure
     kinds, prefix = (r.values["period_kinds"], "p_") if is_period else (r.values["share_kinds"], "t_")
     for span_ in (span, r.inp.sentences.around(fact.start, fact.end)):
         kind = next((k for k in kinds if r.rx(f"dispute.{prefix}{k}").search(r.norm(span_))), None)
@@ -434,7 +441,7 @@ def _kind_of(r: _Reading, fact: Fact, span: Span) -> str:
 
 
 def _share_of_price(r: _Reading, term: Term, fact: Fact, span: Span) -> Term:
-    """A share of the contract total in money, when the price is known; per day or week if the phrase says so."""
+    """A share of the contract total in money when the price is known; per day or week if so worded."""
     norm = r.norm(span)
     before, after = norm[: fact.start - span[0]], norm[fact.end - span[0] :]
     base = r.rx("dispute.base_total")
@@ -526,14 +533,20 @@ def _warnings(r: _Reading) -> tuple[Point, ...]:
     return tuple(out)
 
 
-def _law(r: _Reading, points: Iterable[Point], terms: Iterable[Term], exposure: Exposure | None) -> tuple[Point, ...]:
+def _law(r: _Reading, points: Iterable[Point], terms: Iterable[Term],
+         exposure: Exposure | None) -> tuple[Point, ...]:
     """The statutes the brief points to, once each, with what they say; none under a foreign law."""
     if r.foreign_law:
         return ()
     keys = [*r.spec["law"], *(k for p in points for k in p.law), *(k for t in terms for k in t.law),
             *(exposure.law if exposure else ())]
-    return tuple(Point(f"law_{k}", r.say("law_line", name=r.say(f"lawname_{k}"), text=r.say(f"law_{k}")), law=(k,))
-                 for k in dict.fromkeys(keys))
+    return tuple(_law_line(r, k) for k in dict.fromkeys(keys))
+
+
+def _law_line(r: _Reading, key: str) -> Point:
+    """"民法典第577条：…" — the article's name and what it says, from the lexicon."""
+    text = r.say("law_line", name=r.say(f"lawname_{key}"), text=r.say(f"law_{key}"))
+    return Point(f"law_{key}", text, law=(key,))
 
 
 # --- forum and escalation -------------------------------------------------------------------------
@@ -543,7 +556,8 @@ def _forum(r: _Reading) -> Forum:
     """The forum path from the dispute_forum finding: the named forum, or the statutory court and why."""
     evidence = r.report.finding("dispute_forum").evidence
     invalid = any(f.flag_id == "arbitration_or_litigation" for f in r.report.red_flags)
-    kind = "invalid" if invalid else r.values["forum_kinds"].get(evidence[0].matched if evidence else "", "missing")
+    decided_by = evidence[0].matched if evidence else ""
+    kind = "invalid" if invalid else r.values["forum_kinds"].get(decided_by, "missing")
     labels = tuple(dict.fromkeys(e.clause for e in evidence if e.clause)) if kind != "missing" else ()
     name = _forum_name(r, kind, evidence)
     text = r.say(f"forum_{kind}", clauses=r.refs(labels), name=name or "")
@@ -557,7 +571,7 @@ def _forum_evidence(r: _Reading, forum: Forum) -> tuple[Evidence, ...]:
 
 
 def _forum_name(r: _Reading, kind: str, evidence: Sequence[Evidence]) -> str | None:
-    """The arbitration institution (an ORG fact where the analyser found one) or the court the clause names."""
+    """The arbitration institution (an ORG fact where one was found) or the court the clause names."""
     if kind == "arbitration":
         word = r.rx("dispute.institution_word")
         orgs = (f.text for f in r.report.facts if f.kind == "org" and word.search(f.text.lower())
@@ -581,7 +595,8 @@ def _forum_match(r: _Reading, evidence: Sequence[Evidence], keys: Sequence[str])
             start = cut.end() if cut and cut.end() < len(m.group()) else 0
             stop = tail.search(m.group(), start + 1)
             name = m.group()[start : stop.start() if stop else None]
-            return r.text((ev.start + m.start() + start, ev.start + m.start() + start + len(name))).strip(" .,，。;；")
+            begin = ev.start + m.start() + start
+            return r.text((begin, begin + len(name))).strip(" .,，。;；")
     return None
 
 
@@ -602,7 +617,9 @@ def _steps(r: _Reading, roles: Roles, terms: Sequence[Term], forum: Forum) -> tu
     """Written notice with a deadline → complaint where it fits → the forum (after any agreed negotiation)."""
     path = _Path(r, roles, terms, forum)
     build: dict[str, Callable[[_Path], list[Point]]] = {
-        "notice": _notice_step, "complaint": _complaint_step, "exit_notice": _exit_step, "forum": _forum_steps}
+        "notice": _notice_step, "complaint": _complaint_step, "exit_notice": _exit_step,
+        "forum": _forum_steps,
+    }
     return tuple(p for step in r.spec["steps"] for p in build[step](path))
 
 
@@ -623,7 +640,8 @@ def _complaint_step(path: _Path) -> list[Point]:
     if not platform:
         return [Point("step_complaint", r.say("step_complaint"))]
     labels = _labels(platform)
-    return [Point("step_complaint_platform", r.say("step_complaint_platform", clauses=r.refs(labels)), labels)]
+    text = r.say("step_complaint_platform", clauses=r.refs(labels))
+    return [Point("step_complaint_platform", text, labels)]
 
 
 def _exit_step(path: _Path) -> list[Point]:
@@ -633,7 +651,8 @@ def _exit_step(path: _Path) -> list[Point]:
     labels = _labels(exits)
     notice = path.term("notice", labels)
     period = notice.figure if notice else r.say("notice_default")
-    return [Point("step_exit_notice", r.say("step_exit_notice", clauses=r.refs(labels), period=period), labels)]
+    text = r.say("step_exit_notice", clauses=r.refs(labels), period=period)
+    return [Point("step_exit_notice", text, labels)]
 
 
 def _forum_steps(path: _Path) -> list[Point]:
@@ -650,7 +669,7 @@ def _forum_steps(path: _Path) -> list[Point]:
 
 
 def _exposure(r: _Reading, roles: Roles) -> Exposure:
-    """What leaving now costs under the contract: by stage, everything paid, all remaining fees, or pro rata."""
+    """What leaving now costs: by stage, everything paid, all remaining fees, or pro rata."""
     exits, law = roles["client_exit"], r.values["exposure_law"]
     if not exits:
         return Exposure("no_right", r.say("exposure_no_right"), (), law=tuple(law["no_right"]))
@@ -672,7 +691,8 @@ def _exposure_notes(r: _Reading, kind: str, roles: Roles) -> tuple[Point, ...]:
     if kind == "forfeit" and prepaid:
         notes.append(Point("exposure_prepaid", r.say("exposure_prepaid", money=r.money(prepaid))))
     if kind in ("forfeit", "remaining"):
-        notes.append(Point("exposure_excessive", r.say("exposure_excessive"), (), tuple(r.values["exposure_law"][kind])))
+        law = tuple(r.values["exposure_law"][kind])
+        notes.append(Point("exposure_excessive", r.say("exposure_excessive"), (), law))
     if roles["deposit"]:
         labels = _labels(roles["deposit"])
         text = r.say("exposure_deposit", clauses=r.refs(labels))
@@ -698,7 +718,7 @@ def _stages(r: _Reading, clause: Clause) -> list[Term]:
 
 def _inline_items(r: _Reading, clause: Clause) -> list[tuple[str, int, int]]:
     marks = list(re.finditer(r.values["inline_item"][r.report.language], clause.norm))
-    ends = [m.start() for m in marks[1:]] + [len(clause.norm)]
+    ends = [m.start() for m in marks[1:]] + [len(clause.norm)] if marks else []
     return [(f"{clause.label} {m.group().strip(' ;:')}", clause.start + m.start(), clause.start + end)
             for m, end in zip(marks, ends, strict=True)]
 
@@ -706,10 +726,12 @@ def _inline_items(r: _Reading, clause: Clause) -> list[tuple[str, int, int]]:
 def _stage(r: _Reading, label: str, start: int, end: int) -> Term:
     """One stage: its wording, and its cost in money where it is a share of the price or the whole price."""
     term = Term(kind="stage", figure="", text=r.text((start, end)).strip(" \n;；:："), clause=label)
-    fact = next((f for f in r.report.facts if f.kind in ("percent", "money") and start <= f.start < end), None)
+    shares = (f for f in r.report.facts if f.kind in ("percent", "money") and start <= f.start < end)
+    fact = next(shares, None)
     if fact is None:
-        whole = r.price and r.rx("dispute.whole_price").search(r.norm((start, end)))
-        return replace(term, amount=r.price, working=r.say("working_whole", amount=r.money(r.price))) if whole else term
+        if not (r.price and r.rx("dispute.whole_price").search(r.norm((start, end)))):
+            return term
+        return replace(term, amount=r.price, working=r.say("working_whole", amount=r.money(r.price)))
     term = replace(term, figure=fact.text, value=fact.value)
     return _share_of_price(r, term, fact, (start, end)) if fact.kind == "percent" else term
 
@@ -730,10 +752,14 @@ def _sections(brief: DisputeBrief) -> list[tuple[str, list[Line]]]:
     def w(key: str, **values: object) -> str:
         return _lexicon().reason(key, brief.lang, **values)
 
+    def roles(quote: Quote) -> str:
+        return w("clause_sep").join(w(f"role_{x}") for x in quote.roles)
+
     price = f"{brief.currency}{brief.contract_value:,.0f}" if brief.contract_value else w("price_unknown")
-    fields = (("contract", brief.file), ("client", brief.client), ("provider", brief.provider), ("price", price))
-    quotes = [("quote", w("quote_head", clause=q.clause, roles=w("clause_sep").join(w(f"role_{x}") for x in q.roles))
-               + "\n" + q.text) for q in brief.quotes]
+    fields = (("contract", brief.file), ("client", brief.client), ("provider", brief.provider),
+              ("price", price))
+    quotes: list[Line] = [
+        ("quote", w("quote_head", clause=q.clause, roles=roles(q)) + "\n" + q.text) for q in brief.quotes]
     exposure: list[Line] = []
     if brief.exposure:
         exposure = [("para", brief.exposure.text), *([("table", "stages")] if brief.exposure.stages else []),
