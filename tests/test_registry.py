@@ -1,0 +1,118 @@
+"""The registry snapshot (spaCy's registry test, ruff's `codes.rs`): every check id is wired the same way to
+its module, its lexicon, its fixtures and its docstring, and nothing is left over on either side."""
+
+from __future__ import annotations
+
+import importlib
+import re
+
+import pytest
+
+from auditor.checks import CHECKS, get_check
+from auditor.lexicon import LANGS, LEXICON_DIR, load_lexicon
+from auditor.wording import fill
+from tests.conftest import FIXTURES, ROOT
+
+RUBRIC_ORDER = (
+    "scope_volume",
+    "quality_standards",
+    "kpi_remedies",
+    "staged_payment",
+    "breach_liability",
+    "dispute_forum",
+    "termination_penalties",
+)
+
+# Lexicons that are not checks, and who reads them. A new non-check lexicon must be added here on purpose.
+NON_CHECK_LEXICONS = {
+    "_common": "shared cues: negation, blanks, redactions, signature lines (checks/_base.py)",
+    "analysis": "money, percent, duration, quantity and party recognisers (analyse.py, nlp.py)",
+    "red_flags": "red-flag cues and messages (red_flags.py)",
+    "report": "words of the rendered reports (report.py)",
+    "ui": "words of the review desk (app.py, annotate.py)",
+    "dispute": "dispute-scenario view (dispute.py)",
+}
+NON_CHECK_PREFIXES = ("playbook",)  # playbook*.toml: per-industry playbooks
+
+DOC_HEADINGS = ("What it checks:", "Why it matters:", "Pass / weak / missing:")
+LEFTOVER_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
+
+def _lexicon_stems() -> set[str]:
+    return {p.stem for p in LEXICON_DIR.glob("*.toml")}
+
+
+def _check_modules() -> set[str]:
+    return {p.stem for p in (ROOT / "auditor" / "checks").glob("*.py") if not p.stem.startswith("_")}
+
+
+def test_registry_checks_in_rubric_order() -> None:
+    assert tuple(c.id for c in CHECKS) == RUBRIC_ORDER
+
+
+def test_registry_ids_unique() -> None:
+    ids = [c.id for c in CHECKS]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("check_id", RUBRIC_ORDER)
+def test_registry_module_stem_is_check_id(check_id: str) -> None:
+    module = importlib.import_module(f"auditor.checks.{check_id}")
+    assert module.CHECK.id == check_id
+    assert get_check(check_id) is module.CHECK
+    assert module.CHECK.run.__module__ == f"auditor.checks.{check_id}"
+
+
+def test_registry_every_check_module_is_registered() -> None:
+    assert _check_modules() == set(RUBRIC_ORDER)
+
+
+@pytest.mark.parametrize("check_id", RUBRIC_ORDER)
+def test_registry_check_has_lexicon(check_id: str) -> None:
+    assert (LEXICON_DIR / f"{check_id}.toml").is_file()
+    assert load_lexicon(check_id).name == check_id
+
+
+def test_registry_no_orphan_lexicon() -> None:
+    others = _lexicon_stems() - set(RUBRIC_ORDER)
+    unknown = {n for n in others if n not in NON_CHECK_LEXICONS and not n.startswith(NON_CHECK_PREFIXES)}
+    assert not unknown, (
+        f"lexicons {sorted(unknown)} match no check: add each to NON_CHECK_LEXICONS here, saying who reads it"
+    )
+
+
+@pytest.mark.parametrize("check_id", RUBRIC_ORDER)
+@pytest.mark.parametrize("prefix", ["pass_", "weak_", "missing_"])
+def test_registry_check_has_fixture_per_status(check_id: str, prefix: str) -> None:
+    folder = FIXTURES / "checks" / check_id
+    assert sorted(folder.glob(f"{prefix}*.txt")), f"no {prefix}* fixture in {folder}"
+
+
+@pytest.mark.parametrize("check_id", RUBRIC_ORDER)
+def test_registry_check_has_tricky_fixture(check_id: str) -> None:
+    folder = FIXTURES / "checks" / check_id
+    assert [p for p in folder.glob("*.txt") if re.match(r"(?:pass|weak|missing)_tricky_", p.name)]
+
+
+def test_registry_no_fixture_folder_without_check() -> None:
+    folders = {p.name for p in (FIXTURES / "checks").iterdir() if p.is_dir()}
+    assert folders == set(RUBRIC_ORDER)
+
+
+@pytest.mark.parametrize("check_id", RUBRIC_ORDER)
+@pytest.mark.parametrize("heading", DOC_HEADINGS)
+def test_registry_docstring_has_heading(check_id: str, heading: str) -> None:
+    assert heading in get_check(check_id).doc
+
+
+@pytest.mark.parametrize("check_id", RUBRIC_ORDER)
+@pytest.mark.parametrize("lang", LANGS)
+def test_registry_suggestion_templates_fill_completely(check_id: str, lang: str) -> None:
+    suggestions = load_lexicon(check_id).suggestion
+    assert "default" in suggestions
+    for variant, templates in suggestions.items():
+        for facts in ({}, {"client": "甲方公司", "provider": "乙方公司", "amount": "人民币36,000元"}):
+            text = fill(templates[lang], facts, lang)  # type: ignore[arg-type]
+            assert text.strip()
+            assert not LEFTOVER_PLACEHOLDER.search(text), f"{check_id} [{variant}] {lang}: {text}"
+
