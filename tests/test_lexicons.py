@@ -1,0 +1,110 @@
+"""Every lexicon file has the documented shape (auditor/lexicon.py), read both through the loader and as raw
+TOML so the loader's own validation is checked too; a malformed file fails loudly, naming file and key."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from auditor import lexicon
+from auditor.lexicon import LANGS, LEXICON_DIR, LexiconError, load_lexicon
+
+FILES = sorted(LEXICON_DIR.glob("*.toml"))
+NAMES = [p.stem for p in FILES]
+
+# What a cue's {placeholder} stands for when a check compiles it (lexicon.py, analyse.py).
+PLACEHOLDERS = {"{client}": "(?:甲方)", "{provider}": "(?:乙方)", "{alias}": "(?:甲方)"}
+
+
+def _raw(name: str) -> dict[str, Any]:
+    return tomllib.loads((LEXICON_DIR / f"{name}.toml").read_text(encoding="utf-8"))
+
+
+def _patterns(entry: dict[str, Any], lang: str) -> list[str]:
+    value = entry[lang]
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _cue_table(names: list[str]) -> list[tuple[str, str, str]]:
+    return [(name, key, lang) for name in names for key in _raw(name).get("cues", {}) for lang in LANGS]
+
+
+def _reason_table(names: list[str]) -> list[tuple[str, str]]:
+    return [(name, key) for name in names for key in _raw(name).get("reasons", {})]
+
+
+CUES = _cue_table(NAMES)
+REASONS = _reason_table(NAMES)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_lexicons_load_and_validate(name: str) -> None:
+    lex = load_lexicon(name)
+    assert lex.name == name
+
+
+@pytest.mark.parametrize(("name", "key", "lang"), CUES, ids=[f"{n}.{k}.{lang}" for n, k, lang in CUES])
+def test_lexicons_cue_regex_compiles(name: str, key: str, lang: str) -> None:
+    patterns = _patterns(_raw(name)["cues"][key], lang)
+    for pattern in patterns:
+        for placeholder, value in PLACEHOLDERS.items():
+            pattern = pattern.replace(placeholder, value)
+        re.compile(pattern)
+    assert len(load_lexicon(name).each(key, lang)) == len(patterns)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("name", "key", "lang"), CUES, ids=[f"{n}.{k}.{lang}" for n, k, lang in CUES])
+def test_lexicons_cue_has_no_duplicate_pattern(name: str, key: str, lang: str) -> None:
+    patterns = _patterns(_raw(name)["cues"][key], lang)
+    assert len(patterns) == len(set(patterns)), [p for p in patterns if patterns.count(p) > 1]
+
+
+@pytest.mark.parametrize(("name", "key"), REASONS, ids=[f"{n}.{k}" for n, k in REASONS])
+def test_lexicons_reason_has_zh_and_en(name: str, key: str) -> None:
+    reason = _raw(name)["reasons"][key]
+    assert all(isinstance(reason.get(lang), str) and reason[lang].strip() for lang in LANGS), reason
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_lexicons_meta_title_has_zh_and_en(name: str) -> None:
+    title = _raw(name).get("meta", {}).get("title", {})
+    assert all(isinstance(title.get(lang), str) and title[lang].strip() for lang in LANGS), title
+
+
+# (what is wrong, file body, words the error must contain besides the file name)
+MALFORMED = [
+    ("bad_regex", '[cues.broken_cue]\nzh = ["(unclosed"]\nen = ["ok"]\n', "broken_cue"),
+    ("cue_without_en", '[cues.half_cue]\nzh = ["ok"]\n', "half_cue"),
+    ("reason_without_zh", '[reasons.lonely]\nen = "Only English."\n', "lonely"),
+    ("title_without_en", '[meta]\ntitle = { zh = "标题" }\n', "title"),
+    ("suggestion_variant_without_en", '[suggestion.short]\nzh = "建议"\n', "short"),
+    ("toml_syntax", "[cues.x\nzh = 1\n", ""),
+]
+
+
+@pytest.mark.parametrize(("case", "body", "key"), MALFORMED, ids=[m[0] for m in MALFORMED])
+def test_lexicons_malformed_file_names_file_and_key(
+    case: str, body: str, key: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = f"broken_{case}"
+    (tmp_path / f"{name}.toml").write_text(body, encoding="utf-8")
+    monkeypatch.setattr(lexicon, "LEXICON_DIR", tmp_path)
+    with pytest.raises(LexiconError) as err:
+        load_lexicon.__wrapped__(name)  # bypass the process cache: nothing of this file may linger
+    assert name in str(err.value)
+    assert key in str(err.value)
+
+
+def test_lexicons_malformed_data_rejected_by_parser() -> None:
+    data = {"cues": {"bad": {"zh": ["[unclosed"], "en": ["fine"]}}}
+    with pytest.raises(LexiconError, match=r"inline_case: cue 'bad' does not compile"):
+        lexicon._parse("inline_case", data)
+
+
+def test_lexicons_missing_file_raises() -> None:
+    with pytest.raises(LexiconError, match=r"no_such_lexicon\.toml"):
+        load_lexicon.__wrapped__("no_such_lexicon")
