@@ -56,7 +56,7 @@ MAX_RATIO = 100  # compression ratio above which a large .docx member is treated
 LARGE_MEMBER = 10 * 1024 * 1024  # members below this size are never refused for their ratio
 MAX_XML_PART = 32 * 1024 * 1024  # one XML part of a .docx; a 300-page contract needs a few MB
 MAX_CHARS = 3_000_000  # text audited at most, about 3,000 pages: keeps an audit's time bounded
-MAX_BLOCK = 4_000  # longer blocks are cut (at punctuation), so no sentence is longer than this
+MAX_BLOCK = 2_000  # longer blocks are cut (at punctuation), so no sentence is longer than this
 CONVERT_TIMEOUT = 120  # seconds LibreOffice may take to convert a legacy file
 
 _PDF_MAGIC = re.compile(rb"%PDF-\d")  # may follow some junk bytes, as readers allow
@@ -417,15 +417,15 @@ def _check_zip_limits(src: _Source) -> None:
             f"(limit {MAX_UNCOMPRESSED // 2**20} MB); it may be a zip bomb"
         )
     for member in members:
-        if member.filename.endswith((".xml", ".rels")) and member.file_size > MAX_XML_PART:
-            raise LoadError(
-                f"{src.name}: refused: part {member.filename} holds {member.file_size // 2**20} MB of XML "
-                f"(limit {MAX_XML_PART // 2**20} MB)"
-            )
         if member.file_size > LARGE_MEMBER and member.file_size > MAX_RATIO * max(member.compress_size, 1):
             raise LoadError(
                 f"{src.name}: refused: part {member.filename} is compressed more than {MAX_RATIO}:1; "
                 "it may be a zip bomb"
+            )
+        if member.filename.endswith((".xml", ".rels")) and member.file_size > MAX_XML_PART:
+            raise LoadError(
+                f"{src.name}: refused: part {member.filename} holds {member.file_size // 2**20} MB of XML "
+                f"(limit {MAX_XML_PART // 2**20} MB)"
             )
 
 
