@@ -134,9 +134,16 @@ def test_load_text_line_endings_normalised(newline: str) -> None:
     assert texts(load(data, "a.txt")) == ["第一条 服务内容", "乙方提供代运营服务。"]
 
 
-def test_load_text_very_long_line() -> None:
-    line = "甲方应按时付款" * 30_000  # 210,000 characters, no newline
-    assert texts(load(line.encode("utf-8"), "long.txt")) == [line]
+def test_load_text_very_long_line_cut_at_punctuation() -> None:
+    line = "甲方应按时付款。" * 30_000  # 240,000 characters, no newline
+    blocks = texts(load(line.encode("utf-8"), "long.txt"))
+    assert "".join(blocks) == line and len(blocks) == 120
+    assert all(block.endswith("。") and len(block) <= load_module.MAX_BLOCK for block in blocks)
+
+
+def test_load_text_very_long_line_without_punctuation_cut_hard() -> None:
+    line = "甲" * 5_000
+    assert texts(load(line.encode("utf-8"), "long.txt")) == ["甲" * 2_000, "甲" * 2_000, "甲" * 1_000]
 
 
 def test_load_markdown_headings_and_table_rows() -> None:
