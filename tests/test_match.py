@@ -1,0 +1,180 @@
+"""Cue matching (auditor/match.py): negation, tolerant heading matching, sentence quoting and evidence that
+is always the original text."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from auditor.analyse import sentence_spans
+from auditor.lexicon import load_lexicon
+from auditor.load import load_text
+from auditor.match import Hit, Sentences, dedupe, evidence_for, find, heading_matches
+from auditor.model import Clause, Evidence, RawDocument
+from auditor.segment import segment
+
+
+def _read(text: str, lang: str) -> tuple[RawDocument, tuple[Clause, ...], Sentences]:
+    doc = load_text(text, "t.txt")
+    clauses = segment(doc)
+    return doc, clauses, Sentences(sentence_spans(clauses, lang))  # type: ignore[arg-type]
+
+
+def _hits(text: str, cue: str, lang: str) -> tuple[Hit, ...]:
+    _, clauses, sentences = _read(text, lang)
+    negation = load_lexicon("_common").cue("negation", lang)  # type: ignore[arg-type]
+    return find(clauses, re.compile(cue), "cue", negation, sentences)
+
+
+def _clause(title: str | None = None, section: tuple[str, ...] = ()) -> Clause:
+    return Clause(index=0, number="1", title=title, level=0, start=0, end=1, text="x", norm="x", page=None,
+                  section=section)
+
+
+# (text, cue on the normalised text, lang, negated?)
+NEGATION = [
+    ("本合同不设违约金。", "违约金", "zh", True),
+    ("甲方无需支付违约金。", "违约金", "zh", True),
+    ("乙方不承诺任何播放量。", "播放量", "zh", True),
+    ("乙方未按约定数量发布的，应支付违约金。", "违约金", "zh", False),
+    ("乙方未按约定发布视频。", "发布", "zh", False),
+    ("乙方不得擅自调整服务内容。", "调整服务内容", "zh", False),
+    ("本合同不设违约金。乙方逾期交付的，应退还服务费。", "退还", "zh", False),
+    ("Nothing in this Agreement renews automatically.", "renews automatically", "en", True),
+    ("No liquidated damages apply.", "liquidated damages", "en", True),
+    ("This Agreement renews automatically for successive terms.", "renews automatically", "en", False),
+    ("The Client may claim liquidated damages of $500.", "liquidated damages", "en", False),
+]
+
+
+@pytest.mark.parametrize(("text", "cue", "lang", "negated"), NEGATION, ids=[n[0] for n in NEGATION])
+def test_match_negation(text: str, cue: str, lang: str, negated: bool) -> None:
+    hits = _hits(text, cue, lang)
+    assert [h.negated for h in hits] == [negated]
+
+
+def test_match_negation_stays_in_its_sentence() -> None:
+    hits = _hits("No refunds are due on expiry. On breach the Agency shall refund the fees.", "refund", "en")
+    assert [h.negated for h in hits] == [True, False]
+
+
+def test_match_without_negation_cue_nothing_is_negated() -> None:
+    _, clauses, _ = _read("本合同不设违约金。", "zh")
+    assert [h.negated for h in find(clauses, re.compile("违约金"), "cue")] == [False]
+
+
+def test_match_hit_records_key_and_normalised_text() -> None:
+    _, clauses, _ = _read("第五條 違約責任：乙方應支付違約金。", "zh")
+    hit = find(clauses, re.compile("违约金"), "penalty")[0]
+    assert (hit.key, hit.matched) == ("penalty", "违约金")
+
+
+def test_match_empty_matches_skipped() -> None:
+    _, clauses, _ = _read("甲方按月付款。", "zh")
+    assert find(clauses, re.compile("x*"), "cue") == ()
+
+
+# (clause title or enclosing heading, lexicon headings, matches?)
+HEADINGS = [
+    ("Term", ["defined terms"], False),  # a short title must not match a longer heading it sits in
+    ("TERM", ["defined terms"], False),
+    ("Terms of Payment", ["defined terms"], False),
+    ("Definitions", ["definitions"], True),
+    ("Definition", ["definitions"], True),  # near spelling
+    ("Governing Law and Dispute Resolution", ["dispute resolution"], True),  # heading inside a longer title
+    ("争议解决", ["争议解决"], True),
+    ("法律适用及争议解决", ["争议解决"], True),
+    ("争议", ["争议解决"], False),
+    ("Payment", ["dispute resolution", "jurisdiction"], False),
+]
+
+
+@pytest.mark.parametrize(("title", "headings", "expected"), HEADINGS, ids=[h[0] for h in HEADINGS])
+def test_match_heading_matches_title(title: str, headings: list[str], expected: bool) -> None:
+    assert heading_matches(_clause(title=title), headings) is expected
+
+
+@pytest.mark.parametrize(("title", "headings", "expected"), HEADINGS, ids=[h[0] for h in HEADINGS])
+def test_match_heading_matches_enclosing_section(title: str, headings: list[str], expected: bool) -> None:
+    assert heading_matches(_clause(section=("Agreement", title)), headings) is expected
+
+
+def test_match_heading_untitled_clause_never_matches() -> None:
+    assert heading_matches(_clause(), ["definitions"]) is False
+
+
+SPANS = ((0, 10), (10, 25), (25, 40))
+
+# (hit start, hit end, sentence span quoted)
+AROUND = [
+    (0, 3, (0, 10)),
+    (12, 20, (10, 25)),
+    (10, 10, (10, 25)),
+    (8, 12, (0, 25)),  # a hit across a boundary takes both sentences
+    (5, 38, (0, 40)),
+    (39, 45, (25, 45)),  # past the last sentence: the hit's own end
+]
+
+
+@pytest.mark.parametrize(("start", "end", "expected"), AROUND)
+def test_match_sentences_around(start: int, end: int, expected: tuple[int, int]) -> None:
+    assert Sentences(SPANS).around(start, end) == expected
+
+
+def test_match_sentences_around_before_first_sentence() -> None:
+    assert Sentences(((5, 10),)).around(1, 3) == (1, 3)
+
+
+@pytest.mark.parametrize(("offset", "start"), [(0, 0), (9, 0), (10, 10), (30, 25)])
+def test_match_sentences_start_of(offset: int, start: int) -> None:
+    assert Sentences(SPANS).start_of(offset) == start
+
+
+# (document, cue, the exact original sentence quoted)
+EVIDENCE = [
+    ("第五條 違約責任\n乙方未按約定發佈的，應退還當月服務費。甲方逾期付款的，應支付滯納金。", "退还",
+     "乙方未按約定發佈的，應退還當月服務費。"),
+    ("第五条 违约责任\n乙方每周发布３条视频；未达标的，按比例退还服务费。", "退还",
+     "未达标的，按比例退还服务费。"),
+    ("7. Refunds.\nIf the Agency misses a post, it SHALL REFUND the monthly fee. Other text.", "shall refund",
+     "If the Agency misses a post, it SHALL REFUND the monthly fee."),
+]
+
+
+@pytest.mark.parametrize(("text", "cue", "quote"), EVIDENCE, ids=["traditional", "fullwidth", "case"])
+def test_match_evidence_quotes_original_exactly(text: str, cue: str, quote: str) -> None:
+    lang = "en" if text.isascii() else "zh"
+    doc, clauses, sentences = _read(text, lang)
+    hit = find(clauses, re.compile(cue), "cue")[0]
+    ev = evidence_for(hit, doc.text, sentences)
+    assert ev.text == quote
+    assert doc.text[ev.start : ev.end] == ev.text
+
+
+def test_match_evidence_names_clause_and_cue() -> None:
+    doc, clauses, sentences = _read("第五条 违约责任\n1. 乙方未按约定发布的，应退还服务费。", "zh")
+    hit = find(clauses, re.compile("退还"), "refund")[0]
+    ev = evidence_for(hit, doc.text, sentences)
+    assert (ev.clause, ev.matched, ev.page) == ("第五条 1", "refund", None)
+
+
+def test_match_evidence_whole_clause() -> None:
+    text = "第五条 违约责任\n乙方未按约定发布的，应退还服务费。甲方逾期的，付滞纳金。"
+    doc, clauses, sentences = _read(text, "zh")
+    hit = find(clauses, re.compile("退还"), "refund")[0]
+    ev = evidence_for(hit, doc.text, sentences, whole_clause=True)
+    assert ev.text == clauses[1].text
+
+
+def _ev(start: int, end: int) -> Evidence:
+    return Evidence(clause=None, start=start, end=end, text="x" * (end - start), page=None, matched="k")
+
+
+def test_match_dedupe_orders_and_drops_contained_spans() -> None:
+    found = dedupe([_ev(20, 30), _ev(0, 10), _ev(22, 25), _ev(0, 10)])
+    assert [(e.start, e.end) for e in found] == [(0, 10), (20, 30)]
+
+
+def test_match_dedupe_limit() -> None:
+    assert len(dedupe([_ev(i * 10, i * 10 + 5) for i in range(9)], limit=4)) == 4
