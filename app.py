@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
 from auditor.annotate import MARK, anchor, annotated_docx, clause_at, contract_html, evidence_html
-from auditor.lexicon import load_lexicon
+from auditor.dispute import SCENARIOS, build_brief, scenario_title
+from auditor.dispute import to_docx as brief_docx
+from auditor.dispute import to_markdown as brief_markdown
+from auditor.lexicon import lexicon_names, load_lexicon
 from auditor.load import SUPPORTED_SUFFIXES, LoadError
 from auditor.model import AuditReport, Evidence, Finding, Lang, Status
 from auditor.nlp import get_nlp
 from auditor.pipeline import audit, audit_text
-from auditor.report import summary_line, to_json, to_markdown
+from auditor.report import to_json, to_markdown
 
 SAMPLES = Path(__file__).resolve().parent / "sample_contracts"
 MAX_MB = 20  # also `server.maxUploadSize` in .streamlit/config.toml
@@ -89,7 +93,9 @@ def kv(label: str, value: object) -> str:
 
 @st.cache_resource(show_spinner=False)
 def warm_up() -> None:
-    """Build the spaCy/jieba pipelines once per process, not on the first user's audit."""
+    """Build the spaCy/jieba pipelines and read every lexicon once per process, before the first audit."""
+    for name in lexicon_names():
+        load_lexicon(name)
     get_nlp("zh")
     get_nlp("en")
 
@@ -110,6 +116,15 @@ def audit_pasted(text: str, lang: Lang | None) -> AuditReport:
 def word_file(_report: AuditReport, original: bytes | None, text: str, lang: Lang) -> bytes:
     """The annotated Word file; `text` and `lang` (hashed) stand in for the report, which is not hashed."""
     return annotated_docx(_report, original)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def brief_files(
+    _report: AuditReport, text: str, contract_lang: Lang, scenario: str, lang: Lang
+) -> tuple[str, bytes]:
+    """A dispute brief as Markdown and Word; the text and languages (hashed) stand in for the report."""
+    brief = build_brief(_report, scenario, lang)
+    return brief_markdown(brief), brief_docx(brief)
 
 
 def _on_ui_lang() -> None:
@@ -147,6 +162,7 @@ def _upload() -> Source | None:
 
 
 def _paste() -> Source | None:
+    """A text box in a form, so the audit runs on 开始审查 and not on every keystroke."""
     with st.form("paste_form", border=False):
         text = st.text_area(t("paste_label"), height=220, key="paste_text")
         if st.form_submit_button(t("paste_button"), type="primary"):
@@ -165,6 +181,7 @@ def _zh_first(name: str) -> tuple[bool, str]:
 
 
 def _sample() -> Source | None:
+    """The bundled labelled corpus, Chinese contracts first, to see the tool work at once."""
     names = sorted((p.name for p in SAMPLES.iterdir() if p.suffix in SUPPORTED_SUFFIXES), key=_zh_first)
     name = st.selectbox(t("sample_label"), names, key="sample")
     return Source(name, data=(SAMPLES / name).read_bytes()) if name else None
@@ -202,7 +219,10 @@ def overview(report: AuditReport, lang_override: Lang | None) -> None:
         facts.append(kv(w("contract_value"), f"{report.contract_value:,.0f}"))
     st.caption(" · ".join(facts))
     st.subheader(t("scorecard"))
-    st.markdown(f"**{html.escape(summary_line(report))}**")
+    counts = {status: sum(f.status is status for f in report.findings) for status in Status}
+    summary = w("summary", total=len(report.findings), passed=counts[Status.PASS], weak=counts[Status.WEAK],
+                missing=counts[Status.MISSING], flags=len(report.red_flags))
+    st.markdown(f"**{summary}**")
     cards = "".join(
         f"<a class='ca-card {STATUS_CLASS[f.status]}' href='#ca-f-{f.check_id}'><div class='t'>"
         f"{html.escape(f.title)}</div><div class='s'>{MARK[f.status]} {w(f.status.value)}</div></a>"
@@ -307,6 +327,22 @@ def downloads_tab(report: AuditReport, source: Source) -> None:
                        icon=":material/rate_review:", key="dl_docx", width="stretch", type="primary")
 
 
+def dispute_tab(report: AuditReport, source: Source) -> None:
+    """The contract read for the situation the client is in, in the interface language, with downloads."""
+    st.caption(t("dispute_intro"))
+    scenario = st.radio(t("dispute_pick"), SCENARIOS, format_func=lambda s: scenario_title(s, ui_lang()),
+                        key="scenario", horizontal=True)
+    markdown, word = brief_files(report, report.text, report.language, scenario, ui_lang())
+    stem = f"{Path(source.name).stem}-{scenario}"
+    md, wd, _ = st.columns(3)
+    md.download_button(t("download_brief_md"), markdown, f"{stem}.md", "text/markdown",
+                       icon=":material/article:", key="dl_brief_md", width="stretch")
+    wd.download_button(t("download_brief_docx"), word, f"{stem}.docx", DOCX_MIME,
+                       icon=":material/description:", key="dl_brief_docx", width="stretch")
+    with st.container(border=True):
+        st.markdown(re.sub(r"^#", "###", markdown, flags=re.MULTILINE))  # headings sized for a panel
+
+
 def main() -> None:
     """One page: sidebar input, header, scorecard and red flags, then the tabs."""
     st.set_page_config(page_title="合同条款审计 · Contract Auditor", page_icon=":material/fact_check:",
@@ -325,14 +361,16 @@ def main() -> None:
     overview(report, lang)
     if report.warnings:
         st.warning("\n".join(f"- {x}" for x in report.warnings), icon=":material/info:")
-    labels = [t("tab_findings"), t("tab_text"), t("tab_downloads")]
-    findings, text, downloads = st.tabs(labels, key="tab", on_change="rerun")
+    labels = [t("tab_findings"), t("tab_text"), t("tab_dispute"), t("tab_downloads")]
+    findings, text, dispute, downloads = st.tabs(labels, key="tab", on_change="rerun")
     with findings:
         findings_tab(report)
     with text:
         text_tab(report)
     with downloads:
         downloads_tab(report, source)
+    with dispute:  # last, so that the report's own tabs are complete whatever the brief does
+        dispute_tab(report, source)
 
 
 main()

@@ -192,6 +192,7 @@ def contract_html(report: AuditReport, *, cited_only: bool = False, focus: int |
                 by_clause.setdefault(report.clauses[i].index, []).append(c)
             i += 1
     parts = []
+    page_shown: int | None = None
     for clause in report.clauses:
         cited = tuple(by_clause.get(clause.index, ()))
         if cited_only and not cited:
@@ -206,7 +207,8 @@ def contract_html(report: AuditReport, *, cited_only: bool = False, focus: int |
             f"<span class='ca-chip {_LEVEL_CLASS[c.level]}'>{html.escape(c.label)}</span>"
             for c in {c.label: c for c in cited}.values()
         )
-        page = f"<span class='ca-page'>p.{clause.page}</span>" if clause.page else ""
+        page = f"<span class='ca-page'>p.{clause.page}</span>" if clause.page != page_shown else ""
+        page_shown = clause.page  # the page number only where a new page starts
         parts.append(
             f"<div class='{' '.join(classes)}' id='{anchor(clause)}'>{page}"
             f"{_runs(clause.text, levels, cues)}{f'<div>{chips}</div>' if chips else ''}</div>"

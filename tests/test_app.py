@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from auditor.dispute import SCENARIOS, scenario_title
 from auditor.model import Status
 from auditor.pipeline import audit
 
@@ -56,7 +57,7 @@ def test_app_sample_pick_shows_scorecard_checks_and_suggestions() -> None:
     assert any("共 7 项" in m.value for m in at.markdown)
     assert len(at.expander) == 7
     assert len(at.code) == _non_pass(SAMPLE)
-    assert [t.label for t in at.tabs] == ["审查结果", "合同原文", "下载"]
+    assert [t.label for t in at.tabs] == ["审查结果", "合同原文", "纠纷应对", "下载"]
 
 
 def test_app_paste_text_is_audited() -> None:
@@ -81,10 +82,11 @@ def test_app_empty_paste_asks_for_text() -> None:
 
 def test_app_interface_language_switches_to_english() -> None:
     at = _with_sample()
+    at.session_state["tab"] = "下载"
     at.sidebar.segmented_control(key="ui_lang").set_value("en").run()
     assert not at.exception
     assert at.subheader[0].value == "Scorecard"
-    assert [t.label for t in at.tabs] == ["Findings", "Contract text", "Downloads"]
+    assert [t.label for t in at.tabs] == ["Findings", "Contract text", "Dispute", "Downloads"]
     assert all(" · weak" in e.label or " · missing" in e.label or " · pass" in e.label for e in at.expander)
     assert "Contract language: Chinese (detected)" in _captions(at)
 
@@ -100,7 +102,19 @@ def test_app_contract_language_override_reruns_the_audit() -> None:
 def test_app_offers_each_download() -> None:
     at = _with_sample()
     buttons = {b.key: b.label for b in at.download_button}
-    assert buttons == {"dl_md": "Markdown 报告", "dl_json": "JSON 数据", "dl_docx": "Word 批注版"}
+    assert buttons["dl_md"] == "Markdown 报告"
+    assert buttons["dl_json"] == "JSON 数据"
+    assert buttons["dl_docx"] == "Word 批注版"
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_app_dispute_tab_shows_the_brief_for_the_chosen_scenario(scenario: str) -> None:
+    at = _with_sample()
+    at.radio(key="scenario").set_value(scenario).run()
+    assert not at.exception
+    assert any(scenario_title(scenario, "zh") in m.value for m in at.markdown)
+    keys = {b.key for b in at.download_button}
+    assert {"dl_brief_md", "dl_brief_docx"} <= keys
 
 
 def test_app_jump_opens_the_contract_text_at_the_clause() -> None:
