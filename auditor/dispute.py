@@ -266,7 +266,8 @@ def _role_hits(r: _Reading, role: str) -> tuple[Hit, ...]:
     found: dict[Span, Hit] = {}
     for source in r.values["roles"][role]["find"]:
         for hit in _source_hits(r, source):
-            found.setdefault((hit.start, hit.end), hit)
+            if not _is_heading(hit.clause):
+                found.setdefault((hit.start, hit.end), hit)
     return tuple(sorted(found.values(), key=lambda h: h.start))
 
 
@@ -328,20 +329,20 @@ def _phrase(r: _Reading, start: int, end: int | None = None) -> Span:
     lo, hi = start - clause.start, end - clause.start
     s = max((m.end() for m in breaks if m.end() <= lo), default=0)
     e = min((m.start() for m in breaks if m.start() >= hi), default=len(clause.norm))
-    s, e = _inside_brackets(clause.norm, s, e, lo, hi)
+    s, e = _inside_brackets(clause.text, s, e, lo, hi)
     text = clause.text[s:e]
     s += len(text) - len(text.lstrip(" \n,，:："))
     e = clause.start + s + len(text.strip(" \n,，:：。"))
     return clause.start + s, max(e, clause.start + s)
 
 
-def _inside_brackets(norm: str, s: int, e: int, lo: int, hi: int) -> Span:
-    """Narrow a phrase to the brackets the span sits in: "（以平台后台数据为准）" → the words inside."""
-    opened = norm.rfind("(", s, lo)
-    if opened >= 0 and norm.find(")", opened, lo) < 0:
+def _inside_brackets(text: str, s: int, e: int, lo: int, hi: int) -> Span:
+    """Narrow a phrase to the full-width brackets around the span: "（以平台后台数据为准）" → the inside."""
+    opened = text.rfind("（", s, lo)
+    if opened >= 0 and text.find("）", opened, lo) < 0:
         s = opened + 1
-    closed = norm.find(")", hi, e)
-    if closed >= 0 and norm.find("(", hi, closed) < 0:
+    closed = text.find("）", hi, e)
+    if closed >= 0 and text.find("（", hi, closed) < 0:
         e = closed
     return s, e
 
@@ -367,17 +368,33 @@ def _labels(hits: Iterable[Hit]) -> tuple[str, ...]:
 
 def _quotes(r: _Reading, roles: Roles, forum: Forum) -> tuple[Quote, ...]:
     """The governing clauses, each once (with its list), in the scenario's order of roles, the forum last."""
-    quoted: dict[Span, tuple[Clause, list[str]]] = {}
     wanted = [(role, [h.clause for h in roles[role]]) for role in r.spec["roles"]]
     wanted.append(("forum", [c for c in (_clause_at(r, e.start) for e in _forum_evidence(r, forum)) if c]))
+    quoted: dict[Span, tuple[Clause, list[str]]] = {}
     for role, clauses in wanted:
         for clause in list(dict.fromkeys(clauses))[: r.values["max_quotes_per_role"]]:
             span = _clause_span(r, clause)
             home = next((s for s in quoted if s[0] <= span[0] and span[1] <= s[1]), span)
             owner, listed = quoted.setdefault(home, (clause, []))
             listed.extend([role] if role not in listed else [])
-    return tuple(Quote(tuple(listed), owner.label, r.text(span).strip(), owner.page, *span)
-                 for span, (owner, listed) in quoted.items())
+    return tuple(Quote(_merged_roles(quoted, span), owner.label, r.text(span).strip(), owner.page, *span)
+                 for span, (owner, _) in quoted.items() if not _inside_another(quoted, span))
+
+
+def _inside_another(quoted: dict[Span, Any], span: Span) -> bool:
+    return any(s != span and s[0] <= span[0] and span[1] <= s[1] for s in quoted)
+
+
+def _merged_roles(quoted: dict[Span, tuple[Clause, list[str]]], span: Span) -> tuple[str, ...]:
+    """A list clause quoted after its items takes over their roles."""
+    inside = (listed for s, (_, listed) in quoted.items() if span[0] <= s[0] and s[1] <= span[1])
+    return tuple(dict.fromkeys(role for listed in inside for role in listed))
+
+
+def _is_heading(clause: Clause) -> bool:
+    """A heading with nothing behind it ("三、审片与验收") is not a clause to quote."""
+    body = clause.text.strip().removeprefix(clause.number or "").strip(" 、.．:：")
+    return clause.title is not None and body == clause.title
 
 
 def _terms(r: _Reading, quotes: Sequence[Quote], roles: Roles) -> tuple[Term, ...]:
@@ -411,8 +428,15 @@ def _facts_in(r: _Reading, quotes: Sequence[Quote]) -> list[Fact]:
 
 
 def _kpi_term(r: _Reading, span: Span) -> Term:
-    m = r.rx("kpi_remedies.kpi_number").search(r.norm(span))
-    figure = r.text((span[0] + m.start(), span[0] + m.end())).strip() if m else ""
+    """A KPI as its phrase, with the shortest number-bearing target in it as the figure ("不少于15,000人")."""
+    norm = r.norm(span)
+    found = [m for rx in load_lexicon("kpi_remedies").each("kpi_number", r.report.language)
+             for m in rx.finditer(norm) if re.search(r"\d", m.group())]
+    if not found:
+        return Term(kind="kpi", figure="", text=r.text(span), clause=_label_at(r, span[0]))
+    m = min(found, key=lambda m: len(m.group()))
+    unit = r.rx("dispute.figure_unit").match(norm, m.end())
+    figure = r.text((span[0] + m.start(), span[0] + (unit.end() if unit else m.end()))).strip()
     return Term(kind="kpi", figure=figure, text=r.text(span), clause=_label_at(r, span[0]))
 
 
@@ -430,14 +454,25 @@ def _kind_of(r: _Reading, fact: Fact, span: Span) -> str:
     """What a value is: the first kind whose cue is in its phrase, else in its sentence (lexicon order)."""
     if fact.kind == "quantity":
         return "quantity"
-    money_measure = r.rx("dispute.fee_after").search(r.norm((fact.end, fact.end + 12)))
-    is_period = fact.kind == "duration" and not money_measure
-    kinds, prefix = (r.values["period_kinds"], "p_") if is_period else (r.values["share_kinds"], "t_")
-    for span_ in (span, r.inp.sentences.around(fact.start, fact.end)):
-        kind = next((k for k in kinds if r.rx(f"dispute.{prefix}{k}").search(r.norm(span_))), None)
+    if fact.kind == "duration":
+        measure = r.rx("dispute.fee_after").search(r.norm((fact.end, fact.end + 12)))
+        money = _first_kind(r, "share_kinds", (span,)) if measure else None
+        if money in r.values["money_measures"]:
+            return money
+        period = _first_kind(r, "period_kinds", (span,))
+        return "refund_period" if period == "refund" else period or "period"
+    kind = _first_kind(r, "share_kinds", (span, r.inp.sentences.around(fact.start, fact.end)))
+    return kind or ("share" if fact.kind == "percent" else "amount")
+
+
+def _first_kind(r: _Reading, kinds: str, spans: Iterable[Span]) -> str | None:
+    """The first kind (in lexicon order) whose cue is in the first span that has one."""
+    prefix = "p_" if kinds == "period_kinds" else "t_"
+    for span in spans:
+        kind = next((k for k in r.values[kinds] if r.rx(f"dispute.{prefix}{k}").search(r.norm(span))), None)
         if kind:
-            return f"{kind}_period" if is_period and kind == "refund" else kind
-    return "period" if is_period else "share" if fact.kind == "percent" else "amount"
+            return kind
+    return None
 
 
 def _share_of_price(r: _Reading, term: Term, fact: Fact, span: Span) -> Term:
@@ -563,6 +598,8 @@ def _forum(r: _Reading) -> Forum:
     text = r.say(f"forum_{kind}", clauses=r.refs(labels), name=name or "")
     if kind == "invalid" and name:
         text += r.say("forum_invalid_court", name=name)
+    if r.foreign_law:
+        return Forum(kind, name, labels, text + r.say("forum_foreign", law=r.foreign_law))
     return Forum(kind, name, labels, text, tuple(r.values["forum_law"][kind]))
 
 
