@@ -29,17 +29,18 @@ def run(inp: CheckInput) -> Finding:
     stages = _stage_count(inp, clauses)
     weak: list[str] = []
     refs = inp.missing_references(pays)
-    if refs and stages < 2:
+    if refs:
         return inp.finding(Status.WEAK, [inp.reason("external", what=inp.ref_name(refs[0]))], inp.evidence(refs))
-    if stages < 2 and not inp.hits("periodic", clauses):
+    periodic = inp.hits("periodic", clauses)
+    if stages < 2 and not periodic:
         weak.append(inp.reason("single_payment"))
-    if not inp.hits("trigger", clauses):
+    if not (inp.hits("trigger", clauses) or periodic):
         weak.append(inp.reason("no_trigger"))
-    for key in ("dates_open",):
-        if inp.hits(key, clauses):
-            weak.append(inp.reason(key))
-    if any(inp.has_blank(h) for h in pays):
-        weak.append(inp.reason("blank"))
+    for key, reason in (("dates_open", "dates_open"), ("split_or_trigger_blank", "blank")):
+        found = inp.hits(key, clauses, negatable=False)
+        if found:
+            weak.append(inp.reason(reason))
+            evidence[:0] = inp.evidence(found)
     weak.extend(_share_problems(inp, clauses))
     if weak:
         return inp.finding(Status.WEAK, weak, evidence)
