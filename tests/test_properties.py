@@ -1,0 +1,233 @@
+"""Invariants that must hold for any input, checked with hypothesis on contract-like text and bytes.
+
+The text strategy builds Chinese/English contract fragments: clause numbers of every style, amounts,
+percentages, periods, party names, punctuation (full- and half-width), Traditional characters, odd
+whitespace and a little arbitrary Unicode, so the generated text reaches the number, money and clause
+rules instead of bouncing off them. Runs are bounded (max_examples, no deadline) to keep the suite fast.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from auditor.analyse import analyse
+from auditor.checks import CHECKS
+from auditor.load import LoadError, load, load_text
+from auditor.model import AuditReport
+from auditor.normalise import normalise
+from auditor.pipeline import audit, audit_text
+from auditor.segment import segment
+
+CHECK_IDS = [check.id for check in CHECKS]
+# A longer fuzz run: AUDITOR_FUZZ_EXAMPLES=2000 pytest tests/test_properties.py
+EXAMPLES = int(os.environ.get("AUDITOR_FUZZ_EXAMPLES", "150"))
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+NUMBERS = [
+    "第一条",
+    "第十二条",
+    "第3条",
+    "第二章",
+    "一、",
+    "（二）",
+    "(三)",
+    "1.",
+    "2、",
+    "3.1",
+    "4.2.1",
+    "(1)",
+    "（2）",
+    "(a)",
+    "b)",
+    "①",
+    "Article 5",
+    "Section 2.1",
+    "附件一",
+    "Schedule A",
+    "第五條",
+]
+PHRASES = [
+    "甲方",
+    "乙方",
+    "委托方",
+    "服务方",
+    "应当",
+    "须",
+    "不得",
+    "违约金",
+    "服务费",
+    "验收合格后",
+    "每月发布短视频不少于二十条",
+    "仲裁委员会",
+    "人民法院",
+    "解除合同",
+    "预付款",
+    "尾款",
+    "保证金",
+    "月度运营报告",
+    "有管辖权的",
+    "本合同",
+    "合同編號",
+    "違約責任",
+    "爭議解決",
+    "服務費",
+    "the Client",
+    "the Provider",
+    "shall",
+    "within 30 days",
+    "liquidated damages",
+    "terminate",
+    "arbitration",
+    "Shanghai International Arbitration Center",
+    "monthly report",
+    "KPI",
+    "refund",
+    "deposit",
+    "per month",
+    "not less than",
+    "as agreed",
+    "reasonable",
+    "Exhibit A",
+    "详见附件",
+]
+AMOUNTS = [
+    "人民币贰万元整",
+    "¥20,000.00",
+    "￥5000元",
+    "30%",
+    "百分之三十",
+    "万分之五",
+    "5万元",
+    "USD 5,000",
+    "$1,200.50",
+    "10 days",
+    "三个月",
+    "十五个工作日",
+    "2024年9月1日",
+    "12 months",
+    "0.5%",
+    "壹拾万元",
+]
+PUNCTUATION = list("。，；：、！？（）《》“”‘’【】…—,.;:!?()[]\"'-/|") + [
+    "\n",
+    "\n\n",
+    " ",
+    "\u3000",
+    "\t",
+    "\r\n",
+    "\u2028",
+    "____",
+    "XX",
+]
+
+pieces = st.one_of(
+    st.sampled_from(NUMBERS),
+    st.sampled_from(PHRASES),
+    st.sampled_from(AMOUNTS),
+    st.sampled_from(PUNCTUATION),
+    st.integers(min_value=0, max_value=10**9).map(str),
+    st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), max_size=6),
+    st.text(max_size=4),  # anything Unicode allows, rarely
+)
+contract_text = st.lists(pieces, min_size=1, max_size=80).map("".join)
+numbered_lines = st.lists(
+    st.tuples(st.sampled_from(NUMBERS), st.lists(pieces, max_size=12).map("".join)).map(" ".join),
+    min_size=1,
+    max_size=25,
+).map("\n".join)
+
+
+def audited(text: str) -> AuditReport | None:
+    """The audit of pasted text, or None when the text has nothing visible to audit."""
+    try:
+        return audit_text(text)
+    except LoadError:
+        assert not text.strip(), "only blank text may be refused"
+        return None
+
+
+def assert_well_formed(report: AuditReport) -> None:
+    """All seven checks, in order, and every quote exactly the text at its offsets."""
+    assert [f.check_id for f in report.findings] == CHECK_IDS
+    evidence = [e for f in report.findings for e in f.evidence] + [
+        e for r in report.red_flags for e in r.evidence
+    ]
+    for e in evidence:
+        assert 0 <= e.start <= e.end <= len(report.text)
+        assert report.text[e.start : e.end] == e.text
+
+
+@SETTINGS
+@given(st.one_of(contract_text, numbered_lines))
+def test_properties_audit_never_raises_and_quotes_exactly(text: str) -> None:
+    report = audited(text)
+    if report is not None:
+        assert_well_formed(report)
+
+
+@SETTINGS
+@given(st.one_of(contract_text, numbered_lines))
+def test_properties_stages_never_raise(text: str) -> None:
+    assert len(normalise(text)) == len(text)
+    if not text.strip():
+        return
+    doc = load_text(text)
+    clauses = segment(doc)
+    for clause in clauses:
+        assert doc.text[clause.start : clause.end] == clause.text
+    for lang in ("zh", "en"):
+        analyse(clauses, lang)
+
+
+MAGIC = [
+    b"",
+    b"%PDF-1.7\n",
+    b"PK\x03\x04",
+    b"\x89PNG\r\n\x1a\n",
+    b"\xff\xd8\xff\xe0",
+    bytes.fromhex("D0CF11E0A1B11AE1"),
+    b"{\\rtf1 ",
+    b"\xef\xbb\xbf",
+    b"\xff\xfe",
+    b"\xfe\xff",
+]
+
+
+@settings(max_examples=EXAMPLES + 50, deadline=None)
+@given(
+    st.sampled_from(MAGIC),
+    st.binary(max_size=2_000),
+    st.sampled_from(["a.pdf", "a.docx", "a.txt", "a.md", "a.png", "a.jpg", "a.doc", "a.bin", "upload"]),
+)
+def test_properties_fuzzed_bytes_load_or_give_one_line(magic: bytes, body: bytes, name: str) -> None:
+    try:
+        doc = load(magic + body, name)
+    except LoadError as err:
+        assert str(err).startswith(f"{name}: ") and "\n" not in str(err)
+        return
+    assert doc.blocks
+
+
+@settings(max_examples=EXAMPLES * 2 // 3, deadline=None)
+@given(st.one_of(contract_text, numbered_lines), st.sampled_from(["合同.txt", "contract.md", "x"]))
+def test_properties_findings_do_not_depend_on_the_file_name(text: str, other: str) -> None:
+    data = text.encode("utf-8")
+    try:
+        first = audit(data, filename="a.txt")
+    except LoadError:
+        return
+    second = audit(data, filename=other if other.endswith(".txt") else f"{other}.txt")
+    assert (first.findings, first.red_flags) == (second.findings, second.red_flags)
+
+
+@settings(max_examples=EXAMPLES // 5, deadline=None)
+@given(numbered_lines, numbered_lines)
+def test_properties_findings_do_not_depend_on_audit_order(one: str, two: str) -> None:
+    forward = [audited(one), audited(two)]
+    backward = [audited(two), audited(one)][::-1]
+    assert [r and (r.findings, r.red_flags) for r in forward] == [
+        r and (r.findings, r.red_flags) for r in backward
+    ]
