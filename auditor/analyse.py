@@ -211,13 +211,14 @@ def extract_parties(clauses: tuple[Clause, ...], lang: Lang) -> Parties:
                 if role:
                     roles.setdefault(alias, role)
     aliases = list(found)
+    stated = bool(roles)
     if lang == "zh":
         for alias, default in (("甲方", "client"), ("乙方", "provider")):
             if alias in found or any(alias in c.norm for c in head):
                 roles.setdefault(alias, default)
                 found.setdefault(alias, "")
         aliases = list(found)
-    _roles_by_payment(clauses, aliases, roles, lang)
+    _roles_by_payment(clauses, aliases, roles, lang, override=not stated)
     client = next((a for a in aliases if roles.get(a) == "client"), None)
     provider = next((a for a in aliases if roles.get(a) == "provider"), None)
     return Parties(
@@ -250,9 +251,10 @@ def _role_of(text: str, lang: Lang) -> str | None:
     return None
 
 
-def _roles_by_payment(clauses: tuple[Clause, ...], aliases: list[str], roles: dict[str, str], lang: Lang) -> None:
-    """When roles are unclear, the party that is told to pay is the client."""
-    if len([a for a in aliases if a in roles]) >= 2 or not aliases:
+def _roles_by_payment(clauses: tuple[Clause, ...], aliases: list[str], roles: dict[str, str], lang: Lang,
+                      *, override: bool = False) -> None:
+    """The party that is told to pay is the client; `override` lets payment beat the 甲方/乙方 default."""
+    if not aliases or (len([a for a in aliases if a in roles]) >= 2 and not override):
         return
     lex = load_lexicon("analysis")
     counts = {a: 0 for a in aliases}
@@ -260,6 +262,12 @@ def _roles_by_payment(clauses: tuple[Clause, ...], aliases: list[str], roles: di
         rx = re.compile(lex.cues["pays"][lang][0].replace("{alias}", re.escape(alias)))
         counts[alias] = sum(len(rx.findall(c.norm)) for c in clauses)
     payer = max(counts, key=lambda a: counts[a])
+    others = [counts[a] for a in aliases if a != payer]
+    if override:
+        if counts[payer] >= 2 and counts[payer] > 2 * max(others, default=0):
+            for alias in aliases:
+                roles[alias] = "client" if alias == payer else "provider"
+        return
     if counts[payer]:
         roles.setdefault(payer, "client")
         for other in aliases:

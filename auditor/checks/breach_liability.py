@@ -47,7 +47,10 @@ def _gutted_or_pass(inp: CheckInput, hits: list[Hit]) -> Finding:
 
 
 def _taken_away(inp: CheckInput, hit: Hit) -> bool:
-    """Consequences in a sentence that excludes liability, or that remedy a missed KPI, do not count here."""
+    """Consequences in a heading, in a sentence that excludes liability, or that remedy a missed KPI, do not
+    count here."""
+    if hit.clause.title and hit.clause.text.strip().endswith(hit.clause.title):
+        return True
     return inp.in_sentence(hit, "exclusion") or inp.in_sentence(hit, "kpi_shortfall")
 
 
