@@ -26,7 +26,7 @@ def run(inp: CheckInput) -> Finding:
         return _no_client_exit(inp, clauses, early)
     weak: list[str] = []
     evidence = list(inp.evidence(client_exit))
-    settled = inp.hits("refund", clauses) + inp.hits("compensation", clauses)
+    settled = [h for h in inp.hits("refund", clauses) + inp.hits("compensation", clauses) if not inp.has_blank(h)]
     forfeit = inp.hits("forfeit_all", clauses, negatable=False)
     if forfeit:
         weak.append(inp.reason("forfeit_all"))
