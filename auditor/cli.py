@@ -78,18 +78,6 @@ def iter_files(paths: Sequence[Path]) -> Iterator[Path]:
             yield path
 
 
-def audit_one(path: Path, lang: str, password: str | None) -> Result:
-    """Audit a file; an unreadable one becomes an error entry instead of an exception."""
-    from auditor.pipeline import audit
-
-    try:
-        return audit(path, lang=None if lang == "auto" else lang, password=password)  # type: ignore[arg-type]
-    except LoadError as err:
-        return render.error_entry(str(path), str(err))
-    except Exception as err:  # noqa: BLE001 - one bad file must never stop a batch
-        return render.error_entry(str(path), f"internal error while auditing: {type(err).__name__}: {err}")
-
-
 def _render(results: list[Result], fmt: str, brief: bool) -> str:
     if fmt == "json":
         if len(results) == 1:
