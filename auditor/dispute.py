@@ -138,14 +138,15 @@ def build_brief(report: AuditReport, scenario: str, lang: Lang | None = None) ->
     terms = _terms(r, quotes, roles)
     exposure = _exposure(r, roles) if scenario == "early_exit" else None
     claims, gaps = _claims(r, roles), _gaps(r, roles)
-    steps = _steps(r, roles, terms, forum)
+    steps, warnings = _steps(r, roles, terms, forum), _warnings(r)
+    points = (*claims, *gaps, *steps, *warnings, *(exposure.notes if exposure else ()))
     return DisputeBrief(
         scenario=scenario, title=r.say("heading", scenario=r.say(f"scenario_{scenario}")), lang=out,
         file=report.file, client=report.parties.client or report.parties.client_alias,
         provider=report.parties.provider or report.parties.provider_alias, contract_value=r.price,
         currency=r.currency, quotes=quotes, terms=terms, claims=claims, gaps=gaps,
-        evidence=_evidence(r, roles), steps=steps, forum=forum, exposure=exposure, warnings=_warnings(r),
-        law=_law(r, (*claims, *gaps, *steps, *(exposure.notes if exposure else ())), terms, exposure),
+        evidence=_evidence(r, roles), steps=steps, forum=forum, exposure=exposure, warnings=warnings,
+        law=_law(r, points, terms, exposure),
     )
 
 
@@ -216,7 +217,7 @@ class _Reading:
         """The governing law as written when it is not the law of the PRC mainland (then no Civil Code)."""
         rx = self.rx("dispute.foreign_law")
         found = ((c, rx.search(c.norm)) for c in self.inp.operative)
-        return next((c.text[m.start() : m.end()].strip(" .,，。") for c, m in found if m), None)
+        return next((c.text[m.start("law") : m.end("law")].strip(" .,，。") for c, m in found if m), None)
 
     def say(self, key: str, **values: object) -> str:
         """A sentence of the dispute lexicon in the brief's language, the parties filled in."""
@@ -355,7 +356,7 @@ def _hit_items(r: _Reading, hits: Sequence[Hit], role: str) -> str:
         span = r.inp.sentences.around(hit.start, hit.end) if whole else _phrase(r, hit.start, hit.end)
         items = _items(r, hit.clause) if span[1] >= hit.clause.end - 1 else ()
         texts.extend(c.text for c in items) if items else texts.append(r.text(span))
-    unique = dict.fromkeys(t.strip(" \n;；。") for t in texts)
+    unique = dict.fromkeys(t.strip(" \n;；。.") for t in texts)
     return r.say("list_sep").join([t for t in unique if t][: r.values["max_items"]])
 
 
@@ -562,7 +563,8 @@ def _warnings(r: _Reading) -> tuple[Point, ...]:
         if flag.flag_id in r.spec["flags"]:
             labels = tuple(dict.fromkeys(e.clause for e in flag.evidence if e.clause))
             key = f"warn_{flag.flag_id}"
-            out.append(Point(key, r.say(key, clauses=r.refs(labels)), labels))
+            law = () if r.foreign_law else tuple(r.values["flag_law"].get(flag.flag_id, ()))
+            out.append(Point(key, r.say(key, clauses=r.refs(labels)), labels, law))
     if r.foreign_law:
         out.append(Point("foreign_law", r.say("foreign_law", law=r.foreign_law)))
     return tuple(out)

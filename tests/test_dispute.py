@@ -25,7 +25,7 @@ from auditor.dispute import (
 )
 from auditor.lexicon import load_lexicon
 from auditor.model import AuditReport
-from auditor.pipeline import audit
+from auditor.pipeline import audit, audit_text
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_contracts"
 ALL_SAMPLES = sorted(p.name for p in SAMPLES.iterdir() if p.suffix in (".txt", ".docx", ".pdf"))
@@ -33,6 +33,23 @@ ALL_SAMPLES = sorted(p.name for p in SAMPLES.iterdir() if p.suffix in (".txt", "
 # shared/domain.md, "Legal references that may be cited": nothing else may appear in a brief.
 ALLOWED_LAW = {"cc470", "cc496_498", "cc510_511", "cc563", "cc566", "cc577", "cc582", "cc584", "cc585",
                "cc586", "cc587", "cc588", "cc590", "arb16_18", "cpl35", "sps65"}
+# A short platform-ordered contract (not in the corpus): the issue's own example, 合同总额的20% of ¥60,000.
+PLATFORM_CONTRACT = """星图达人推广合作协议
+
+甲方：广州小满食品有限公司
+乙方：杭州青藤文化传媒有限公司
+
+一、合作内容
+1. 乙方通过巨量星图平台为甲方安排达人发布推广视频，每月发布不少于4条。
+二、费用
+1. 本协议合同总额为人民币60,000元，由甲方在巨量星图平台下单支付。
+三、违约责任
+1. 乙方未按约定数量发布视频的，应向甲方支付违约金，违约金为合同总额的20%。
+四、解除
+1. 乙方失联超过7日或连续两周未发布视频的，甲方有权书面通知解除本协议，乙方应在5日内退还未履行部分的费用。
+五、争议解决
+因本协议发生的争议，提交广州仲裁委员会仲裁。
+"""
 STATUTORY_COURT_ZH = "合同纠纷由被告住所地或者合同履行地人民法院管辖（民事诉讼法的一般规定）"
 
 
@@ -96,6 +113,7 @@ def test_dispute_lexicon_refers_only_to_what_exists() -> None:
         assert cited <= ALLOWED_LAW
     assert {k for kinds in lex.values["exposure_law"].values() for k in kinds} <= ALLOWED_LAW
     assert {k for kinds in lex.values["forum_law"].values() for k in kinds} <= ALLOWED_LAW
+    assert {k for kinds in lex.values["flag_law"].values() for k in kinds} <= ALLOWED_LAW
     assert {k.removeprefix("lawname_") for k in reasons if k.startswith("lawname_")} <= ALLOWED_LAW
 
 
@@ -207,7 +225,7 @@ def test_dispute_non_delivery_where_the_contract_is_silent() -> None:
         ("gap_breach", ("cc577", "cc584")), ("gap_termination", ("cc563",)), ("gap_refund", ("cc566",))]
     assert "ev_delivered_plain" in _keys(brief.evidence)
     assert {"warn_full_prepayment", "warn_unilateral_change"} <= set(_keys(brief.warnings))
-    assert [p.law[0] for p in brief.law] == ["cc577", "cc563", "cc566", "cc584"]
+    assert [p.law[0] for p in brief.law] == ["cc577", "cc563", "cc566", "cc584", "cc496_498"]
 
 
 def test_dispute_kpi_missed_quotes_targets_remedy_and_data_source() -> None:
@@ -314,6 +332,24 @@ def test_dispute_early_exit_remaining_fees_and_no_right() -> None:
     assert none.exposure is not None and none.exposure.kind == "no_right"
     assert _keys(none.steps) == ["step_exit_agree", "forum_arbitration"]
     assert {"cc577", "cc584"} <= {p.law[0] for p in none.law}
+
+
+def test_dispute_platform_order_penalty_in_money_and_platform_complaint() -> None:
+    report = audit_text(PLATFORM_CONTRACT, name="xingtu.txt")
+    brief = build_brief(report, "non_delivery")
+    penalty = _term(brief, "penalty", "三 1")[0]
+    assert (penalty.amount, penalty.working) == (12000, "20% × ¥60,000 = ¥12,000")
+    assert _keys(brief.steps) == ["step_notice", "step_complaint_platform", "forum_arbitration"]
+    assert brief.steps[1].clauses == ("一 1", "二 1") and "12315" in brief.steps[1].text
+    gone = build_brief(report, "provider_gone")
+    assert [(p.key, p.clauses) for p in gone.claims][:2] == [("claim_termination", ("四 1",)),
+                                                            ("claim_refund", ("四 1",))]
+    assert _keys(gone.gaps) == ["gap_handover", "gap_notice_address"]
+
+
+def test_dispute_brief_is_pure() -> None:
+    report = _report("zh_03_xiaohongshu_operation.pdf")
+    assert build_brief(report, "provider_gone") == build_brief(report, "provider_gone")
 
 
 # --- output ------------------------------------------------------------------------------------------
