@@ -15,11 +15,14 @@ from pathlib import Path
 
 import pytest
 
+from auditor import audit
 from auditor.checks import CHECKS
 from auditor.cli import main
+from auditor.model import Status
 from tests.conftest import ROOT
 
-GOOD = "contract_zh.txt"  # its termination_penalties check is weak
+GOOD = "contract_zh.txt"
+WEAK_SAMPLE = "zh_02_douyin_package.txt"  # labelled weak on five checks and missing on two
 GARBAGE = b"\x00\x17this is not a pdf\xff" * 40
 
 
@@ -75,7 +78,9 @@ def test_cli_audit_csv(files_dir: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert _audit(files_dir / GOOD, "--format", "csv") == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert len(rows) == 1
-    assert rows[0]["file"] == GOOD and rows[0]["termination_penalties"] == "weak"
+    statuses = {f.check_id: f.status.value for f in audit(files_dir / GOOD).findings}
+    assert rows[0]["file"] == GOOD
+    assert {check_id: rows[0][check_id] for check_id in statuses} == statuses
 
 
 def test_cli_audit_markdown(files_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -96,9 +101,19 @@ def test_cli_audit_csv_out_file_has_bom(files_dir: Path, tmp_path: Path) -> None
     assert target.read_bytes().startswith(b"\xef\xbb\xbf")  # so Excel reads the Chinese
 
 
-@pytest.mark.parametrize(("level", "code"), [("weak", 1), ("missing", 0)])
-def test_cli_audit_fail_on(level: str, code: int, files_dir: Path) -> None:
-    assert _audit(files_dir / GOOD, "--fail-on", level) == code
+def test_cli_audit_fail_on_weak(samples_dir: Path) -> None:
+    assert any(f.status is Status.WEAK for f in audit(samples_dir / WEAK_SAMPLE).findings)
+    assert _audit(samples_dir / WEAK_SAMPLE, "--fail-on", "weak") == 1
+
+
+@pytest.mark.parametrize("level", ["weak", "missing"])
+def test_cli_audit_fail_on_follows_worst_status(level: str, files_dir: Path) -> None:
+    worst = max(f.status.rank for f in audit(files_dir / GOOD).findings)
+    assert _audit(files_dir / GOOD, "--fail-on", level) == int(worst >= Status(level).rank)
+
+
+def test_cli_audit_without_fail_on_exit_0(samples_dir: Path) -> None:
+    assert _audit(samples_dir / WEAK_SAMPLE) == 0
 
 
 def test_cli_audit_folder_with_corrupt_file_json(

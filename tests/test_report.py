@@ -27,7 +27,7 @@ from auditor.report import (
 )
 from tests.conftest import SAMPLES
 
-# zh with red flags, en without: between them every part of the shape is present.
+# A zh contract with many red flags and an en one: between them every part of the shape is present.
 REPORTS = ["zh_02_douyin_package.txt", "en_03_influencer.txt"]
 
 # The public JSON shape documented in the README (more keys may be added, none of these removed).
