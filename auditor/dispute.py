@@ -648,8 +648,9 @@ class _Path:
     terms: Sequence[Term]
     forum: Forum
 
-    def term(self, kind: str, clauses: Sequence[str | None] = ()) -> Term | None:
-        return next((t for t in self.terms if t.kind == kind and (not clauses or t.clause in clauses)), None)
+    def term(self, kind: str, clauses: Sequence[str | None]) -> Term | None:
+        """The first term of a kind in one of the clauses."""
+        return next((t for t in self.terms if t.kind == kind and t.clause in clauses), None)
 
 
 def _steps(r: _Reading, roles: Roles, terms: Sequence[Term], forum: Forum) -> tuple[Point, ...]:
@@ -663,7 +664,8 @@ def _steps(r: _Reading, roles: Roles, terms: Sequence[Term], forum: Forum) -> tu
 
 
 def _notice_step(path: _Path) -> list[Point]:
-    r, cure, served = path.r, path.term("cure"), path.roles["notice_address"]
+    r, served = path.r, path.roles["notice_address"]
+    cure = path.term("cure", _labels(path.roles["termination"]))  # the cure period before termination
     text = r.say("step_notice", period=cure.figure if cure else r.say("cure_default"))
     labels = (cure.clause,) if cure and cure.clause else ()
     if served:
