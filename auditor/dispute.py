@@ -253,7 +253,7 @@ class _Reading:
             return self.say("ref_paragraph", n=label[1:])
         m = re.match(r"[\d.]*\d|[一二三四五六七八九十百]+(?=$|\s|（|\()", label)
         if not m:
-            return label
+            return label.replace(" ", "") if self.lang == "zh" else label
         rest = label[m.end() :].strip()
         rest = rest.replace(" ", "") if self.lang == "zh" else rest
         return self.say("ref_numbered", n=m.group(), rest=rest)
