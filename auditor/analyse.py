@@ -286,17 +286,28 @@ def _display_alias(alias: str | None, clauses: tuple[Clause, ...]) -> str | None
     return alias
 
 
+_PER_PERIOD = re.compile(r"(?:每|/|per |a |each )\s*(?:个)?(?:月|周|天|日|场|期|month|week|day|session)[^,，。；;]{0,4}$")
+
+
 def contract_value(clauses: tuple[Clause, ...], facts: tuple[Fact, ...], lang: Lang) -> float | None:
-    """The contract price: the first sum written after words such as 合同总金额 / total fee."""
-    rx = load_lexicon("analysis").cue("contract_total", lang)
+    """The contract price: the first sum after a word for the total (合同总金额, 合计, total fee); failing that,
+    after a plainer word for the fee (服务费为). A monthly or per-show rate is not the price."""
     money = [f for f in facts if f.kind == "money" and f.value]
-    for clause in clauses:
-        for m in rx.finditer(clause.norm):
-            cue_end = clause.start + m.end()
-            after = [f for f in money if f.clause == clause.index and 0 <= f.start - cue_end <= 40]
-            if after:
-                return after[0].value
+    for patterns in _strength_tiers(load_lexicon("analysis").each("contract_total", lang)):
+        for clause in clauses:
+            for rx in patterns:
+                for m in rx.finditer(clause.norm):
+                    cue_end = clause.start + m.end()
+                    after = [f for f in money if f.clause == clause.index and 0 <= f.start - cue_end <= 40
+                             and not _PER_PERIOD.search(clause.norm[: f.start - clause.start])]
+                    if after:
+                        return after[0].value
     return None
+
+
+def _strength_tiers(patterns: tuple[re.Pattern[str], ...]) -> tuple[tuple[re.Pattern[str], ...], ...]:
+    """The lexicon lists the words for a total first; every later pattern is a weaker fallback."""
+    return (patterns[:1], patterns[1:])
 
 
 def analyse(clauses: tuple[Clause, ...], lang: Lang) -> Analysis:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from auditor.checks._base import CheckInput
 from auditor.checks.breach_liability import breaching_side
-from auditor.checks.quality_standards import short_deemed_acceptance
+from auditor.checks.quality_standards import days_text, short_deemed_acceptance
 from auditor.checks.staged_payment import deposit_share, full_prepayment
 from auditor.lexicon import load_lexicon
 from auditor.match import Hit
@@ -47,10 +47,7 @@ def _deemed_acceptance(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]
     found = short_deemed_acceptance(inp.bind(load_lexicon("quality_standards")))
     if not found:
         return (), {}
-    days = found[0][1]
-    text = (f"{round(days * 24)}小时" if days < 1 else f"{days:g}日") if inp.lang == "zh" else (
-        f"{round(days * 24)} hours" if days < 1 else f"{days:g} days")
-    return tuple(h for h, _ in found), {"days": text}
+    return tuple(h for h, _ in found), {"days": days_text(found[0][1], inp.lang)}
 
 
 def _unilateral(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:

@@ -154,8 +154,11 @@ class CheckInput:
         """Values a suggested wording may use."""
         p = self.parties
         return {
-            "client": p.client or p.client_alias,
-            "provider": p.provider or p.provider_alias,
+            # the clause is pasted into this contract, so it names the parties as the contract does
+            "client": p.client_alias or p.client,
+            "provider": p.provider_alias or p.provider,
+            "client_name": p.client,
+            "provider_name": p.provider,
             "client_alias": p.client_alias,
             "provider_alias": p.provider_alias,
             "amount": format_money(self.contract_value, self.lang),

@@ -26,7 +26,7 @@ def run(inp: CheckInput) -> Finding:
     short = short_deemed_acceptance(inp)
     if short:
         hit, days = short[0]
-        weak.append(inp.reason("deemed_acceptance", days=_days_text(days, inp.lang)))
+        weak.append(inp.reason("deemed_acceptance", days=days_text(days, inp.lang)))
         evidence[:0] = inp.evidence([hit])
     refs = inp.missing_references(measurable + procedure)
     if refs:
@@ -69,8 +69,9 @@ def _silence_days(inp: CheckInput, hit: Hit) -> list[float]:
     return [f.value for r in review for f in inp.facts_near(r, "duration") if f.value is not None]
 
 
-def _days_text(days: float, lang: str) -> str:
-    if days < 1:
+def days_text(days: float, lang: str) -> str:
+    """A silence period as a reader says it: 24小时 rather than 1日, 5日, 48 hours."""
+    if days <= 2 and round(days * 24) % 24 == 0 or days < 1:
         hours = round(days * 24)
         return f"{hours}小时" if lang == "zh" else f"{hours} hours"
     return f"{days:g}日" if lang == "zh" else f"{days:g} days"
