@@ -197,9 +197,11 @@ def extract_parties(clauses: tuple[Clause, ...], lang: Lang) -> Parties:
         for key in ("party_line", "defined_party"):
             for m in _matches(clause.norm, lex.each(key, lang)):
                 alias = m.group("alias").strip()
-                role_text = (m.groupdict().get("role") or "").strip() + alias
-                if lang == "zh" and role_text.startswith(("甲方", "乙方")):
-                    alias = role_text[:2]  # "委托方（甲方）": the contract refers to it as 甲方
+                role_text = (m.groupdict().get("role") or "").strip()
+                short = re.search(r"甲方|乙方", role_text) if lang == "zh" else None
+                if short:
+                    alias, role_text = short.group(), alias  # "品牌方（以下简称甲方）": the contract says 甲方
+                role_text = role_text or alias
                 name = _clean_name(clause.text[m.start("name") : m.end("name")])
                 found.setdefault(alias, name)
                 nxt = head[i + 1] if i + 1 < len(head) else None
@@ -231,12 +233,14 @@ def extract_parties(clauses: tuple[Clause, ...], lang: Lang) -> Parties:
     )
 
 
+_PENALTY_AFTER = re.compile(r"[^。；;.]{0,20}(?:违约金|赔偿|罚|滞纳金|退还|返还|penalt|damages|refund|interest)")
+_NAME_TAIL = re.compile(r"\s*[(（][^)）]*(?:简称|簡稱|以下称|hereinafter)[^)）]*[)）]\s*$")
 _NAME_LEAD = re.compile(r"^(?:.*?\b(?:by and between|between)\s+|and\s+)", re.IGNORECASE)
 
 
 def _clean_name(raw: str) -> str:
     """"2024 by and between Summit LLC" → "Summit LLC": the name pattern may start too early in a recital."""
-    return _NAME_LEAD.sub("", raw.strip()).strip().strip("\"“”,")
+    return _NAME_TAIL.sub("", _NAME_LEAD.sub("", raw.strip())).strip().strip("\"“”,")
 
 
 def _role_of(text: str, lang: Lang) -> str | None:
@@ -260,7 +264,8 @@ def _roles_by_payment(clauses: tuple[Clause, ...], aliases: list[str], roles: di
     counts = {a: 0 for a in aliases}
     for alias in aliases:
         rx = re.compile(lex.cues["pays"][lang][0].replace("{alias}", re.escape(alias)))
-        counts[alias] = sum(len(rx.findall(c.norm)) for c in clauses)
+        counts[alias] = sum(1 for c in clauses for m in rx.finditer(c.norm)
+                            if not _PENALTY_AFTER.match(c.norm, m.end()))
     payer = max(counts, key=lambda a: counts[a])
     others = [counts[a] for a in aliases if a != payer]
     if override:
@@ -286,7 +291,7 @@ def _display_alias(alias: str | None, clauses: tuple[Clause, ...]) -> str | None
     return alias
 
 
-_PER_PERIOD = re.compile(r"(?:每|/|per |a |each )\s*(?:个)?(?:月|周|天|日|场|期|month|week|day|session)[^,，。；;]{0,4}$")
+_PER_PERIOD = re.compile(r"(?:每|/|per |a |each )\s*(?:个)?(?:月|周|天|日|场|期|month|week|day|session)[^,，。；;]{0,10}$")
 
 
 def contract_value(clauses: tuple[Clause, ...], facts: tuple[Fact, ...], lang: Lang) -> float | None:

@@ -55,7 +55,7 @@ def match_number(line: str) -> Numbering | None:
         rest = line[m.end() :]
         if name == "arabic" and re.match(r"\s*[年月日%％万元]", rest):
             continue
-        if name in {"dotted2", "dotted3"} and re.match(r"\s*[%％万元]", rest):
+        if name in {"dotted2", "dotted3"} and re.match(r"\s*(?:[%％万元倍天日年月秒]|小时|个|分钟|km|kg)", rest):
             continue
         number = m.group(1).strip().rstrip("、．.:：")
         if name == "arabic":

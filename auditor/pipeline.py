@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from auditor.analyse import analyse
 from auditor.checks import CHECKS
 from auditor.checks._base import Check, CheckInput
-from auditor.load import load, load_text
+from auditor.load import Progress, load, load_text
 from auditor.model import AuditReport, Lang, RawDocument
 from auditor.normalise import detect_language
 from auditor.red_flags import find_red_flags
@@ -24,12 +24,15 @@ def audit(
     lang: Lang | None = None,
     checks: Sequence[Check] = CHECKS,
     password: str | None = None,
+    progress: Progress | None = None,
 ) -> AuditReport:
     """Audit one contract: a path, raw bytes (with `filename`), or an already loaded document.
 
-    Raises `auditor.load.LoadError` with a one-line message when the file cannot be read.
+    `progress(done, total)` is called as scanned pages are read by OCR. Raises `auditor.load.LoadError`
+    with a one-line message when the file cannot be read.
     """
-    doc = source if isinstance(source, RawDocument) else load(source, filename, password=password)
+    doc = source if isinstance(source, RawDocument) else load(source, filename, password=password,
+                                                                 progress=progress)
     return audit_document(doc, lang=lang, checks=checks)
 
 

@@ -66,6 +66,14 @@ def _is_continuation(prev_text: str, block: Block, numbering: Numbering | None) 
     return not prev_text.rstrip().endswith(_TERMINAL) and len(prev_text) >= 20
 
 
+def _is_title_line(text: str, numbering: Numbering | None) -> bool:
+    """A numbered line that is only a heading ("ARTICLE 7 TERMINATION", "第五条 违约责任") is not continued."""
+    if numbering is None:
+        return False
+    rest = text[numbering.end :].strip()
+    return len(rest) <= 40 and len(rest.split()) <= 8 and not rest.endswith(_TERMINAL[:-3])
+
+
 def _units(doc: RawDocument) -> list[_Unit]:
     units: list[_Unit] = []
     prev_text = ""
@@ -75,7 +83,9 @@ def _units(doc: RawDocument) -> list[_Unit]:
             continue
         numbering = match_number(stripped)
         end = start + len(block.text)
-        if units and units[-1].kind != "table_row" and _is_continuation(prev_text, block, numbering):
+        prev_is_title = bool(units) and _is_title_line(prev_text, units[-1].numbering)
+        if (units and units[-1].kind != "table_row" and not prev_is_title
+                and _is_continuation(prev_text, block, numbering)):
             units[-1].end = end
         else:
             units.append(_Unit(start, end, block.page, block.kind, numbering, block.level))

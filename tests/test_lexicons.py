@@ -59,10 +59,7 @@ def test_lexicons_cue_regex_compiles(name: str, key: str, lang: str) -> None:
 
 
 # Duplicates found by the test below and not yet removed from the lexicon (remove the entry once fixed).
-KNOWN_DUPLICATES = {
-    ("breach_liability", "breach", "zh"): "lexicons/breach_liability.toml cues.breach.zh lists '擅自' twice "
-    "(since 493acc0)",
-}
+KNOWN_DUPLICATES: dict[tuple[str, str, str], str] = {}
 DUPLICATE_CASES = [
     pytest.param(n, k, lang, id=f"{n}.{k}.{lang}",
                  marks=[pytest.mark.xfail(strict=True, reason=KNOWN_DUPLICATES[(n, k, lang)])]

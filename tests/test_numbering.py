@@ -56,10 +56,6 @@ NOT_NUMBERS = [
 # Decimals before a unit are values, as "2024年" and "5.2%" are; a hard-wrapped line opening with one
 # must still be joined to the line before it.
 DECIMALS_BEFORE_UNIT = ["1.5倍支付违约金", "3.5小时的直播", "2.5个工作日内"]
-DECIMAL_BUG = (
-    "numbering.py excludes only %/万/元 after a dotted number, so a decimal followed by another unit "
-    "(倍, 小时, 个工作日) is read as clause number 1.5 / 3.5 / 2.5"
-)
 
 
 @pytest.mark.parametrize(("line", "style", "number"), NUMBERS, ids=[n[0] for n in NUMBERS])
@@ -86,7 +82,6 @@ def test_numbering_rejects_values(line: str) -> None:
     assert not starts_new_clause(line)
 
 
-@pytest.mark.xfail(strict=True, reason=DECIMAL_BUG)
 @pytest.mark.parametrize("line", DECIMALS_BEFORE_UNIT)
 def test_numbering_rejects_decimal_before_unit(line: str) -> None:
     assert match_number(line) is None

@@ -166,8 +166,6 @@ def test_segment_pipe_table_lines_kept_apart() -> None:
     assert len(clauses) == 4
 
 
-@pytest.mark.xfail(strict=True, reason="segment._is_continuation joins any line of 20+ characters without an "
-                   "end mark to the next one, so a long numbered heading swallows the paragraph below it")
 def test_segment_long_heading_not_merged_with_body() -> None:
     clauses = _clauses("ARTICLE 7 TERMINATION AND PENALTIES\n"
                        "The Client may terminate this Agreement on notice.")
@@ -175,8 +173,6 @@ def test_segment_long_heading_not_merged_with_body() -> None:
     assert _find(clauses, "ARTICLE 7").title == "TERMINATION AND PENALTIES"
 
 
-@pytest.mark.xfail(strict=True, reason="numbering.match_number reads the decimal '1.5倍' as clause number "
-                   "1.5, so a hard-wrapped line opening with it is not joined to the sentence it continues")
 def test_segment_wrapped_line_opening_with_decimal_rejoined() -> None:
     clauses = _clauses("第五条 违约责任\n乙方逾期交付的，每逾期一日应按当月服务费的\n1.5倍向甲方支付违约金。")
     assert len(clauses) == 2

@@ -4,6 +4,7 @@ turn lexicon keys into hits, evidence, reasons and filled wording, so each check
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -75,12 +76,28 @@ class CheckInput:
         start, end = self.sentences.around(hit.start, hit.end)
         return bool(self.rx(key).search(self.norm_span(start, end)))
 
+    @cached_property
+    def _clause_starts(self) -> list[int]:
+        return [c.start for c in self.clauses]
+
+    @cached_property
+    def _span_cache(self) -> dict[tuple[int, int], str]:
+        return {}
+
     def norm_span(self, start: int, end: int) -> str:
-        """Normalised text of a document span (normalisation keeps offsets)."""
-        for clause in self.clauses:
-            if clause.start <= start < clause.end:
-                return clause.norm[start - clause.start : min(end, clause.end) - clause.start]
-        return ""
+        """Normalised text of a document span (normalisation keeps offsets), memoised: checks ask for the
+        same sentence many times."""
+        key = (start, end)
+        cached = self._span_cache.get(key)
+        if cached is not None:
+            return cached
+        i = bisect.bisect_right(self._clause_starts, start) - 1
+        clause = self.clauses[i] if i >= 0 else None
+        text = ""
+        if clause is not None and start < clause.end:
+            text = clause.norm[start - clause.start : min(end, clause.end) - clause.start]
+        self._span_cache[key] = text
+        return text
 
     def sentence_hits(self, key: str, *also: str, clauses: Iterable[Clause] | None = None) -> tuple[Hit, ...]:
         """Hits of `key` whose sentence also matches every cue in `also`."""
