@@ -27,8 +27,11 @@ _DAYS = {
     "月": 30, "周": 7, "星期": 7, "年": 365, "小时": 1 / 24, "business day": 1.4, "working day": 1.4,
     "calendar day": 1, "day": 1, "week": 7, "month": 30, "year": 365, "hour": 1 / 24,
 }
-_PERIOD_UNIT = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter", "自然周": "week", "周": "week", "星期": "week", "自然月": "month", "月": "month", "天": "day",
-                "日": "day", "季度": "quarter", "季": "quarter", "年": "year"}
+_PERIOD_UNIT = {
+    "daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter", "自然周": "week", "周": "week",
+    "星期": "week", "自然月": "month", "月": "month", "天": "day", "日": "day", "季度": "quarter", "季": "quarter",
+    "年": "year",
+}
 
 
 @lru_cache(maxsize=4096)
@@ -291,7 +294,9 @@ def _display_alias(alias: str | None, clauses: tuple[Clause, ...]) -> str | None
     return alias
 
 
-_PER_PERIOD = re.compile(r"(?:每|/|per |a |each )\s*(?:个)?(?:月|周|天|日|场|期|month|week|day|session)[^,，。；;]{0,10}$")
+_PER_PERIOD = re.compile(
+    r"(?:每|/|per |a |each )\s*(?:个)?(?:月|周|天|日|场|期|month|week|day|session)[^,，。；;]{0,10}$"
+)
 
 
 def contract_value(clauses: tuple[Clause, ...], facts: tuple[Fact, ...], lang: Lang) -> float | None:

@@ -15,7 +15,7 @@ for name, gold in sorted(labels.items()):
     report = audit(corpus / name, lang=gold.get("lang"))
     got = {f.flag_id: f for f in report.red_flags}
     want = set(gold.get("red_flags", []))
-    for flag in sorted((set(got) ^ want)):
+    for flag in sorted(set(got) ^ want):
         if only and flag not in only:
             continue
         kind = "FP" if flag in got else "FN"
