@@ -80,7 +80,7 @@ def _facts_of(kind: str, clause: Clause, patterns: tuple[re.Pattern[str], ...]) 
         groups = m.groupdict()
         num = groups.get("num")
         value = to_number(num) if num else (1.0 if kind == "quantity" else None)
-        redacted = bool(num) and num.startswith(("[", "*"))
+        redacted = num is not None and num.startswith(("[", "*"))
         unit: str | None = None
         if kind == "money" and value is not None:
             value *= _MULTIPLIERS.get((groups.get("mult") or "").strip(), 1)

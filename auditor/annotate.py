@@ -288,7 +288,8 @@ def _add_comments(document: DocxDocument, report: AuditReport) -> int:
         line_starts.append(line_starts[-1] + len(line) + 1)
     squashed_lines = [_squash(line) for line in lines]
     cited: dict[int, list[Finding | RedFlag]] = {}
-    for item in (*report.findings, *report.red_flags):
+    items: tuple[Finding | RedFlag, ...] = (*report.findings, *report.red_flags)
+    for item in items:
         for ev in item.evidence:
             at = _locate(ev, squashed_lines, line_starts, keys)
             if at is not None and item not in cited.setdefault(at, []):

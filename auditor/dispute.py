@@ -458,10 +458,10 @@ def _kind_of(r: _Reading, fact: Fact, span: Span) -> str:
     if fact.kind == "duration":
         measure = r.rx("dispute.fee_after").search(r.norm((fact.end, fact.end + 12)))
         money = _first_kind(r, "share_kinds", (span,)) if measure else None
-        if money in r.values["money_measures"]:
+        if money is not None and money in r.values["money_measures"]:
             return money
         period = _first_kind(r, "period_kinds", (span,))
-        return "refund_period" if period == "refund" else period or "period"
+        return "refund_period" if period == "refund" else (period or "period")
     kind = _first_kind(r, "share_kinds", (span, r.inp.sentences.around(fact.start, fact.end)))
     return kind or ("share" if fact.kind == "percent" else "amount")
 
@@ -667,7 +667,7 @@ def _notice_step(path: _Path) -> list[Point]:
     r, served = path.r, path.roles["notice_address"]
     cure = path.term("cure", _labels(path.roles["termination"]))  # the cure period before termination
     text = r.say("step_notice", period=cure.figure if cure else r.say("cure_default"))
-    labels = (cure.clause,) if cure and cure.clause else ()
+    labels: tuple[str, ...] = (cure.clause,) if cure and cure.clause else ()
     if served:
         text += r.say("step_notice_served", clauses=r.refs(_labels(served)))
         labels += _labels(served)

@@ -81,7 +81,8 @@ def _compare(ev: Evaluation, name: str, gold: dict[str, object], report: AuditRe
         ev.confusion[finding.check_id][(want, finding.status.value)] += 1
         if want != finding.status.value:
             ev.misses.append((name, finding.check_id, want, finding.status.value))
-    want_flags = set(gold.get("red_flags", []))  # type: ignore[arg-type]
+    flags = gold.get("red_flags", [])
+    want_flags = set(flags) if isinstance(flags, list) else set()
     got_flags = {f.flag_id for f in report.red_flags}
     for flag in want_flags | got_flags:
         kind = "tp" if flag in want_flags and flag in got_flags else ("fn" if flag in want_flags else "fp")
