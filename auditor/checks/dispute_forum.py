@@ -26,12 +26,24 @@ def run(inp: CheckInput) -> Finding:
         hits = inp.hits(key, forum)
         if hits:
             return inp.finding(Status.WEAK, [inp.reason(key)], inp.evidence(hits), notes=notes)
-    for key in ("named_commission", "client_court"):
-        hits = inp.hits(key, forum)
+    strong = (("named_commission", _institutions(inp, forum)), ("client_court", inp.hits("client_court", forum)))
+    for key, hits in strong:
         if hits:
             return inp.finding(Status.PASS, [inp.reason(key, name=hits[0].matched)], inp.evidence(hits),
                                notes=notes)
     return _weak_forum(inp, forum, notes)
+
+
+def _institutions(inp: CheckInput, forum: tuple[Clause, ...]) -> tuple[Hit, ...]:
+    """Named arbitration institutions: the ORG entities spaCy's EntityRuler found (analyse.py), and the
+    lexicon's own patterns, less any that are not a name (当地仲裁委员会, 有管辖权的…)."""
+    in_forum = {c.index for c in forum}
+    arbitral = inp.rx("arbitration")
+    orgs = tuple(h for h in inp.hits_at(f for f in inp.facts if f.kind == "org" and f.clause in in_forum)
+                 if arbitral.search(h.matched) or inp.rx("named_commission").search(h.matched))
+    unnamed = inp.hits("unnamed_commission", forum) + inp.hits("forum_blank", forum, negatable=False)
+    found = [h for h in (*inp.hits("named_commission", forum), *orgs) if not _overlaps(h, unnamed)]
+    return tuple(sorted(found, key=lambda h: h.start))
 
 
 def _forum_clauses(inp: CheckInput) -> tuple[Clause, ...]:
