@@ -241,9 +241,17 @@ _NAME_TAIL = re.compile(r"\s*[(（][^)）]*(?:简称|簡稱|以下称|hereinafte
 _NAME_LEAD = re.compile(r"^(?:.*?\b(?:by and between|between)\s+|and\s+)", re.IGNORECASE)
 
 
+_NAME_END = re.compile(r",\s+(?!(?:inc|llc|ltd|limited|co|corp|corporation|plc|gmbh|l\.?l\.?c)\b\.?)", re.IGNORECASE)
+
+
 def _clean_name(raw: str) -> str:
-    """"2024 by and between Summit LLC" → "Summit LLC": the name pattern may start too early in a recital."""
-    return _NAME_TAIL.sub("", _NAME_LEAD.sub("", raw.strip())).strip().strip("\"“”,")
+    """"2024 by and between Summit LLC" → "Summit LLC"; "Jordan Vale, professionally known as…" → "Jordan Vale".
+
+    The name patterns may start too early in a recital and run on into the address; a name ends at the first
+    comma that does not introduce its legal form (", Inc.", ", Ltd.").
+    """
+    name = _NAME_TAIL.sub("", _NAME_LEAD.sub("", raw.strip())).strip().strip("\"“”,")
+    return _NAME_END.split(name, maxsplit=1)[0].strip()
 
 
 def _role_of(text: str, lang: Lang) -> str | None:

@@ -45,7 +45,7 @@ case "${1:-}" in
   test)
     setup "dev,ocr"
     browser_deps
-    exec "$VENV/bin/python" -m pytest -q -p no:cacheprovider "${@:2}"
+    exec "$VENV/bin/python" -m pytest -p no:cacheprovider -rs "${@:2}"
     ;;
   *)
     echo "usage: scripts/dev.sh run|test|setup" >&2
