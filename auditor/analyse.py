@@ -205,14 +205,18 @@ def extract_parties(clauses: tuple[Clause, ...], lang: Lang) -> Parties:
                 if short:
                     alias, role_text = short.group(), alias  # "品牌方（以下简称甲方）": the contract says 甲方
                 role_text = role_text or alias
-                name = _clean_name(clause.text[m.start("name") : m.end("name")])
+                role = _role_of(role_text, lang)
+                raw = clause.text[m.start("name") : m.end("place") if m.groupdict().get("place") else m.end("name")]
+                raw = _RECITAL_LEAD.split(raw)[-1]  # "…is entered into as of 3 May, 2024 by and between X"
+                name = _clean_name(raw)
+                if role is None and not _LEGAL_FORM.search(name):
+                    continue  # a defined term ("the Term", "the Services"), not a party
                 found.setdefault(alias, name)
                 nxt = head[i + 1] if i + 1 < len(head) else None
-                place = m.groupdict().get("place") or ""
+                place = raw.lower()
                 if nxt is not None and address.search(nxt.norm):
                     place += " " + nxt.norm
-                places.setdefault(alias, f"{m.group('name')} {place}".strip())
-                role = _role_of(role_text, lang)
+                places.setdefault(alias, place.strip())
                 if role:
                     roles.setdefault(alias, role)
     aliases = list(found)
@@ -238,6 +242,12 @@ def extract_parties(clauses: tuple[Clause, ...], lang: Lang) -> Parties:
 
 _PENALTY_AFTER = re.compile(r"[^。；;.]{0,20}(?:违约金|赔偿|罚|滞纳金|退还|返还|penalt|damages|refund|interest)")
 _NAME_TAIL = re.compile(r"\s*[(（][^)）]*(?:简称|簡稱|以下称|hereinafter)[^)）]*[)）]\s*$")
+_RECITAL_LEAD = re.compile(r"\b(?:by and between|between|on which|whereby)\s+", re.IGNORECASE)
+_LEGAL_FORM = re.compile(  # a party's name ends with its legal form (a defined term such as "the Term" does not)
+    r"(?:公司|工作室|事务所|中心|商行|\b(?:inc|llc|ltd|limited|co|corp|corporation|company|gmbh|plc|pty|pte|llp|lp))"
+    r"\.?\s*(?:[(（][^)）]*[)）])?$",
+    re.IGNORECASE,
+)
 _NAME_LEAD = re.compile(r"^(?:.*?\b(?:by and between|between)\s+|and\s+)", re.IGNORECASE)
 
 

@@ -55,15 +55,45 @@ def _title_of(rest: str, lang_is_zh: bool) -> str | None:
     return None
 
 
-def _is_continuation(prev_text: str, block: Block, numbering: Numbering | None) -> bool:
-    """A block continues the previous one when the previous ended mid-sentence (a hard-wrapped line)."""
+_WRAPPED_FORMATS = {"txt", "md", "text"}  # PDFs are re-joined by the loader; Word paragraphs are real
+
+
+def _wrap_width(doc: RawDocument) -> int | None:
+    """The width a plain-text file was hard-wrapped at, or None when its lines are whole paragraphs.
+
+    Wrapped files have many lines of nearly the same, modest length; a file with one paragraph per line
+    has no such ceiling, and joining its lines would merge headings and party lines into paragraphs.
+    """
+    if doc.format not in _WRAPPED_FORMATS:
+        return None
+    lengths = sorted(len(b.text.strip()) for b in doc.blocks if b.text.strip())
+    if len(lengths) < 5:
+        return 0  # too few lines to tell: fall back to punctuation alone
+    width = lengths[int(len(lengths) * 0.9) - 1]
+    near = sum(1 for n in lengths if n >= 0.8 * width)
+    return width if width <= 120 and near >= len(lengths) * 0.3 else None
+
+
+_CUT_MID_SENTENCE = re.compile(r"(?:[，,、的和及与或]|\b(?:the|a|an|of|and|or|to|in|on|for|with))$")
+
+
+def _is_continuation(prev_text: str, block: Block, numbering: Numbering | None, width: int | None) -> bool:
+    """A block continues the previous one when the previous was cut by hard wrapping mid-sentence: it ends on
+    a comma or a joining word, or (in a wrapped file) it reaches the wrap width without an end mark."""
     if numbering is not None or block.kind in {"heading", "table_row"} or not prev_text:
         return False
     if _LABEL_LINE.match(block.text.strip()) or _LABEL_LINE.match(prev_text):
         return False
     if "|" in block.text or "\t" in block.text.strip():
         return False
-    return not prev_text.rstrip().endswith(_TERMINAL) and len(prev_text) >= 20
+    prev = prev_text.rstrip()
+    if prev.endswith(_TERMINAL):
+        return False
+    if _CUT_MID_SENTENCE.search(prev) or (block.text[:1].islower() and prev[-1:].isalpha()):
+        return True
+    if width is None:
+        return False
+    return len(prev) >= max(20, 0.8 * width)
 
 
 def _is_title_line(text: str, numbering: Numbering | None) -> bool:
@@ -77,6 +107,7 @@ def _is_title_line(text: str, numbering: Numbering | None) -> bool:
 def _units(doc: RawDocument) -> list[_Unit]:
     units: list[_Unit] = []
     prev_text = ""
+    width = _wrap_width(doc)
     for block, start in zip(doc.blocks, doc.block_starts(), strict=True):
         stripped = block.text.strip()
         if not stripped:
@@ -85,7 +116,7 @@ def _units(doc: RawDocument) -> list[_Unit]:
         end = start + len(block.text)
         prev_is_title = bool(units) and _is_title_line(prev_text, units[-1].numbering)
         if (units and units[-1].kind != "table_row" and not prev_is_title
-                and _is_continuation(prev_text, block, numbering)):
+                and _is_continuation(prev_text, block, numbering, width)):
             units[-1].end = end
         else:
             units.append(_Unit(start, end, block.page, block.kind, numbering, block.level))
