@@ -158,10 +158,11 @@ class Finding:
     suggestion: str | None
     title: str = ""
     notes: tuple[str, ...] = ()  # worth reporting, but not what decided the status
+    severity: str | None = None  # "high" | "medium" | "low", set by a playbook; None without one
 
     def to_dict(self) -> dict[str, Any]:
-        """The public JSON shape of a check result."""
-        return {
+        """The public JSON shape of a check result ("severity" only when a playbook set one)."""
+        out: dict[str, Any] = {
             "id": self.check_id,
             "title": self.title,
             "status": self.status.value,
@@ -170,6 +171,9 @@ class Finding:
             "evidence": [e.to_dict() for e in self.evidence],
             "suggestion": self.suggestion,
         }
+        if self.severity is not None:
+            out["severity"] = self.severity
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +212,20 @@ class Parties:
 
 
 @dataclass(frozen=True, slots=True)
+class ContractType:
+    """The guessed kind of contract, the cues that fired for the guess, and the playbook it proposes."""
+
+    kind: str  # "short_video" | "influencer_livestream" | "software_development" | "general"
+    playbook: str
+    cues: tuple[str, ...] = ()
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict for JSON."""
+        return {"kind": self.kind, "playbook": self.playbook, "cues": list(self.cues), "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
 class AuditReport:
     """Everything one audit found. Rendering lives in report.py, not here."""
 
@@ -223,6 +241,9 @@ class AuditReport:
     facts: tuple[Fact, ...] = field(repr=False, default=())
     warnings: tuple[str, ...] = ()
     contract_value: float | None = None
+    playbook: str | None = None  # the playbook applied; None: the rubric as bundled (no playbook)
+    perspective: str = "client"  # whose side the review takes: "client" (甲方) or "provider" (乙方)
+    contract_type: ContractType | None = None  # detected when a playbook or the provider side is asked for
 
     def finding(self, check_id: str) -> Finding:
         """The finding for one check id."""
@@ -232,8 +253,8 @@ class AuditReport:
         raise KeyError(check_id)
 
     def to_dict(self) -> dict[str, Any]:
-        """The public JSON shape documented in the README."""
-        return {
+        """The public JSON shape documented in the README; playbook fields only when one was used."""
+        out: dict[str, Any] = {
             "file": self.file,
             "language": self.language,
             "format": self.format,
@@ -244,3 +265,9 @@ class AuditReport:
             "red_flags": [r.to_dict() for r in self.red_flags],
             "warnings": list(self.warnings),
         }
+        if self.playbook is not None or self.perspective != "client":
+            out["playbook"] = self.playbook
+            out["perspective"] = self.perspective
+        if self.contract_type is not None:
+            out["contract_type"] = self.contract_type.to_dict()
+        return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Sequence
 
@@ -9,8 +10,9 @@ from auditor.analyse import analyse
 from auditor.checks import CHECKS
 from auditor.checks._base import Check, CheckInput
 from auditor.load import Progress, load, load_text
-from auditor.model import AuditReport, Lang, RawDocument
+from auditor.model import AuditReport, ContractType, Finding, Lang, RawDocument, Status
 from auditor.normalise import detect_language
+from auditor.playbook import Perspective, Playbook, effective_lexicon, load_playbook, required_item_lexicon
 from auditor.red_flags import find_red_flags
 from auditor.segment import segment
 
@@ -25,15 +27,18 @@ def audit(
     checks: Sequence[Check] = CHECKS,
     password: str | None = None,
     progress: Progress | None = None,
+    playbook: Playbook | str | None = None,
+    perspective: Perspective = "client",
 ) -> AuditReport:
     """Audit one contract: a path, raw bytes (with `filename`), or an already loaded document.
 
     `progress(done, total)` is called as scanned pages are read by OCR. Raises `auditor.load.LoadError`
-    with a one-line message when the file cannot be read.
+    with a one-line message when the file cannot be read. `playbook` is a Playbook, a bundled name, a
+    .yaml path, or "auto" (the one the detected contract type proposes); `perspective` whose side to take.
     """
     doc = source if isinstance(source, RawDocument) else load(source, filename, password=password,
                                                                  progress=progress)
-    return audit_document(doc, lang=lang, checks=checks)
+    return audit_document(doc, lang=lang, checks=checks, playbook=playbook, perspective=perspective)
 
 
 def audit_text(text: str, *, name: str = "pasted.txt", lang: Lang | None = None) -> AuditReport:
@@ -41,15 +46,38 @@ def audit_text(text: str, *, name: str = "pasted.txt", lang: Lang | None = None)
     return audit_document(load_text(text, name), lang=lang)
 
 
-def audit_document(doc: RawDocument, *, lang: Lang | None = None, checks: Sequence[Check] = CHECKS) -> AuditReport:
-    """The stages after loading."""
+def audit_document(
+    doc: RawDocument,
+    *,
+    lang: Lang | None = None,
+    checks: Sequence[Check] = CHECKS,
+    playbook: Playbook | str | None = None,
+    perspective: Perspective = "client",
+) -> AuditReport:
+    """The stages after loading. Without a playbook and for the client, exactly the rubric's report."""
     text = doc.text
     language: Lang = lang or ("zh" if detect_language(text) == "zh" else "en")
     clauses = segment(doc)
     analysis = analyse(clauses, language)
     inp = CheckInput(text, clauses, analysis.facts, analysis.sentences, language, analysis.parties,
                      analysis.contract_value, checks[0].lexicon if checks else CHECKS[0].lexicon)
-    findings = tuple(check.run(inp.bind(check.lexicon)) for check in checks)
+    contract_type: ContractType | None = None
+    if playbook is not None or perspective != "client":
+        from auditor.perspective import checks_for, detect_contract_type, flags_for
+
+        contract_type = detect_contract_type(inp)
+        if isinstance(playbook, str):
+            playbook = load_playbook(contract_type.playbook if playbook == "auto" else playbook)
+        if checks is CHECKS:
+            checks = checks_for(perspective)
+    rules = playbook if isinstance(playbook, Playbook) else None
+    findings = tuple(_run(check, inp, rules) for check in checks
+                     if rules is None or rules.rule(check.id).enabled)
+    if rules is not None:
+        findings += _required_items(inp, rules)
+    red_flags = find_red_flags(inp)
+    if contract_type is not None:
+        red_flags = flags_for(red_flags, perspective)
     return AuditReport(
         file=doc.name,
         language=language,
@@ -57,10 +85,34 @@ def audit_document(doc: RawDocument, *, lang: Lang | None = None, checks: Sequen
         pages=doc.pages,
         parties=analysis.parties,
         findings=findings,
-        red_flags=find_red_flags(inp),
+        red_flags=red_flags,
         text=text,
         clauses=clauses,
         facts=analysis.facts,
         warnings=doc.warnings,
         contract_value=analysis.contract_value,
+        playbook=rules.name if rules else None,
+        perspective=perspective,
+        contract_type=contract_type,
     )
+
+
+def _run(check: Check, inp: CheckInput, playbook: Playbook | None) -> Finding:
+    """One check, read with the playbook's thresholds and wording, carrying its severity."""
+    finding = check.run(inp.bind(effective_lexicon(check.lexicon, playbook)))
+    severity = playbook.rule(check.id).severity if playbook else None
+    return dataclasses.replace(finding, severity=severity) if severity else finding
+
+
+def _required_items(inp: CheckInput, playbook: Playbook) -> tuple[Finding, ...]:
+    """The playbook's required items: each present (pass, quoting where) or missing (with its wording)."""
+    found = []
+    for item in playbook.required_items:
+        item_inp = inp.bind(required_item_lexicon(item))
+        title = item.title.zh if inp.lang == "zh" else item.title.en
+        hits = item_inp.hits("present")
+        status = Status.PASS if hits else Status.MISSING
+        reason = item_inp.reason("present" if hits else "absent", title=title)
+        found.append(dataclasses.replace(item_inp.finding(status, [reason], item_inp.evidence(hits)),
+                                         severity=item.severity))
+    return tuple(found)

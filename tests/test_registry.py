@@ -31,8 +31,10 @@ NON_CHECK_LEXICONS = {
     "report": "words of the rendered reports (report.py)",
     "ui": "words of the review desk (app.py, annotate.py)",
     "dispute": "dispute-scenario view (dispute.py)",
+    "contract_types": "contract-type cues and the playbook each proposes (perspective.py)",
+    "playbook": "reasons of playbook-defined required items (playbook.py)",
 }
-NON_CHECK_PREFIXES = ("playbook",)  # playbook*.toml: per-industry playbooks
+NON_CHECK_PREFIXES = ("playbook", "provider_")  # playbook*.toml; provider_*.toml: checks_provider/
 
 DOC_HEADINGS = ("What it checks:", "Why it matters:", "Pass / weak / missing:")
 LEFTOVER_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
