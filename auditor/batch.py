@@ -49,6 +49,19 @@ class Options:
     timeout: float = 120.0  # seconds per file
     dask: str | None = None  # scheduler address: run on that cluster instead of local processes
     dask_bytes: bool = False  # send file bytes to the cluster instead of paths on shared storage
+    playbook: str | None = None  # a bundled playbook's name, "auto", or an absolute .yaml path
+    perspective: str = "client"  # "client" (甲方) or "provider" (乙方)
+
+    @property
+    def store_key(self) -> str:
+        """The store's `lang` column: the language alone by default; with a playbook or the provider side,
+        those too (a file playbook by its content), so a stored result is never reused for other rules."""
+        if self.playbook is None and self.perspective == "client":
+            return self.lang
+        rules = self.playbook or "-"
+        if rules.endswith((".yaml", ".yml")):
+            rules = content_hash(Path(rules)) or rules
+        return f"{self.lang}|{rules}|{self.perspective}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +85,7 @@ def run_batch(paths: Sequence[Path], options: Options, *, store: Store | None = 
     digests: dict[int, str] = {}
     for i, path in enumerate(paths):
         digest = content_hash(path) if store else None
-        cached = store.get(path, digest, options.lang) if store and digest else None
+        cached = store.get(path, digest, options.store_key) if store and digest else None
         if cached:
             entries[i] = cached
         elif digest:
@@ -84,7 +97,7 @@ def run_batch(paths: Sequence[Path], options: Options, *, store: Store | None = 
         for i, entry in _run(paths, todo, options):
             entries[i] = entry
             if store and i in digests and "error" not in entry:
-                store.put(paths[i], digests[i], options.lang, entry)
+                store.put(paths[i], digests[i], options.store_key, entry)
             bar.update()
     results = [entries[i] if "error" in entries[i] else from_dict(entries[i]) for i in range(len(paths))]
     return Outcome(results, from_store)
@@ -103,7 +116,8 @@ def _run(paths: Sequence[Path], todo: list[int], options: Options) -> Iterator[t
 # --- the per-file task, the same in every engine ------------------------------------------------------
 
 
-def audit_entry(path: str, data: bytes | None, lang: str, password: str | None) -> Entry:
+def audit_entry(path: str, data: bytes | None, lang: str, password: str | None, playbook: str | None = None,
+                perspective: str = "client") -> Entry:
     """Audit one file (by path, or its bytes when given) into a JSON dict; never raises."""
     from auditor.pipeline import audit
 
@@ -111,7 +125,7 @@ def audit_entry(path: str, data: bytes | None, lang: str, password: str | None) 
     source = Path(path) if data is None else data
     try:
         return audit(source, filename=name, lang=None if lang == "auto" else lang,  # type: ignore[arg-type]
-                     password=password).to_dict()
+                     password=password, playbook=playbook, perspective=perspective).to_dict()  # type: ignore[arg-type]
     except LoadError as err:
         return render.error_entry(path, str(err))
     except Exception as err:  # noqa: BLE001 - one bad file must never stop a batch
@@ -130,7 +144,8 @@ def _with_deadline(path: str, data: bytes | None, options: Options) -> Entry:
     """
     box: list[Entry] = []
     thread = threading.Thread(
-        target=lambda: box.append(audit_entry(path, data, options.lang, options.password)), daemon=True)
+        target=lambda: box.append(audit_entry(path, data, options.lang, options.password, options.playbook,
+                                              options.perspective)), daemon=True)
     thread.start()
     thread.join(options.timeout)
     return box[0] if box else _timeout_entry(path, options.timeout)
@@ -155,13 +170,14 @@ def _warm() -> None:
         audit_text(text, lang=lang)  # type: ignore[arg-type]
 
 
-def _worker_main(conn: Connection, lang: str, password: str | None) -> None:
+def _worker_main(conn: Connection, lang: str, password: str | None, playbook: str | None = None,
+                 perspective: str = "client") -> None:
     """A worker: warm up, say so, then audit each path received until told to stop (None)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops us
     _warm()
     conn.send(_READY)
     while (path := conn.recv()) is not None:
-        conn.send(audit_entry(path, None, lang, password))
+        conn.send(audit_entry(path, None, lang, password, playbook, perspective))
 
 
 class _Worker:
@@ -169,7 +185,8 @@ class _Worker:
 
     def __init__(self, ctx: Any, options: Options) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, options.lang, options.password),
+        self.proc = ctx.Process(target=_worker_main, args=(child, options.lang, options.password, options.playbook,
+                                                                  options.perspective),
                                 daemon=True)
         self.proc.start()
         child.close()

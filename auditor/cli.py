@@ -45,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     store.add_argument("--no-db", action="store_true", help="neither reuse nor store results")
     audit.add_argument("--dask", metavar="ADDRESS", help="run on this Dask scheduler, e.g. tcp://scheduler:8786")
     audit.add_argument("--dask-bytes", action="store_true", help="with --dask: send file contents, not paths")
+    _review_options(audit)
     ev = sub.add_parser("eval", help="measure accuracy against a labelled corpus (labels.json)")
     ev.add_argument("corpus", type=Path, help="folder holding the contracts and labels.json")
     ev.add_argument("--labels", type=Path, help="labels file (default: CORPUS/labels.json)")
@@ -65,7 +66,35 @@ def _parser() -> argparse.ArgumentParser:
     dis.add_argument("--docx", type=Path, help="also write the brief as a Word document")
     dis.add_argument("--lang", choices=("auto", "zh", "en"), default="auto",
                      help="language of the brief (default: the contract's)")
+    _review_options(dis)
+    pb = sub.add_parser("playbook", help="review playbooks: list the bundled ones, show one, check your own")
+    pb_sub = pb.add_subparsers(dest="action", required=True)
+    pb_sub.add_parser("list", help="name the bundled playbooks")
+    show = pb_sub.add_parser("show", help="print a bundled playbook (YAML), a starting point for your own")
+    show.add_argument("name", help="a bundled playbook's name")
+    check = pb_sub.add_parser("check", help="validate a playbook file: exit 0 when valid, 2 with the errors")
+    check.add_argument("file", type=Path, help="the playbook (.yaml)")
     return parser
+
+
+def _review_options(parser: argparse.ArgumentParser) -> None:
+    """--playbook and --perspective, the same on every command that reviews a contract."""
+    parser.add_argument("--playbook", metavar="NAME|FILE.yaml",
+                        help="review rules: a bundled playbook (see `playbook list`), your own .yaml, or auto "
+                             "(proposed from the detected contract type); default: the rubric as bundled")
+    parser.add_argument("--perspective", choices=("client", "provider"), default="client",
+                        help="whose side to review for: client (甲方, default) or provider (乙方)")
+
+
+def _playbook_option(args: argparse.Namespace) -> str | None:
+    """The --playbook value, validated now (a file as an absolute path, for worker processes)."""
+    from auditor.playbook import load_playbook
+
+    if args.playbook is None or args.playbook == "auto":
+        return args.playbook  # type: ignore[no-any-return]
+    load_playbook(args.playbook)  # raises PlaybookError naming line and field
+    path = Path(args.playbook)
+    return str(path.resolve()) if path.suffix.lower() in (".yaml", ".yml") else str(args.playbook)
 
 
 def iter_files(paths: Sequence[Path]) -> Iterator[Path]:
@@ -119,11 +148,19 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     if problem:
         print(f"contract-audit: {problem}", file=sys.stderr)
         return 2
+    from auditor.playbook import PlaybookError
+
+    try:
+        playbook = _playbook_option(args)
+    except PlaybookError as err:
+        print(f"contract-audit: {err}", file=sys.stderr)
+        return 2
     from auditor import batch, summary
     from auditor.store import Store, default_path
 
     options = batch.Options(lang=args.lang, password=args.password, workers=args.workers,
-                            timeout=args.timeout, dask=args.dask, dask_bytes=args.dask_bytes)
+                            timeout=args.timeout, dask=args.dask, dask_bytes=args.dask_bytes,
+                            playbook=playbook, perspective=args.perspective)
     with contextlib.nullcontext() if args.no_db else Store(args.db or default_path()) as store:
         outcome = batch.run_batch(files, options, store=store, progress=sys.stderr.isatty())
     results = outcome.results
@@ -208,9 +245,13 @@ def _cmd_dispute(args: argparse.Namespace) -> int:
     from auditor import dispute
     from auditor.pipeline import audit
 
+    if args.perspective != "client":
+        print("contract-audit: the dispute brief is written for the client; --perspective provider is not "
+              "supported for dispute yet", file=sys.stderr)
+        return 2
     try:
         lang = None if args.lang == "auto" else args.lang
-        brief = dispute.build_brief(audit(args.path), args.scenario, lang)
+        brief = dispute.build_brief(audit(args.path, playbook=_playbook_option(args)), args.scenario, lang)
     except (LoadError, ValueError, OSError) as err:
         print(f"contract-audit: {err}", file=sys.stderr)
         return 2
@@ -227,6 +268,28 @@ def _cmd_dispute(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_playbook(args: argparse.Namespace) -> int:
+    """List, show or validate playbooks; exit 2 with the errors (line and field) for an invalid one."""
+    from auditor.playbook import PlaybookError, bundled_names, dump_bundled, load_playbook
+
+    try:
+        if args.action == "list":
+            for name in bundled_names():
+                playbook = load_playbook(name)
+                print(f"{name:24} {playbook.title.zh} / {playbook.title.en}")
+        elif args.action == "show":
+            sys.stdout.write(dump_bundled(args.name))
+        else:
+            playbook = load_playbook(args.file if args.file.suffix else Path(f"{args.file}.yaml"))
+            print(f"{args.file}: valid playbook {playbook.name!r}")
+    except PlaybookError as err:
+        print(f"contract-audit: {err.source}: invalid playbook", file=sys.stderr)
+        for problem in err.errors:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     for stream in (sys.stdout, sys.stderr):
@@ -236,7 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return {"audit": _cmd_audit, "eval": _cmd_eval, "report": _cmd_report,
-                "dispute": _cmd_dispute}[args.command](args)
+                "dispute": _cmd_dispute, "playbook": _cmd_playbook}[args.command](args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

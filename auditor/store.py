@@ -25,7 +25,7 @@ from typing import Any
 
 import auditor
 from auditor import lexicon
-from auditor.model import AuditReport, Evidence, Finding, Parties, RedFlag, Status
+from auditor.model import AuditReport, ContractType, Evidence, Finding, Parties, RedFlag, Status
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
@@ -173,6 +173,7 @@ def from_dict(data: dict[str, Any]) -> AuditReport:
                 suggestion=f["suggestion"],
                 title=f["title"],
                 notes=tuple(f["notes"]),
+                severity=f.get("severity"),
             )
             for f in data["checks"]
         ),
@@ -183,6 +184,10 @@ def from_dict(data: dict[str, Any]) -> AuditReport:
         ),
         warnings=tuple(data["warnings"]),
         contract_value=data["contract_value"],
+        playbook=data.get("playbook"),
+        perspective=data.get("perspective", "client"),
+        contract_type=ContractType(**{**data["contract_type"], "cues": tuple(data["contract_type"]["cues"])})
+        if data.get("contract_type") else None,
     )
 
 

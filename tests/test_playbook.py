@@ -171,3 +171,54 @@ def audit_text_with(text: str, playbook: object) -> object:
     from auditor.pipeline import audit_document
 
     return audit_document(load_text(text, "t.txt"), playbook=playbook)  # type: ignore[arg-type]
+
+
+def test_playbook_cli_list(capsys: pytest.CaptureFixture[str]) -> None:
+    from auditor.cli import main
+
+    assert main(["playbook", "list"]) == 0
+    out = capsys.readouterr().out
+    assert all(name in out for name in BUNDLED)
+
+
+def test_playbook_cli_show_is_a_valid_start(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from auditor.cli import main
+
+    assert main(["playbook", "show", "software_development"]) == 0
+    copy = tmp_path / "mine.yaml"
+    copy.write_text(capsys.readouterr().out, encoding="utf-8")
+    assert main(["playbook", "check", str(copy)]) == 0
+    assert main(["playbook", "show", "nope"]) == 2
+
+
+def test_playbook_cli_check_invalid_exits_2_with_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from auditor.cli import main
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\ntitle: {zh: a, en: b}\nchecks:\n  staged_payment:\n    severity: urgent\n",
+                   encoding="utf-8")
+    assert main(["playbook", "check", str(bad)]) == 2
+    assert "line 5: checks.staged_payment.severity" in capsys.readouterr().err
+
+
+def test_playbook_cli_audit_with_playbook_and_perspective(capsys: pytest.CaptureFixture[str],
+                                                          tmp_path: Path) -> None:
+    from auditor.cli import main
+
+    strict = tmp_path / "strict.yaml"
+    strict.write_text(STRICT, encoding="utf-8")
+    contract = tmp_path / "c.txt"
+    contract.write_text(FORTY_UPFRONT, encoding="utf-8")
+    common = ["--no-db", "--workers", "1", "--format", "json"]
+    assert main(["audit", str(contract), *common, "--playbook", str(strict)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["playbook"] == "strict_team"
+    assert {c["id"]: c["status"] for c in data["checks"]}["staged_payment"] == "weak"
+    assert main(["audit", str(contract), *common, "--perspective", "provider"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["perspective"] == "provider"
+    assert data["checks"][0]["id"] == "provider_liability_cap"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\n", encoding="utf-8")
+    assert main(["audit", str(contract), *common, "--playbook", str(bad)]) == 2
+    assert "title: Field required" in capsys.readouterr().err
