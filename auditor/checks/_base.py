@@ -66,6 +66,10 @@ class CheckInput:
                      self.rx("negation", self.common) if negatable else None, self.sentences)
         return tuple(h for h in found if not h.negated)
 
+    def substantive(self, hits: Iterable[Hit]) -> tuple[Hit, ...]:
+        """Hits outside bare headings: "COMPENSATION." or "违约责任" as a title promises nothing by itself."""
+        return tuple(h for h in hits if not (h.clause.title and h.clause.text.strip().endswith(h.clause.title)))
+
     def negated_hits(self, key: str) -> tuple[Hit, ...]:
         """Matches of a cue that a negation turns around ("不设违约金")."""
         found = find(self.operative, self.rx(key), key, self.rx("negation", self.common), self.sentences)

@@ -26,7 +26,8 @@ def run(inp: CheckInput) -> Finding:
         return _no_client_exit(inp, clauses, early)
     weak: list[str] = []
     evidence = list(inp.evidence(client_exit))
-    settled = [h for h in inp.hits("refund", clauses) + inp.hits("compensation", clauses) if not inp.has_blank(h)]
+    settled = [h for h in inp.substantive(inp.hits("refund", clauses) + inp.hits("compensation", clauses))
+               if not inp.has_blank(h)]
     forfeit = inp.hits("forfeit_all", clauses, negatable=False)
     if forfeit:
         weak.append(inp.reason("forfeit_all"))
