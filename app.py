@@ -16,14 +16,16 @@ from pathlib import Path
 import streamlit as st
 
 from auditor.annotate import MARK, anchor, annotated_docx, clause_at, contract_html, evidence_html
+from auditor.checks import CHECKS
 from auditor.dispute import SCENARIOS, build_brief, scenario_title
 from auditor.dispute import to_docx as brief_docx
 from auditor.dispute import to_markdown as brief_markdown
 from auditor.lexicon import lexicon_names, load_lexicon
-from auditor.load import SUPPORTED_SUFFIXES, LoadError
+from auditor.load import SUPPORTED_SUFFIXES, LoadError, load_text
 from auditor.model import AuditReport, Evidence, Finding, Lang, Status
 from auditor.nlp import get_nlp
-from auditor.pipeline import audit, audit_text
+from auditor.pipeline import audit, audit_document
+from auditor.playbook import Perspective, bundled_names
 from auditor.report import to_json, to_markdown
 
 SAMPLES = Path(__file__).resolve().parent / "sample_contracts"
@@ -101,15 +103,17 @@ def warm_up() -> None:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def audit_file(data: bytes, name: str, lang: Lang | None) -> AuditReport:
+def audit_file(data: bytes, name: str, lang: Lang | None, playbook: str | None = None,
+               perspective: Perspective = "client") -> AuditReport:
     """Audit uploaded bytes; cached by their hash, so reruns and language switches back are instant."""
-    return audit(data, filename=name, lang=lang)
+    return audit(data, filename=name, lang=lang, playbook=playbook, perspective=perspective)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def audit_pasted(text: str, lang: Lang | None) -> AuditReport:
+def audit_pasted(text: str, lang: Lang | None, playbook: str | None = None,
+                 perspective: Perspective = "client") -> AuditReport:
     """Audit pasted text, cached like a file."""
-    return audit_text(text, lang=lang)
+    return audit_document(load_text(text, "pasted.txt"), lang=lang, playbook=playbook, perspective=perspective)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -147,10 +151,22 @@ def sidebar() -> tuple[Source | None, Lang | None]:
         langs = {"auto": t("lang_auto"), "zh": t("lang_zh"), "en": t("lang_en")}
         lang = st.segmented_control(t("contract_lang"), list(langs), format_func=langs.get,
                                     key="contract_lang", default="auto", required=True)
+        review_options()
         st.divider()
         st.caption(f":material/lock: {t('privacy')}")
         st.caption(f":material/balance: {t('not_advice')}")
     return source, None if lang == "auto" else lang
+
+
+def review_options() -> tuple[str | None, Perspective]:
+    """The playbook (none: the rubric as bundled; auto: proposed from the contract type) and the side."""
+    books = ["none", "auto", *bundled_names()]
+    labels = {"none": t("playbook_none"), "auto": t("playbook_auto")}
+    choice = st.selectbox(t("playbook"), books, key="playbook", format_func=lambda b: labels.get(b, b))
+    sides = {"client": t("perspective_client"), "provider": t("perspective_provider")}
+    side = st.segmented_control(t("perspective"), list(sides), format_func=sides.get, key="perspective",
+                                default="client", required=True)
+    return (None if choice in (None, "none") else choice), ("provider" if side == "provider" else "client")
 
 
 def _upload() -> Source | None:
@@ -193,14 +209,22 @@ def run_audit(source: Source, lang: Lang | None) -> AuditReport | None:
         size = math.ceil(len(source.data) / 2**20 * 10) / 10
         st.error(t("too_big", name=source.name, size=size, mb=MAX_MB), icon=":material/block:")
         return None
+    playbook, side = review_options_state()
     try:
         with st.spinner(t("spinner")):
             if source.text is not None:
-                return audit_pasted(source.text, lang)
-            return audit_file(source.data or b"", source.name, lang)
+                return audit_pasted(source.text, lang, playbook, side)
+            return audit_file(source.data or b"", source.name, lang, playbook, side)
     except LoadError as err:
         st.error(kv(t("cannot_read"), err), icon=":material/block:")
         return None
+
+
+def review_options_state() -> tuple[str | None, Perspective]:
+    """The sidebar's playbook and side, as chosen (the widgets keep them in the session)."""
+    choice = st.session_state.get("playbook")
+    side = "provider" if st.session_state.get("perspective") == "provider" else "client"
+    return (None if choice in (None, "none") else choice), side
 
 
 def overview(report: AuditReport, lang_override: Lang | None) -> None:
@@ -218,6 +242,10 @@ def overview(report: AuditReport, lang_override: Lang | None) -> None:
     if report.contract_value:
         facts.append(kv(w("contract_value"), f"{report.contract_value:,.0f}"))
     st.caption(" · ".join(facts))
+    if report.contract_type is not None:
+        st.caption(t("playbook_used", playbook=report.playbook or t("playbook_none"),
+                     side=t(f"perspective_{report.perspective}"), proposed=report.contract_type.playbook,
+                     why=report.contract_type.reason))
     st.subheader(t("scorecard"))
     counts = {status: sum(f.status is status for f in report.findings) for status in Status}
     summary = w("summary", total=len(report.findings), passed=counts[Status.PASS], weak=counts[Status.WEAK],
@@ -329,6 +357,9 @@ def downloads_tab(report: AuditReport, source: Source) -> None:
 
 def dispute_tab(report: AuditReport, source: Source) -> None:
     """The contract read for the situation the client is in, in the interface language, with downloads."""
+    if report.perspective != "client" or {c.id for c in CHECKS} - {f.check_id for f in report.findings}:
+        st.info(t("dispute_client_only"), icon=":material/info:")
+        return
     st.caption(t("dispute_intro"))
     scenario = st.radio(t("dispute_pick"), SCENARIOS, format_func=lambda s: scenario_title(s, ui_lang()),
                         key="scenario", horizontal=True)

@@ -24,7 +24,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from auditor.checks import CHECKS
-from auditor.lexicon import Lexicon, LexiconError, load_lexicon
+from auditor.lexicon import Lexicon, LexiconError, lexicon_names, load_lexicon
 from auditor.model import AuditReport, Clause, Evidence, Finding, Lang, RedFlag, Status
 from auditor.normalise import normalise
 from auditor.report import summary_line
@@ -103,6 +103,8 @@ def cue_span(report: AuditReport, ev: Evidence, lexicon: str) -> tuple[int, int]
     """
     norm = normalise(ev.text)
     for name in dict.fromkeys((lexicon, "red_flags", *(c.id for c in CHECKS), "_common")):
+        if name not in lexicon_names():  # a playbook's required item: its cues live in the playbook
+            continue
         lex = load_lexicon(name)
         if ev.matched not in lex.cues:
             continue

@@ -74,3 +74,17 @@ def test_perspective_provider_keeps_only_shared_red_flags(reports: dict[tuple[st
 def test_perspective_provider_check_en_uncapped_and_capped() -> None:
     assert audit(SAMPLES / "en_04_software_sow.docx", perspective="provider").finding(
         "provider_liability_cap").status is Status.PASS
+
+
+def test_perspective_app_sidebar_playbook_and_side() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file("app.py", default_timeout=120)
+    at.run()
+    at.radio(key="mode").set_value("sample").run()
+    at.selectbox(key="playbook").set_value("auto").run()
+    assert not at.exception
+    assert any("short_video_operation" in c.value for c in at.caption)
+    at.segmented_control(key="perspective").set_value("provider").run()
+    assert not at.exception
+    assert any("乙方" in c.value for c in at.caption)
