@@ -313,7 +313,7 @@ def _display_alias(alias: str | None, clauses: tuple[Clause, ...]) -> str | None
 
 
 _PER_PERIOD = re.compile(
-    r"(?:每|/|per |a |each )\s*(?:个)?(?:月|周|天|日|场|期|month|week|day|session)[^,，。；;]{0,10}$"
+    r"(?:每|/|per |a |each )\s*(?:个)?(?:月|周|天|日|场|期|month|week|day|session)[^,，。；;]{0,30}$"
 )
 
 
