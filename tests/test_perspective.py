@@ -79,7 +79,7 @@ def test_perspective_provider_check_en_uncapped_and_capped() -> None:
 def test_perspective_app_sidebar_playbook_and_side() -> None:
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file("app.py", default_timeout=120)
+    at = AppTest.from_file(str(SAMPLES.parent / "app.py"), default_timeout=120)
     at.run()
     at.radio(key="mode").set_value("sample").run()
     at.selectbox(key="playbook").set_value("auto").run()
