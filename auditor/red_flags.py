@@ -92,7 +92,8 @@ def _one_sided_penalty(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]
 
 
 def _unfilled_blank(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
-    hits = inp.bind(inp.common).hits("blank", negatable=False)
+    # a line of nothing but underscores is a rule or a signature line, not a term left open
+    hits = tuple(h for h in inp.bind(inp.common).hits("blank", negatable=False) if h.clause.norm.strip(" _\n"))
     if not hits:
         return (), {}
     what = "、".join(dict.fromkeys(h.clause.label for h in hits[:4])) if inp.lang == "zh" else ", ".join(
