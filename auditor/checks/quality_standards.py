@@ -9,7 +9,7 @@ Pass / weak / missing: rubric §2 (shared/domain.md).
 
 from __future__ import annotations
 
-from auditor.checks._base import CheckInput, Check
+from auditor.checks._base import Check, CheckInput
 from auditor.match import Hit
 from auditor.model import Finding, Status
 
