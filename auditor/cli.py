@@ -176,7 +176,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         summary.write_chart(results, args.chart)
     for r in results:
         if not isinstance(r, AuditReport):
-            print(f"contract-audit: {r['file']}: {r['error']}", file=sys.stderr)
+            print(f"contract-audit: {_error_line(r)}", file=sys.stderr)
     if len(results) > 1:
         sys.stderr.write(summary.counts(results, outcome.from_store))
     return _exit_code(results, args.fail_on)
@@ -288,6 +288,13 @@ def _cmd_playbook(args: argparse.Namespace) -> int:
             print(f"  {problem}", file=sys.stderr)
         return 2
     return 0
+
+
+def _error_line(entry: dict[str, str]) -> str:
+    """"path: reason", naming the file once (loader messages already start with its name)."""
+    name = Path(entry["file"]).name
+    reason = entry["error"].removeprefix(f"{name}: ")
+    return f"{entry['file']}: {reason}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
