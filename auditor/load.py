@@ -745,9 +745,14 @@ def _read_pdf(src: _Source) -> RawDocument:
                 f"{src.name}: the PDF is password-protected; pass its password with --password"
             ) from exc
         raise
+    pages: list[list[_Line]] = []
+    scanned: list[int] = []
     with pdf:
-        pages = [_page_lines(page, number) for number, page in enumerate(pdf.pages, start=1)]
-        scanned = [n for n, page in enumerate(pdf.pages, start=1) if _needs_ocr(page, pages[n - 1])]
+        for number, page in enumerate(pdf.pages, start=1):
+            pages.append(_page_lines(page, number))
+            if _needs_ocr(page, pages[-1]):
+                scanned.append(number)
+            page.close()  # drop the page's parsed layout: memory stays flat however long the PDF
     warnings: list[str] = []
     unread: list[int] = []
     unavailable = ocr.missing() if scanned else None
