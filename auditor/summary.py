@@ -25,8 +25,10 @@ CHECK_IDS = tuple(c.id for c in CHECKS)
 
 ERROR = "error"
 # Strong colours for the heatmap, light ones (Excel's own good/neutral/bad fills) behind xlsx text.
-_COLOUR = {Status.PASS: "#2e7d32", Status.WEAK: "#f9a825", Status.MISSING: "#c62828", ERROR: "#9e9e9e"}
-_FILL = {Status.PASS: "C6EFCE", Status.WEAK: "FFEB9C", Status.MISSING: "FFC7CE", ERROR: "D9D9D9"}
+_COLOUR: dict[str, str] = {Status.PASS: "#2e7d32", Status.WEAK: "#f9a825", Status.MISSING: "#c62828",
+                           ERROR: "#9e9e9e"}
+_FILL: dict[str, str] = {Status.PASS: "C6EFCE", Status.WEAK: "FFEB9C", Status.MISSING: "FFC7CE",
+                         ERROR: "D9D9D9"}
 # Fonts with Chinese glyphs, preferred first; any other font named "CJK" also does.
 _CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "Microsoft YaHei", "PingFang SC",
               "SimHei")
@@ -36,7 +38,7 @@ def _name(result: Result) -> str:
     return result.file if isinstance(result, AuditReport) else result["file"]
 
 
-def _cells(result: Result) -> list[str]:
+def _cells(result: Result) -> list[str]:  # Status values are str
     """The row's colour keys: one status per check, or "error" across the row."""
     if not isinstance(result, AuditReport):
         return [ERROR] * len(CHECK_IDS)
@@ -113,9 +115,8 @@ def _heatmap_png(results: Sequence[Result], path: Path) -> None:
     keys = [Status.PASS, Status.WEAK, Status.MISSING, ERROR]
     grid = [[keys.index(k) for k in _cells(r)] for r in results]
     height = max(3.0, 0.25 * len(results) + 2.0)
-    font = _cjk_font()
-    rc = {"font.family": "sans-serif", "font.sans-serif": [font, "DejaVu Sans"]} if font else {}
-    with plt.rc_context(rc), warnings.catch_warnings():
+    fonts = [f for f in (_cjk_font(), "DejaVu Sans") if f]  # the default family is sans-serif
+    with plt.rc_context({"font.sans-serif": fonts}), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Glyph .* missing")  # no CJK font: boxes, not 1000 warnings
         fig, ax = plt.subplots(figsize=(9, height))
         ax.imshow(grid, cmap=ListedColormap([_COLOUR[k] for k in keys]), vmin=0, vmax=len(keys) - 1,
@@ -177,7 +178,7 @@ def counts(results: Sequence[Result], from_store: int) -> str:
 def listing(reports: Sequence[AuditReport]) -> str:
     """Stored results for a terminal: a status mark per check (columns numbered, legend below), the red
     flags, then the file."""
-    mark = {Status.PASS: "✔", Status.WEAK: "▲", Status.MISSING: "✖"}
+    mark: dict[str, str] = {Status.PASS: "✔", Status.WEAK: "▲", Status.MISSING: "✖"}
     lines = [" ".join(str(n) for n in range(1, len(CHECK_IDS) + 1)) + "  red flags / file"]
     for r in reports:
         flags = ",".join(f.flag_id for f in r.red_flags) or "-"
