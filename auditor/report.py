@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from auditor.lexicon import load_lexicon
-from auditor.model import AuditReport, Evidence, Lang, Status
+from auditor.model import AuditReport, Evidence, Finding, Lang, Status
 
 _MARK = {Status.PASS: "✔", Status.WEAK: "▲", Status.MISSING: "✖"}
 
@@ -64,7 +64,19 @@ def _header(report: AuditReport) -> list[tuple[str, str]]:
         rows.append((_w("provider", lang), p.provider or p.provider_alias or ""))
     if report.contract_value:
         rows.append((_w("contract_value", lang), f"{report.contract_value:,.0f}"))
+    if report.playbook is not None or report.perspective != "client":
+        rows.append((_w("playbook", lang), report.playbook or "-"))
+        rows.append((_w("perspective", lang), _w(f"side_{report.perspective}", lang)))
+    if report.contract_type is not None:
+        rows.append((_w("contract_type", lang), report.contract_type.kind))
     return rows
+
+
+def _severity(finding: Finding, lang: Lang) -> str:
+    """" (severity: high)" when a playbook set one; nothing otherwise."""
+    if not finding.severity:
+        return ""
+    return f" ({_w('severity', lang, level=_w(f'level_{finding.severity}', lang))})"
 
 
 def to_markdown(report: AuditReport) -> str:
@@ -73,7 +85,8 @@ def to_markdown(report: AuditReport) -> str:
     out = [f"# {load_lexicon('report').title[lang]}: {report.file}", ""]
     out += [f"- **{k}**: {v}" for k, v in _header(report)]
     out += ["", f"**{summary_line(report)}**", "", f"| {_w('check', lang)} | {_w('status', lang)} |", "|---|---|"]
-    out += [f"| {f.title} | {_MARK[f.status]} {_w(f.status.value, lang)} |" for f in report.findings]
+    out += [f"| {f.title} | {_MARK[f.status]} {_w(f.status.value, lang)}{_severity(f, lang)} |"
+            for f in report.findings]
     for f in report.findings:
         out += ["", f"## {_MARK[f.status]} {f.title}: {_w(f.status.value, lang)}", ""]
         out += [f"- {r}" for r in f.reasons]
@@ -102,7 +115,7 @@ def to_text(report: AuditReport, *, verbose: bool = True) -> str:
     out = [f"== {report.file}"] + [f"   {k}: {v}" for k, v in _header(report)[1:]]
     out.append(f"   {summary_line(report)}")
     for f in report.findings:
-        out.append(f" {_MARK[f.status]} {f.title} [{_w(f.status.value, lang)}]")
+        out.append(f" {_MARK[f.status]} {f.title} [{_w(f.status.value, lang)}]{_severity(f, lang)}")
         if not verbose:
             continue
         out += [f"     - {r}" for r in f.reasons]

@@ -156,3 +156,11 @@ def test_report_markdown_names_pdf_page(files_dir: Path) -> None:
     pages = {e.page for f in report.findings for e in f.evidence}
     md = to_markdown(report)
     assert pages and all(load_lexicon("report").reason("page", "zh", page=p) in md for p in pages)
+
+
+def test_report_text_names_playbook_side_and_severity(samples_dir: Path) -> None:
+    report = audit(samples_dir / "zh_01_douyin_operation.docx", playbook="auto")
+    text = to_text(report)
+    assert "short_video_operation" in text and "甲方（委托方）" in text
+    assert "重要性：" in text
+    assert "重要性：" not in to_text(audit(samples_dir / "zh_01_douyin_operation.docx"))
