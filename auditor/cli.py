@@ -13,9 +13,9 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from auditor import report as render
 from auditor.load import SUPPORTED_SUFFIXES, LoadError
 from auditor.model import AuditReport, Status
+from auditor.report import render
 
 FORMATS = ("text", "json", "jsonl", "md", "csv")
 Result = AuditReport | dict[str, str]
@@ -28,7 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     audit = sub.add_parser("audit", help="audit contract files or folders (searched recursively)")
-    audit.add_argument("paths", nargs="+", type=Path, help="contract files (.pdf .docx .txt .md) or folders")
+    audit.add_argument("paths", nargs="*", type=Path, help="contract files (.pdf .docx .txt .md) or folders")
+    _sample_option(audit)
     audit.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     audit.add_argument("--out", type=Path, help="write the output to this file instead of the terminal")
     audit.add_argument("--lang", choices=("auto", "zh", "en"), default="auto", help="contract language")
@@ -47,7 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--dask-bytes", action="store_true", help="with --dask: send file contents, not paths")
     _review_options(audit)
     ev = sub.add_parser("eval", help="measure accuracy against a labelled corpus (labels.json)")
-    ev.add_argument("corpus", type=Path, help="folder holding the contracts and labels.json")
+    ev.add_argument("corpus", type=Path, nargs="?",
+                    help="folder holding the contracts and labels.json (default: the bundled samples)")
     ev.add_argument("--labels", type=Path, help="labels file (default: CORPUS/labels.json)")
     ev.add_argument("--quiet", action="store_true", help="omit the list of disagreements")
     rep = sub.add_parser("report", help="list stored results, e.g. contracts whose dispute forum is missing")
@@ -58,7 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--flag", help="keep contracts raising this red flag, e.g. full_prepayment")
     rep.add_argument("--format", choices=("text", "csv", "json"), default="text", help="output format")
     dis = sub.add_parser("dispute", help="dispute brief: what the contract gives the client in one scenario")
-    dis.add_argument("path", type=Path, help="the contract (.pdf .docx .txt .md)")
+    dis.add_argument("path", type=Path, nargs="?", help="the contract (.pdf .docx .txt .md)")
+    _sample_option(dis)
     dis.add_argument("--scenario", required=True,
                      help="non_delivery | kpi_missed | poor_quality | provider_gone | early_exit")
     dis.add_argument("--format", choices=("md", "json"), default="md", help="output format (default: md)")
@@ -74,7 +77,25 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("name", help="a bundled playbook's name")
     check = pb_sub.add_parser("check", help="validate a playbook file: exit 0 when valid, 2 with the errors")
     check.add_argument("file", type=Path, help="the playbook (.yaml)")
+    ui = sub.add_parser("ui", help="start the review desk in the browser (localhost only, no telemetry)")
+    ui.add_argument("--port", type=int, default=8501, help="port to serve on (default: 8501)")
     return parser
+
+
+def _sample_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sample", metavar="NAME",
+                        help="a bundled sample contract by name or prefix (zh, en, zh_04…); see `ui` for all")
+
+
+def _with_sample(paths: list[Path], sample_name: str | None, stack: contextlib.ExitStack) -> list[Path]:
+    """The paths given, plus the bundled sample asked for (as a real file for as long as `stack` lives)."""
+    if sample_name is None:
+        return paths
+    from importlib.resources import as_file
+
+    from auditor.resources import sample
+
+    return [*paths, stack.enter_context(as_file(sample(sample_name)))]
 
 
 def _review_options(parser: argparse.ArgumentParser) -> None:
@@ -88,7 +109,7 @@ def _review_options(parser: argparse.ArgumentParser) -> None:
 
 def _playbook_option(args: argparse.Namespace) -> str | None:
     """The --playbook value, validated now (a file as an absolute path, for worker processes)."""
-    from auditor.playbook import load_playbook
+    from auditor.review.playbook import load_playbook
 
     if args.playbook is None or args.playbook == "auto":
         return args.playbook  # type: ignore[no-any-return]
@@ -136,6 +157,19 @@ def _exit_code(results: list[Result], fail_on: str | None) -> int:
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
+    with contextlib.ExitStack() as stack:
+        try:
+            args.paths = _with_sample(args.paths, args.sample, stack)
+        except KeyError as err:
+            print(f"contract-audit: {err.args[0]}", file=sys.stderr)
+            return 2
+        if not args.paths:
+            print("contract-audit: name contract files or folders, or --sample zh|en", file=sys.stderr)
+            return 2
+        return _audit_paths(args)
+
+
+def _audit_paths(args: argparse.Namespace) -> int:
     missing = [p for p in args.paths if not p.exists()]
     if missing:
         print(f"contract-audit: no such file or folder: {missing[0]}", file=sys.stderr)
@@ -148,15 +182,16 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     if problem:
         print(f"contract-audit: {problem}", file=sys.stderr)
         return 2
-    from auditor.playbook import PlaybookError
+    from auditor.review.playbook import PlaybookError
 
     try:
         playbook = _playbook_option(args)
     except PlaybookError as err:
         print(f"contract-audit: {err}", file=sys.stderr)
         return 2
-    from auditor import batch, summary
-    from auditor.store import Store, default_path
+    from auditor.batch import pool as batch
+    from auditor.batch.store import Store, default_path
+    from auditor.report import summary
 
     options = batch.Options(lang=args.lang, password=args.password, workers=args.workers,
                             timeout=args.timeout, dask=args.dask, dask_bytes=args.dask_bytes,
@@ -184,7 +219,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
 def _batch_problem(args: argparse.Namespace) -> str | None:
     """A usage error in the batch options, found before any file is audited."""
-    from auditor.summary import CHART_SUFFIXES, SUMMARY_SUFFIXES
+    from auditor.report.summary import CHART_SUFFIXES, SUMMARY_SUFFIXES
 
     if args.workers is not None and args.workers < 1:
         return "--workers must be at least 1"
@@ -201,9 +236,9 @@ def _batch_problem(args: argparse.Namespace) -> str | None:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     """Stored results, filtered, without auditing anything."""
+    from auditor.batch.store import Store, default_path
     from auditor.red_flags import FLAGS
-    from auditor.store import Store, default_path
-    from auditor.summary import CHECK_IDS, listing
+    from auditor.report.summary import CHECK_IDS, listing
 
     if args.check and not args.status:
         print("contract-audit: --check needs --status", file=sys.stderr)
@@ -233,16 +268,23 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     from auditor.evaluate import evaluate
     from auditor.evaluate import render as render_eval
 
-    labels = args.labels or args.corpus / "labels.json"
-    if not labels.is_file():
-        print(f"contract-audit: no labels file at {labels}", file=sys.stderr)
-        return 2
-    sys.stdout.write(render_eval(evaluate(args.corpus, labels), show_misses=not args.quiet))
+    with contextlib.ExitStack() as stack:
+        if args.corpus is None:
+            from importlib.resources import as_file
+
+            from auditor.resources import sample_dir
+
+            args.corpus = stack.enter_context(as_file(sample_dir()))
+        labels = args.labels or args.corpus / "labels.json"
+        if not labels.is_file():
+            print(f"contract-audit: no labels file at {labels}", file=sys.stderr)
+            return 2
+        sys.stdout.write(render_eval(evaluate(args.corpus, labels), show_misses=not args.quiet))
     return 0
 
 
 def _cmd_dispute(args: argparse.Namespace) -> int:
-    from auditor import dispute
+    from auditor.dispute import brief as dispute
     from auditor.pipeline import audit
 
     if args.perspective != "client":
@@ -250,8 +292,16 @@ def _cmd_dispute(args: argparse.Namespace) -> int:
               "supported for dispute yet", file=sys.stderr)
         return 2
     try:
-        lang = None if args.lang == "auto" else args.lang
-        brief = dispute.build_brief(audit(args.path, playbook=_playbook_option(args)), args.scenario, lang)
+        with contextlib.ExitStack() as stack:
+            paths = _with_sample([args.path] if args.path else [], args.sample, stack)
+            if len(paths) != 1:
+                print("contract-audit: name one contract, or --sample NAME", file=sys.stderr)
+                return 2
+            lang = None if args.lang == "auto" else args.lang
+            brief = dispute.build_brief(audit(paths[0], playbook=_playbook_option(args)), args.scenario, lang)
+    except KeyError as err:
+        print(f"contract-audit: {err.args[0]}", file=sys.stderr)
+        return 2
     except (LoadError, ValueError, OSError) as err:
         print(f"contract-audit: {err}", file=sys.stderr)
         return 2
@@ -270,7 +320,7 @@ def _cmd_dispute(args: argparse.Namespace) -> int:
 
 def _cmd_playbook(args: argparse.Namespace) -> int:
     """List, show or validate playbooks; exit 2 with the errors (line and field) for an invalid one."""
-    from auditor.playbook import PlaybookError, bundled_names, dump_bundled, load_playbook
+    from auditor.review.playbook import PlaybookError, bundled_names, dump_bundled, load_playbook
 
     try:
         if args.action == "list":
@@ -290,6 +340,15 @@ def _cmd_playbook(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_ui(args: argparse.Namespace) -> int:
+    from auditor.ui.launch import run
+
+    if not 0 < args.port < 65536:
+        print("contract-audit: --port must be between 1 and 65535", file=sys.stderr)
+        return 2
+    return run(args.port)
+
+
 def _error_line(entry: dict[str, str]) -> str:
     """"path: reason", naming the file once (loader messages already start with its name)."""
     name = Path(entry["file"]).name
@@ -306,7 +365,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return {"audit": _cmd_audit, "eval": _cmd_eval, "report": _cmd_report,
-                "dispute": _cmd_dispute, "playbook": _cmd_playbook}[args.command](args)
+                "dispute": _cmd_dispute, "playbook": _cmd_playbook, "ui": _cmd_ui}[args.command](args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -21,12 +21,13 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Any
 
 from auditor.model import Lang
+from auditor.resources import lexicon_dir
 
-LEXICON_DIR = Path(__file__).resolve().parent.parent / "lexicons"
+LEXICON_DIR: Traversable = lexicon_dir()
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
 # Default aliases when a contract's own are unknown: what role words may stand for each side.
@@ -139,7 +140,7 @@ def load_lexicon(name: str) -> Lexicon:
 
 def lexicon_names() -> tuple[str, ...]:
     """Every lexicon file present, by stem."""
-    return tuple(sorted(p.stem for p in LEXICON_DIR.glob("*.toml")))
+    return tuple(sorted(p.name.removesuffix(".toml") for p in _toml_files()))
 
 
 def lexicon_fingerprint() -> str:
@@ -147,7 +148,11 @@ def lexicon_fingerprint() -> str:
     import hashlib
 
     h = hashlib.sha256()
-    for p in sorted(LEXICON_DIR.glob("*.toml")):
+    for p in sorted(_toml_files(), key=lambda f: f.name):
         h.update(p.name.encode())
         h.update(p.read_bytes())
     return h.hexdigest()[:16]
+
+
+def _toml_files() -> list[Traversable]:
+    return [p for p in LEXICON_DIR.iterdir() if p.name.endswith(".toml")]

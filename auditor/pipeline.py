@@ -6,15 +6,15 @@ import dataclasses
 import os
 from collections.abc import Sequence
 
-from auditor.analyse import analyse
+from auditor.analyse.facts import analyse
 from auditor.checks import CHECKS
 from auditor.checks._base import Check, CheckInput
 from auditor.load import Progress, load, load_text
 from auditor.model import AuditReport, ContractType, Finding, Lang, RawDocument, Status
-from auditor.normalise import detect_language
-from auditor.playbook import Perspective, Playbook, effective_lexicon, load_playbook, required_item_lexicon
 from auditor.red_flags import find_red_flags
-from auditor.segment import segment
+from auditor.review.playbook import Perspective, Playbook, effective_lexicon, load_playbook, required_item_lexicon
+from auditor.text.normalise import detect_language
+from auditor.text.segment import segment
 
 Source = str | os.PathLike[str] | bytes | RawDocument
 
@@ -63,7 +63,7 @@ def audit_document(
                      analysis.contract_value, checks[0].lexicon if checks else CHECKS[0].lexicon)
     contract_type: ContractType | None = None
     if playbook is not None or perspective != "client":
-        from auditor.perspective import checks_for, detect_contract_type, flags_for
+        from auditor.review.perspective import checks_for, detect_contract_type, flags_for
 
         contract_type = detect_contract_type(inp)
         if isinstance(playbook, str):

@@ -129,7 +129,7 @@ def _pdf_times(path: Path) -> dict[str, float]:
 
 def per_file(corpus: Path, manifest: list[dict[str, Any]], n_pdfs: int) -> None:
     """Section 1, in this (warm) process."""
-    from auditor.batch import _warm
+    from auditor.batch.pool import _warm
     from auditor.load import load
     from auditor.pipeline import audit, audit_document
 
@@ -205,8 +205,8 @@ def throughput(corpus: Path, manifest: list[dict[str, Any]], n: int) -> None:
     """Section 2 and the memory of section 3: fresh CLI processes, so start-up counts as a user sees it;
     the store re-run in this process, with one Store, so that its fingerprints cannot change between the
     two runs while colleagues edit the engine."""
-    from auditor.batch import Options, run_batch
-    from auditor.store import Store
+    from auditor.batch.pool import Options, run_batch
+    from auditor.batch.store import Store
 
     subset = sorted(_spread(manifest, n), key=lambda r: r["file"]) if n < len(manifest) else manifest
     with tempfile.TemporaryDirectory() as tmp:

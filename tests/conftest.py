@@ -2,14 +2,67 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from auditor.model import AuditReport
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 SAMPLES = ROOT / "sample_contracts"
 EVIDENCE_MARK = " 〔evidence〕"
+GOLDEN = ROOT / "tests" / "golden"
+HOW_TO_UPDATE = "pytest tests/test_pipeline.py -k golden --update-goldens"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """`--update-goldens` rewrites tests/golden/ from the current code instead of comparing with it."""
+    parser.addoption("--update-goldens", action="store_true", help="rewrite the golden snapshots")
+
+
+@pytest.fixture(scope="session")
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    """True when the run was asked to rewrite the snapshots (review `git diff tests/golden/` after)."""
+    return bool(request.config.getoption("--update-goldens"))
+
+
+def labelled_files() -> list[str]:
+    """Every file named in sample_contracts/labels.json, sorted."""
+    data = json.loads((SAMPLES / "labels.json").read_text(encoding="utf-8"))
+    return sorted(data["files"])
+
+
+def golden_path(name: str) -> Path:
+    """tests/golden/<sample file name>.json (the full name: the same stem may exist in two formats)."""
+    return GOLDEN / f"{name}.json"
+
+
+def project(report: AuditReport) -> dict[str, Any]:
+    """The stable part of a report that a snapshot records: per check the status, the reasons and the
+    labels of the quoted clauses, then the red-flag ids. Quotes and wording are left out on purpose, so a
+    snapshot changes when a decision changes, not when a quote is trimmed."""
+    return {
+        "file": report.file,
+        "language": report.language,
+        "checks": {
+            f.check_id: {
+                "status": f.status.value,
+                "reasons": list(f.reasons),
+                "evidence": [e.clause for e in f.evidence],
+            }
+            for f in report.findings
+        },
+        "red_flags": [r.flag_id for r in report.red_flags],
+    }
+
+
+def render_snapshot(snapshot: dict[str, Any]) -> str:
+    """The snapshot as committed: UTF-8 JSON, readable Chinese, two-space indent, final newline."""
+    return json.dumps(snapshot, ensure_ascii=False, indent=2) + "\n"
 
 
 def read_fixture(path: Path) -> tuple[str, str | None]:

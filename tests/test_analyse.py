@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.analyse import analyse, extract_facts, extract_parties
+from auditor.analyse.facts import analyse, extract_facts, extract_parties
 from auditor.load import load_text
 from auditor.model import Clause, Fact, Parties
-from auditor.segment import segment
+from auditor.text.segment import segment
 
 
 def _clauses(text: str) -> tuple[Clause, ...]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from auditor.dispute import SCENARIOS, scenario_title
+from auditor.dispute.brief import SCENARIOS, scenario_title
 from auditor.model import Status
 from auditor.pipeline import audit
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from auditor import batch
-from auditor.batch import Options, run_batch
+from auditor.batch import pool as batch
+from auditor.batch.pool import Options, run_batch
 from auditor.cli import main
 from auditor.model import AuditReport
-from auditor.report import to_json
+from auditor.report.render import to_json
 from tests.conftest import SAMPLES
 
 GARBAGE = b"\x00\x17not a pdf at all\xff" * 20
@@ -99,7 +99,7 @@ def test_cli_audit_writes_summary_and_charts(tmp_path: Path, capsys: pytest.Capt
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     from openpyxl import load_workbook
 
-    monkeypatch.setattr("auditor.store.engine_fingerprint", lambda: "e")  # whatever is edited meanwhile
+    monkeypatch.setattr("auditor.batch.store.engine_fingerprint", lambda: "e")  # whatever is edited meanwhile
     monkeypatch.setattr("auditor.lexicon.lexicon_fingerprint", lambda: "l")
 
     folder = _folder(tmp_path, ("zh_02_douyin_package.txt", "en_03_influencer.txt"))

@@ -14,7 +14,7 @@ import pytest
 from docx import Document
 
 from auditor import cli
-from auditor.dispute import (
+from auditor.dispute.brief import (
     SCENARIOS,
     DisputeBrief,
     build_brief,

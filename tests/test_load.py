@@ -32,7 +32,7 @@ from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
 from auditor import load as load_module
-from auditor.load import MAX_BYTES, SUPPORTED_SUFFIXES, LoadError, load, load_text
+from auditor.load import MAX_BYTES, SUPPORTED_SUFFIXES, LoadError, docx_numbering, limits, load, load_text
 from auditor.model import RawDocument
 
 FILES = Path(__file__).parent / "fixtures" / "files"
@@ -138,7 +138,7 @@ def test_load_text_very_long_line_cut_at_punctuation() -> None:
     line = "甲方应按时付款。" * 30_000  # 240,000 characters, no newline
     blocks = texts(load(line.encode("utf-8"), "long.txt"))
     assert "".join(blocks) == line and len(blocks) == 120
-    assert all(block.endswith("。") and len(block) <= load_module.MAX_BLOCK for block in blocks)
+    assert all(block.endswith("。") and len(block) <= limits.MAX_BLOCK for block in blocks)
 
 
 def test_load_text_very_long_line_without_punctuation_cut_hard() -> None:
@@ -227,7 +227,7 @@ def test_load_docx_list_style_numbering_and_bullets() -> None:
      (1010, False, "一千零一十"), (21, True, "贰拾壹"), (10, True, "壹拾")],
 )  # fmt: skip
 def test_load_docx_chinese_list_numbers(number: int, legal: bool, expected: str) -> None:
-    assert load_module._chinese_count(number, legal=legal) == expected
+    assert docx_numbering.chinese_count(number, legal=legal) == expected
 
 
 def test_load_docx_table_rows_in_order() -> None:
@@ -597,7 +597,7 @@ def test_load_oversize_bytes_refused() -> None:
 
 def test_load_docx_zip_bomb_refused_without_expanding(monkeypatch: pytest.MonkeyPatch) -> None:
     bomb = zip_bytes(
-        {"[Content_Types].xml": b"<Types/>", "word/document.xml": bytes(load_module.LARGE_MEMBER + 1)}
+        {"[Content_Types].xml": b"<Types/>", "word/document.xml": bytes(limits.LARGE_MEMBER + 1)}
     )
     opened: list[str] = []
     real_open = zipfile.ZipFile.open

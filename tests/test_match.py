@@ -7,12 +7,12 @@ import re
 
 import pytest
 
-from auditor.analyse import sentence_spans
+from auditor.analyse.facts import sentence_spans
+from auditor.analyse.match import Hit, Sentences, dedupe, evidence_for, find, heading_matches
 from auditor.lexicon import load_lexicon
 from auditor.load import load_text
-from auditor.match import Hit, Sentences, dedupe, evidence_for, find, heading_matches
 from auditor.model import Clause, Evidence, RawDocument
-from auditor.segment import segment
+from auditor.text.segment import segment
 
 
 def _read(text: str, lang: str) -> tuple[RawDocument, tuple[Clause, ...], Sentences]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.normalise import detect_language, is_traditional, normalise, to_simplified
+from auditor.text.normalise import detect_language, is_traditional, normalise, to_simplified
 
 TRICKY = [
     "ＡＢＣ１２３％（）：，",  # full-width ASCII

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.numbering import match_number, starts_new_clause
+from auditor.text.numbering import match_number, starts_new_clause
 
 # (line, style, number as printed)
 NUMBERS = [

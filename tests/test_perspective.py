@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.checks_provider import PROVIDER_CHECKS
+from auditor.checks.provider import PROVIDER_CHECKS
 from auditor.lexicon import LEXICON_DIR
 from auditor.model import AuditReport, Status
 from auditor.pipeline import audit

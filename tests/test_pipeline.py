@@ -1,6 +1,6 @@
 """The whole pipeline (auditor/pipeline.py) over real files: findings in registry order, evidence that quotes
 the original at its offsets and names its page, the same answer from bytes as from a path, and golden
-snapshots of every labelled sample (regenerate with `python scripts/update_golden.py`)."""
+snapshots of every labelled sample (regenerate with `pytest tests/test_pipeline.py -k golden --update-goldens`)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,16 @@ from auditor import audit
 from auditor.checks import CHECKS
 from auditor.load import load
 from auditor.model import AuditReport, Evidence, Status
-from scripts.update_golden import GOLDEN, HOW_TO_UPDATE, golden_path, labelled_files, project
-from tests.conftest import FIXTURES, SAMPLES
+from tests.conftest import (
+    FIXTURES,
+    GOLDEN,
+    HOW_TO_UPDATE,
+    SAMPLES,
+    golden_path,
+    labelled_files,
+    project,
+    render_snapshot,
+)
 
 FILES = ["contract_zh.txt", "contract_zh.docx", "contract_zh.pdf", "contract_en.pdf", "contract_en.docx"]
 PDFS = [f for f in FILES if f.endswith(".pdf")]
@@ -106,14 +114,16 @@ def test_pipeline_language_override() -> None:
 
 
 @pytest.mark.parametrize("name", SAMPLE_FILES)
-def test_pipeline_golden_snapshot(name: str) -> None:
+def test_pipeline_golden_snapshot(name: str, update_goldens: bool) -> None:
     path = golden_path(name)
+    if update_goldens:
+        path.write_text(render_snapshot(project(_audit(SAMPLES / name))), encoding="utf-8")
     assert path.is_file(), f"no snapshot {path.name}; run `{HOW_TO_UPDATE}` and commit tests/golden/"
     want = json.loads(path.read_text(encoding="utf-8"))
     got = project(_audit(SAMPLES / name))
     assert got == want, (
         f"{name} no longer matches tests/golden/{path.name}. If the change is intended, run "
-        f"`{HOW_TO_UPDATE}` (or `{HOW_TO_UPDATE} {name}`), review `git diff tests/golden/` and commit it."
+        f"`{HOW_TO_UPDATE}`, review `git diff tests/golden/` and commit it."
     )
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from auditor.checks import CHECKS
 from auditor.pipeline import audit, audit_text
-from auditor.playbook import PlaybookError, bundled_names, load_playbook, parse_playbook
+from auditor.review.playbook import PlaybookError, bundled_names, load_playbook, parse_playbook
 from tests.conftest import SAMPLES
 
 BUNDLED = ("en_services", "general_services", "influencer_livestream", "short_video_operation",

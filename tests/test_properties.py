@@ -13,13 +13,13 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from auditor.analyse import analyse
+from auditor.analyse.facts import analyse
 from auditor.checks import CHECKS
 from auditor.load import LoadError, load, load_text
 from auditor.model import AuditReport
-from auditor.normalise import normalise
 from auditor.pipeline import audit, audit_text
-from auditor.segment import segment
+from auditor.text.normalise import normalise
+from auditor.text.segment import segment
 
 CHECK_IDS = [check.id for check in CHECKS]
 # A longer fuzz run: AUDITOR_FUZZ_EXAMPLES=2000 pytest tests/test_properties.py

@@ -10,7 +10,7 @@ import pytest
 
 from auditor.checks import CHECKS, get_check
 from auditor.lexicon import LANGS, LEXICON_DIR, load_lexicon
-from auditor.wording import fill
+from auditor.rules.wording import fill
 from tests.conftest import FIXTURES, ROOT
 
 RUBRIC_ORDER = (

@@ -15,7 +15,7 @@ from auditor import audit
 from auditor.checks import CHECKS
 from auditor.lexicon import load_lexicon
 from auditor.model import AuditReport
-from auditor.report import (
+from auditor.report.render import (
     SUMMARY_FIELDS,
     error_entry,
     summary_row,

@@ -22,9 +22,8 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from auditor import cli
-from auditor import load as load_module
 from auditor.checks import CHECKS
-from auditor.load import LoadError, load
+from auditor.load import LoadError, limits, load
 from auditor.model import AuditReport
 from auditor.pipeline import audit
 
@@ -77,7 +76,7 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {  # file name: (content, what the mes
     "encrypted.pdf": (fixture("encrypted.pdf"), "password-protected; pass its password with --password"),
     "locked.docx": (OLE2 + bytes(504) + "EncryptedPackage".encode("utf-16-le"), "is password-protected"),
     "bomb.docx": (
-        zipped({"word/document.xml": bytes(load_module.LARGE_MEMBER + 1)}),
+        zipped({"word/document.xml": bytes(limits.LARGE_MEMBER + 1)}),
         "compressed more than 100:1; it may be a zip bomb",
     ),
     "huge_part.docx": (big_xml_part(), "part word/document.xml holds 1 MB of XML (limit 1 MB)"),
@@ -96,7 +95,7 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {  # file name: (content, what the mes
 def _no_libreoffice_and_small_xml_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     """Legacy files must give the same answer on every machine, with or without LibreOffice."""
     monkeypatch.setattr(shutil, "which", lambda _name: None)
-    monkeypatch.setattr(load_module, "MAX_XML_PART", 2**20)
+    monkeypatch.setattr(limits, "MAX_XML_PART", 2**20)
 
 
 def run_cli(*args: str | Path) -> tuple[int, str, str]:
@@ -218,11 +217,11 @@ def test_robustness_long_line_without_full_stops_is_cut_into_blocks() -> None:
     report = audit(text.encode("utf-8"), filename="commas.txt")
     assert [f.check_id for f in report.findings] == CHECK_IDS
     assert report.text.replace("\n", "") == text
-    assert max(len(line) for line in report.text.split("\n")) <= load_module.MAX_BLOCK
+    assert max(len(line) for line in report.text.split("\n")) <= limits.MAX_BLOCK
 
 
 def test_robustness_text_longer_than_the_limit_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(load_module, "MAX_CHARS", 1_000)
+    monkeypatch.setattr(limits, "MAX_CHARS", 1_000)
     with pytest.raises(LoadError, match=r"characters long, more than the 1,000 an audit reads; split"):
         audit(FILES / "contract_zh.txt")
 

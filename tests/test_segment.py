@@ -7,7 +7,7 @@ import pytest
 
 from auditor.load import load_text
 from auditor.model import Block, Clause, RawDocument
-from auditor.segment import segment
+from auditor.text.segment import segment
 
 ZH = """抖音代运营服务合同
 甲方（委托方）：上海云杉商贸有限公司

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from auditor import batch
-from auditor.batch import Options, run_batch
+from auditor.batch import pool as batch
+from auditor.batch.pool import Options, run_batch
+from auditor.batch.store import Store, default_path, from_dict
 from auditor.cli import main
 from auditor.model import AuditReport
 from auditor.pipeline import audit
-from auditor.report import to_json, to_markdown, to_text
-from auditor.store import Store, default_path, from_dict
+from auditor.report.render import to_json, to_markdown, to_text
 from tests.conftest import SAMPLES
 
 # zh_05: dispute forum missing, no full prepayment; zh_02: dispute forum weak, full prepayment flagged.
@@ -25,7 +25,7 @@ NAMES = ("zh_02_douyin_package.txt", "zh_05_kol_promotion.txt", "en_03_influence
 
 def _pin(monkeypatch: pytest.MonkeyPatch, engine: str = "e", lexicon: str = "l") -> None:
     """Fix both fingerprints, so that colleagues editing the engine meanwhile cannot change them."""
-    monkeypatch.setattr("auditor.store.engine_fingerprint", lambda: engine)
+    monkeypatch.setattr("auditor.batch.store.engine_fingerprint", lambda: engine)
     monkeypatch.setattr("auditor.lexicon.lexicon_fingerprint", lambda: lexicon)
 
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from auditor.wording import fill, format_money
+from auditor.rules.wording import fill, format_money
 
 LEFTOVER = re.compile(r"\{[^{}]*\}")
 

@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
+from auditor.analyse.match import Hit, Sentences, dedupe, evidence_for, find, heading_matches
 from auditor.lexicon import Lexicon, load_lexicon
-from auditor.match import Hit, Sentences, dedupe, evidence_for, find, heading_matches
 from auditor.model import Clause, Evidence, Fact, Finding, Lang, Parties, Status
-from auditor.wording import fill, format_money
+from auditor.rules.wording import fill, format_money
 
 
 @dataclass(frozen=True)

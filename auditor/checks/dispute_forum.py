@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
+from auditor.analyse.match import Hit
 from auditor.checks._base import Check, CheckInput
-from auditor.match import Hit
 from auditor.model import Clause, Finding, Status
 
 

@@ -9,8 +9,8 @@ Pass / weak / missing: rubric §2 (shared/domain.md).
 
 from __future__ import annotations
 
+from auditor.analyse.match import Hit
 from auditor.checks._base import Check, CheckInput
-from auditor.match import Hit
 from auditor.model import Finding, Status
 
 

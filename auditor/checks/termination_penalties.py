@@ -10,8 +10,8 @@ Pass / weak / missing: rubric §7 (shared/domain.md).
 
 from __future__ import annotations
 
+from auditor.analyse.match import Hit
 from auditor.checks._base import Check, CheckInput
-from auditor.match import Hit
 from auditor.model import Clause, Finding, Status
 
 

@@ -13,9 +13,9 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from auditor import report as render
 from auditor.checks import CHECKS
 from auditor.model import AuditReport, Status
+from auditor.report import render
 
 Result = AuditReport | dict[str, str]
 

@@ -9,7 +9,7 @@ deadline, a KPI) the check reads the client check's lexicon rather than a copy o
 from __future__ import annotations
 
 from auditor.checks._base import Check
-from auditor.checks_provider import (
+from auditor.checks.provider import (
     provider_client_cooperation,
     provider_client_termination,
     provider_liability_cap,

@@ -38,7 +38,8 @@ def _jieba_ready() -> None:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    jieba.load_userdict(str(LEXICON_DIR / "legal_words.txt"))
+    with (LEXICON_DIR / "legal_words.txt").open("rb") as words:
+        jieba.load_userdict(words)
 
 
 @lru_cache(maxsize=2)

@@ -20,6 +20,7 @@ import dataclasses
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -27,8 +28,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from auditor.lexicon import Lexicon, load_lexicon
+from auditor.resources import playbook_dir
 
-PLAYBOOK_DIR = Path(__file__).resolve().parent.parent / "playbooks"
+PLAYBOOK_DIR: Traversable = playbook_dir()
 Severity = Literal["high", "medium", "low"]
 Perspective = Literal["client", "provider"]
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -162,10 +164,10 @@ def required_item_lexicon(item: RequiredItem) -> Lexicon:
 
 def bundled_names() -> tuple[str, ...]:
     """The playbooks shipped in `playbooks/`, by name."""
-    return tuple(sorted(p.stem for p in PLAYBOOK_DIR.glob("*.yaml")))
+    return tuple(sorted(p.name.removesuffix(".yaml") for p in PLAYBOOK_DIR.iterdir() if p.name.endswith(".yaml")))
 
 
-def bundled_path(name: str) -> Path:
+def bundled_path(name: str) -> Traversable:
     """Where a bundled playbook lives."""
     return PLAYBOOK_DIR / f"{name}.yaml"
 
@@ -214,7 +216,7 @@ def parse_playbook(text: str, source: str = "<playbook>") -> Playbook:
 
 def _semantic_problems(playbook: Playbook) -> Iterable[tuple[tuple[str | int, ...], str]]:
     """What pydantic cannot know: the check ids, value keys and reason keys must exist in the engine."""
-    from auditor.perspective import all_checks
+    from auditor.review.perspective import all_checks
 
     known = {c.id: c for c in all_checks()}
     for check_id, rule in playbook.checks.items():

@@ -15,10 +15,10 @@ from collections.abc import Sequence
 
 from auditor.checks import CHECKS
 from auditor.checks._base import Check, CheckInput
-from auditor.checks_provider import PROVIDER_CHECKS
+from auditor.checks.provider import PROVIDER_CHECKS
 from auditor.lexicon import load_lexicon
 from auditor.model import ContractType, RedFlag
-from auditor.playbook import Perspective
+from auditor.review.playbook import Perspective
 
 PERSPECTIVES: tuple[Perspective, ...] = ("client", "provider")
 # Red flags that hurt both sides, kept in a provider-side report.

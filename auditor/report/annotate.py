@@ -26,8 +26,8 @@ from docx.text.paragraph import Paragraph
 from auditor.checks import CHECKS
 from auditor.lexicon import Lexicon, LexiconError, lexicon_names, load_lexicon
 from auditor.model import AuditReport, Clause, Evidence, Finding, Lang, RedFlag, Status
-from auditor.normalise import normalise
-from auditor.report import summary_line
+from auditor.report.render import summary_line
+from auditor.text.normalise import normalise
 
 AUTHOR = "合同条款审计"
 INITIALS = "CA"

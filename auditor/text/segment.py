@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 
 from auditor.model import Block, Clause, RawDocument
-from auditor.normalise import normalise
-from auditor.numbering import Numbering, match_number
+from auditor.text.normalise import normalise
+from auditor.text.numbering import Numbering, match_number
 
 _TERMINAL = tuple("。；;！!？?：:") + (".", "」", "”")
 _TITLE_SPLIT = re.compile(r"^(?P<title>[^。；;,，:：.]{1,24}?)\s*[:：.．]\s*(?=\S)")

@@ -28,10 +28,10 @@ from typing import Any
 
 from tqdm import tqdm
 
-from auditor import report as render
+from auditor.batch.store import Store, content_hash, from_dict
 from auditor.load import MAX_BYTES, LoadError
 from auditor.model import AuditReport
-from auditor.store import Store, content_hash, from_dict
+from auditor.report import render
 
 Entry = dict[str, Any]  # AuditReport.to_dict(), or an error entry {"file", "error"}
 Result = AuditReport | dict[str, str]
@@ -162,7 +162,7 @@ _WARM_TEXTS = {"zh": "第一条 甲方应于2024年1月1日前支付服务费人
 def _warm() -> None:
     """Once per worker, before its first file: build both spaCy pipelines (and jieba's dictionary), and
     run one line of each language through the pipeline to compile the lexicons and import the rest."""
-    from auditor.nlp import get_nlp
+    from auditor.analyse.nlp import get_nlp
     from auditor.pipeline import audit_text
 
     for lang, text in _WARM_TEXTS.items():

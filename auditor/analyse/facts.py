@@ -151,7 +151,7 @@ def _without_overlaps(facts: list[Fact]) -> list[Fact]:
 
 def _institutions(clauses: tuple[Clause, ...], lang: Lang) -> Iterable[Fact]:
     """ORG entities found by the spaCy EntityRuler in clauses that can name a forum."""
-    from auditor.nlp import get_nlp
+    from auditor.analyse.nlp import get_nlp
 
     nlp = get_nlp(lang)
     candidates = [c for c in clauses if _could_name_forum(c.norm)]

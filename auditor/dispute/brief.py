@@ -20,11 +20,11 @@ from dataclasses import asdict, dataclass, replace
 from functools import cached_property
 from typing import Any
 
-from auditor.analyse import sentence_spans
+from auditor.analyse.facts import sentence_spans
+from auditor.analyse.match import Hit
 from auditor.checks._base import CheckInput
 from auditor.checks.breach_liability import breaching_side
 from auditor.lexicon import Lexicon, load_lexicon
-from auditor.match import Hit
 from auditor.model import AuditReport, Clause, Evidence, Fact, Lang
 
 SCENARIOS: tuple[str, ...] = ("non_delivery", "kpi_missed", "poor_quality", "provider_gone", "early_exit")

@@ -1,0 +1,79 @@
+"""Which reader a file needs: by its magic bytes first, by its name only when the content says nothing."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from auditor.load.limits import MAX_BYTES
+from auditor.load.source import LoadError, reason
+from auditor.load.text import decode_text
+
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".pdf", ".docx", ".txt", ".md", ".png", ".jpg", ".jpeg")
+LEGACY_SUFFIXES: tuple[str, ...] = (".doc", ".wps", ".rtf")  # read only through LibreOffice
+
+
+_PDF_MAGIC = re.compile(rb"%PDF-\d")  # may follow some junk bytes, as readers allow
+OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # legacy .doc and .wps
+RTF_MAGIC = b"{\\rtf"  # Word's other old format, also converted by LibreOffice
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")  # PNG, JPEG
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+_ENCRYPTED_OFFICE = "EncryptedPackage".encode("utf-16-le")  # stream of a password-protected .docx
+
+
+def read_path(path: Path, name: str) -> bytes:
+    """The file's bytes, refusing oversize files before reading them."""
+    try:
+        if path.is_dir():
+            raise LoadError(f"{name}: is a folder, not a file")
+        if path.stat().st_size > MAX_BYTES:
+            raise LoadError(f"{name}: the file is larger than the {MAX_BYTES // 2**20} MB limit")
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise LoadError(f"{name}: file not found") from exc
+    except PermissionError as exc:
+        raise LoadError(f"{name}: permission denied") from exc
+    except OSError as exc:
+        raise LoadError(f"{name}: cannot be read ({reason(exc)})") from exc
+
+
+def detect_format(data: bytes, name: str) -> str:
+    """Which reader to use: magic bytes first, the file name's suffix only when the content says nothing."""
+    suffix = Path(name).suffix.lower()
+    if _PDF_MAGIC.search(data[:1024]):
+        return "pdf"
+    if data.startswith(_IMAGE_MAGIC):
+        return "image"
+    if data.startswith((OLE2_MAGIC, RTF_MAGIC)):
+        return "legacy"
+    if data.startswith(_ZIP_MAGIC):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile as exc:
+            raise LoadError(f"{name}: the .docx (ZIP) file is damaged or truncated") from exc
+        if "word/document.xml" in names or suffix == ".docx":
+            return "docx"
+        raise LoadError(f"{name}: a ZIP archive but not a Word .docx document; supported: {supported()}")
+    if suffix == ".pdf":
+        raise LoadError(f"{name}: not a valid PDF (no PDF header); the file is damaged or mis-named")
+    if suffix == ".docx":
+        raise LoadError(f"{name}: not a valid .docx (not a ZIP package); the file is damaged or truncated")
+    if suffix in _IMAGE_SUFFIXES:
+        raise LoadError(f"{name}: not a valid PNG or JPEG image; the file is damaged or mis-named")
+    if suffix in LEGACY_SUFFIXES:
+        raise LoadError(f"{name}: not a valid {suffix} file; save it as .docx and try again")
+    if suffix == ".md":
+        return "md"
+    if suffix == ".txt" or decode_text(data) is not None:
+        return "txt"
+    raise LoadError(
+        f"{name}: unsupported file type (not PDF, DOCX, text or image); supported: {supported()}"
+    )
+
+
+def supported() -> str:
+    return ", ".join(SUPPORTED_SUFFIXES)

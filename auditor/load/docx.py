@@ -1,0 +1,153 @@
+"""Word .docx: body paragraphs and table rows in document order, headings from styles, list numbers."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import docx
+from docx.document import Document as DocxDocument
+from docx.enum.style import WD_STYLE_TYPE
+
+from auditor.load.docx_numbering import MC, W_VAL, ListNumbers, W, xml_int_val, xml_val
+from auditor.load.limits import check_zip_limits
+from auditor.load.source import LoadError, Source, reason
+from auditor.model import Block, RawDocument
+
+# Subtrees whose text is not part of the visible body: deleted revisions, text boxes (also present in
+# the Fallback copy), field codes and formatting properties (whose w:tab elements are tab stops).
+_SKIP_TAGS = frozenset(
+    f"{W}{t}" for t in ("del", "moveFrom", "txbxContent", "instrText", "delText", "pPr", "rPr", "fldData")
+) | {f"{MC}Fallback"}
+_TRANSPARENT_TAGS = frozenset({f"{W}sdt", f"{W}sdtContent", f"{W}customXml"})
+_HEADING_STYLE = re.compile(r"^(?:heading|标题|標題)\s*([1-9])$", re.IGNORECASE)
+_TITLE_STYLE = re.compile(r"^(?:title|标题|標題)$", re.IGNORECASE)
+
+
+def read_docx(src: Source) -> RawDocument:
+    """Body paragraphs and table rows of a Word file in document order (headers and footers excluded)."""
+    check_zip_limits(src)
+    try:
+        document = docx.Document(io.BytesIO(src.data))
+    except ValueError as exc:  # python-docx refuses .docm/.dotx and other non-document packages
+        raise LoadError(f"{src.name}: not a Word .docx document ({reason(exc)}); save it as .docx") from exc
+    levels = _style_heading_levels(document)
+    numbers = ListNumbers(document)
+    blocks: list[Block] = []
+    for element in _children(document.element.body, {f"{W}p", f"{W}tbl"}):
+        if element.tag == f"{W}tbl":
+            blocks.extend(Block(row, kind="table_row") for row in _table_rows(element))
+            continue
+        text = _paragraph_text(element)
+        label = numbers.label(element)
+        if label and text.strip():
+            text = f"{label}{text}"
+        level = _paragraph_level(element, levels)
+        if level is not None:
+            heading = " ".join(text.split())
+            if heading:
+                blocks.append(Block(heading, kind="heading", level=level))
+            continue
+        blocks.extend(Block(line) for line in (part.strip() for part in text.split("\n")) if line)
+    if not blocks:
+        raise LoadError(f"{src.name}: the document body has no text (only images or empty pages?)")
+    return RawDocument(name=src.name, format="docx", blocks=tuple(blocks))
+
+
+def _children(parent: Any, tags: set[str]) -> Iterator[Any]:
+    """Child elements with one of `tags`, looking through content controls (w:sdt) and custom XML."""
+    for child in parent:
+        if child.tag in _TRANSPARENT_TAGS:
+            yield from _children(child, tags)
+        elif child.tag in tags:
+            yield child
+
+
+def _paragraph_text(p: Any) -> str:
+    """The visible text of a w:p, including tracked insertions and hyperlinks, without deleted text."""
+    parts: list[str] = []
+
+    def walk(element: Any) -> None:
+        for child in element:
+            tag = child.tag
+            if tag in _SKIP_TAGS:
+                continue
+            if tag == f"{W}t":
+                parts.append(child.text or "")
+            elif tag in {f"{W}tab", f"{W}ptab"}:
+                parts.append(" ")
+            elif tag in {f"{W}br", f"{W}cr"}:
+                parts.append("\n")
+            elif tag == f"{W}noBreakHyphen":
+                parts.append("-")
+            else:
+                walk(child)
+
+    walk(p)
+    return "".join(parts)
+
+
+def _table_rows(tbl: Any) -> Iterator[str]:
+    """Each row's cell texts joined by " | "; a merged cell counts once per row it spans vertically."""
+    above: dict[int, str] = {}  # grid column -> text of the cell that starts a vertical merge there
+    for tr in _children(tbl, {f"{W}tr"}):
+        column = xml_int_val(tr, "trPr/gridBefore", 0)
+        cells: list[str] = []
+        for tc in _children(tr, {f"{W}tc"}):
+            merge = tc.find(f"{W}tcPr/{W}vMerge")
+            if merge is not None and merge.get(W_VAL, "continue") == "continue":
+                text = above.get(column, "")
+            else:
+                paragraphs = (_paragraph_text(p) for p in tc.iter(f"{W}p") if not _in_text_box(p, tc))
+                text = " ".join(" ".join(t.split()) for t in paragraphs if t.strip())
+                above[column] = text
+            if text:
+                cells.append(text)
+            column += xml_int_val(tc, "tcPr/gridSpan", 1)
+        if cells:
+            yield " | ".join(cells)
+
+
+def _in_text_box(p: Any, stop: Any) -> bool:
+    """True when `p` sits inside a text box (or its Fallback copy) below `stop`."""
+    node = p.getparent()
+    while node is not None and node is not stop:
+        if node.tag in _SKIP_TAGS:
+            return True
+        node = node.getparent()
+    return False
+
+
+def _style_heading_levels(document: DocxDocument) -> dict[str, int]:
+    """Heading level by paragraph style id: Title is 0, "Heading N"/"标题 N" or outline level N-1 is N."""
+    by_id = {s.style_id: s for s in document.styles if s.type == WD_STYLE_TYPE.PARAGRAPH}
+    levels: dict[str, int] = {}
+
+    def level_of(style: Any, depth: int = 0) -> int | None:
+        name = (style.name or "").strip()
+        if m := _HEADING_STYLE.match(name):
+            return int(m.group(1))
+        if _TITLE_STYLE.match(name):
+            return 0
+        outline = xml_int_val(style.element, "pPr/outlineLvl", 9)
+        if outline < 9:
+            return outline + 1
+        base = style.base_style
+        return level_of(base, depth + 1) if base is not None and depth < 10 else None
+
+    for style_id, style in by_id.items():
+        level = level_of(style)
+        if level is not None:
+            levels[style_id] = level
+    return levels
+
+
+def _paragraph_level(p: Any, levels: dict[str, int]) -> int | None:
+    """The heading level of a paragraph: its own outline level, else its style's."""
+    outline = xml_int_val(p, "pPr/outlineLvl", 9)
+    if outline < 9:
+        return outline + 1
+    style_id = xml_val(p, "pPr/pStyle")
+    return levels.get(style_id) if style_id else None

@@ -1,0 +1,31 @@
+"""What every reader receives (`Source`), reports progress through, and raises (`LoadError`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+Progress = Callable[[int, int], None]  # (pages done, pages to do), called as OCR reads each page
+
+
+class LoadError(Exception):
+    """A file cannot be loaded; `str(err)` is one line meant for the user, e.g. "x.pdf: the file is empty"."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(" ".join(message.split()))
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """The raw bytes of one input and what the readers need to know about it."""
+
+    data: bytes
+    name: str
+    password: str | None = None
+    progress: Progress | None = None
+
+
+def reason(exc: BaseException) -> str:
+    """A short, single-line description of a library error, for the end of a LoadError message."""
+    detail = " ".join(str(exc).split())[:120]
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__

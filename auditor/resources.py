@@ -1,0 +1,46 @@
+"""Where the package's data lives: lexicons, playbooks and the bundled sample contracts.
+
+All three are data packages inside `auditor` (`auditor.lexicons`, `auditor.playbooks`,
+`auditor.samples`; pyproject maps them from the repository's top-level `lexicons/`, `playbooks/` and
+`sample_contracts/`), found through `importlib.resources`, so an installed wheel finds them wherever it is
+installed and no code walks up from its own file.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+
+
+def lexicon_dir() -> Traversable:
+    """The folder of lexicon files (`<id>.toml`) and the jieba user dictionary."""
+    return files("auditor.lexicons")
+
+
+def playbook_dir() -> Traversable:
+    """The folder of bundled playbooks (`<name>.yaml`)."""
+    return files("auditor.playbooks")
+
+
+def sample_dir() -> Traversable:
+    """The folder of bundled, labelled sample contracts (and their `labels.json`)."""
+    return files("auditor.samples")
+
+
+def sample_names() -> tuple[str, ...]:
+    """The bundled sample contracts, by file name, sorted."""
+    from auditor.load.detect import SUPPORTED_SUFFIXES
+
+    return tuple(sorted(p.name for p in sample_dir().iterdir() if p.name.lower().endswith(SUPPORTED_SUFFIXES)))
+
+
+def sample(name: str) -> Traversable:
+    """One bundled sample: a full name ("zh_01_douyin_operation.docx") or a prefix ("zh", "en_03").
+
+    A prefix takes the first sample whose name starts with it. Raises KeyError naming the choices.
+    """
+    names = sample_names()
+    chosen = name if name in names else next((n for n in names if n.startswith(name)), None)
+    if chosen is None:
+        raise KeyError(f"no bundled sample {name!r}; bundled: {', '.join(names)}")
+    return sample_dir() / chosen

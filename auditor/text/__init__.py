@@ -1,0 +1,1 @@
+"""Text stage: normalising characters (same length, so offsets hold), clause numbering, and segmentation."""

@@ -1,0 +1,1 @@
+"""The review desk (Streamlit) and the launcher behind `contract-audit ui`."""

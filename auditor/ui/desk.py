@@ -1,0 +1,408 @@
+"""Contract Auditor review desk (Streamlit): widgets and layout only.
+
+The audit lives in `auditor.pipeline`, the rendering of evidence and the Word annotations in
+`auditor.report.annotate`, the words in `lexicons/ui.toml` and `lexicons/report.toml`. Uploads stay in memory;
+nothing here touches the network or the disk.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from auditor.analyse.nlp import get_nlp
+from auditor.dispute.brief import SCENARIOS, build_brief, scenario_title
+from auditor.dispute.brief import to_docx as brief_docx
+from auditor.dispute.brief import to_markdown as brief_markdown
+from auditor.lexicon import lexicon_names, load_lexicon
+from auditor.load import SUPPORTED_SUFFIXES, LoadError, load_text
+from auditor.model import AuditReport, Evidence, Finding, Lang, Status
+from auditor.pipeline import audit, audit_document
+from auditor.report.annotate import MARK, anchor, annotated_docx, clause_at, contract_html, evidence_html
+from auditor.report.render import to_json, to_markdown
+from auditor.resources import sample, sample_names
+from auditor.review.playbook import Perspective, bundled_names
+from auditor.ui.launch import MAX_UPLOAD_MB
+
+MAX_MB = MAX_UPLOAD_MB  # the server refuses larger uploads too (launch.SERVER_OPTIONS)
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+STATUS_CLASS = {Status.PASS: "ca-pass", Status.WEAK: "ca-weakcard", Status.MISSING: "ca-missing"}
+
+CSS = """<style>
+.ca-cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(112px,1fr));gap:.5rem;
+  margin:.25rem 0 .75rem}
+.ca-card{border-radius:.5rem;padding:.5rem .7rem;text-decoration:none!important;border:1px solid transparent}
+.ca-card .t{font-weight:600;font-size:.92rem;color:#1f2933}
+.ca-card .s{font-size:.85rem;margin-top:.15rem}
+.ca-pass{background:#e7f5ec;border-color:#b7e0c4}.ca-pass .s{color:#1e7b3c}
+.ca-weakcard{background:#fff4e0;border-color:#f5d29a}.ca-weakcard .s{color:#9a5b00}
+.ca-missing{background:#fdecea;border-color:#f3b8b2}.ca-missing .s{color:#b3261e}
+.ca-flags{margin:0;padding-left:0;list-style:none}.ca-flags li{margin:.3rem 0}
+.ca-sev{display:inline-block;min-width:1.6rem;text-align:center;border-radius:.3rem;color:#fff;font-size:.8rem;
+  padding:0 .3rem;margin-right:.4rem}
+.ca-sev3{background:#c62828}.ca-sev2{background:#e07b00}.ca-sev1{background:#b8a200}
+[data-testid="stMainBlockContainer"]{padding-top:2.5rem}
+.ca-where{color:#6b7280;font-size:.85rem}
+.ca-reasons{margin:.1rem 0 .4rem 1.1rem;padding:0}
+.ca-evidence{background:#fafafa;border-left:3px solid #d1d5db;padding:.4rem .6rem;line-height:1.7;
+  margin-bottom:.3rem}
+mark.ca-ok{background:#d8f0df}mark.ca-weak{background:#ffe4b3}mark.ca-flag{background:#ffd0cc}
+b.ca-cue{text-decoration:underline;text-decoration-thickness:2px;text-underline-offset:3px}
+.ca-contract{line-height:1.8;font-size:.95rem}
+.ca-clause{padding:.2rem .6rem;margin:.1rem 0;border-left:3px solid transparent;scroll-margin-top:4rem}
+.ca-heading{font-weight:700;margin-top:.6rem}.ca-table_row{font-family:monospace;font-size:.88rem}
+.ca-ok-clause{border-left-color:#7cc58f}.ca-weak-clause{border-left-color:#f0a830}
+.ca-flag-clause{border-left-color:#e5534b}.ca-focus{outline:2px solid #2563eb;border-radius:.3rem}
+.ca-chip{display:inline-block;font-size:.75rem;border-radius:.6rem;padding:0 .45rem;margin:.1rem .25rem 0 0}
+.ca-chip.ca-ok{background:#e7f5ec}.ca-chip.ca-weak{background:#fff4e0}.ca-chip.ca-flag{background:#fdecea}
+.ca-page{float:right;color:#9ca3af;font-size:.75rem}
+</style>"""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """What the user gave us: a file's bytes, or pasted text."""
+
+    name: str
+    data: bytes | None = None
+    text: str | None = None
+
+
+def ui_lang() -> Lang:
+    """The interface language (Chinese first), separate from the contract's."""
+    return st.session_state.get("ui_lang") or "zh"
+
+
+def t(key: str, **values: object) -> str:
+    """A UI word in the interface language."""
+    return load_lexicon("ui").reason(key, ui_lang(), **values)
+
+
+def w(key: str, **values: object) -> str:
+    """A report word (pass, evidence, suggestion…) in the interface language."""
+    return load_lexicon("report").reason(key, ui_lang(), **values)
+
+
+def kv(label: str, value: object) -> str:
+    """"label: value" with the colon of the interface language."""
+    return f"{label}{'：' if ui_lang() == 'zh' else ': '}{value}"
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up() -> None:
+    """Build the spaCy/jieba pipelines and read every lexicon once per process, before the first audit."""
+    for name in lexicon_names():
+        load_lexicon(name)
+    get_nlp("zh")
+    get_nlp("en")
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def audit_file(data: bytes, name: str, lang: Lang | None, playbook: str | None = None,
+               perspective: Perspective = "client") -> AuditReport:
+    """Audit uploaded bytes; cached by their hash, so reruns and language switches back are instant."""
+    return audit(data, filename=name, lang=lang, playbook=playbook, perspective=perspective)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def audit_pasted(text: str, lang: Lang | None, playbook: str | None = None,
+                 perspective: Perspective = "client") -> AuditReport:
+    """Audit pasted text, cached like a file."""
+    return audit_document(load_text(text, "pasted.txt"), lang=lang, playbook=playbook, perspective=perspective)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def word_file(_report: AuditReport, original: bytes | None, text: str, lang: Lang) -> bytes:
+    """The annotated Word file; `text` and `lang` (hashed) stand in for the report, which is not hashed."""
+    return annotated_docx(_report, original)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def brief_files(
+    _report: AuditReport, text: str, contract_lang: Lang, scenario: str, lang: Lang
+) -> tuple[str, bytes]:
+    """A dispute brief as Markdown and Word; the text and languages (hashed) stand in for the report."""
+    brief = build_brief(_report, scenario, lang)
+    return brief_markdown(brief), brief_docx(brief)
+
+
+def _on_ui_lang() -> None:
+    st.session_state.pop("tab", None)  # the selected tab is stored by label, which just changed language
+
+
+def _focus(file: str, index: int, label: str) -> None:
+    st.session_state["focus"] = (file, index, label)
+    st.session_state["tab"] = t("tab_text")
+
+
+def sidebar() -> tuple[Source | None, Lang | None]:
+    """Input (upload / paste / sample), contract language override, interface language."""
+    with st.sidebar:
+        st.segmented_control(t("ui_language"), ["zh", "en"], key="ui_lang", default="zh", required=True,
+                             format_func={"zh": "中文", "en": "English"}.get, on_change=_on_ui_lang)
+        modes = {"upload": t("mode_upload"), "paste": t("mode_paste"), "sample": t("mode_sample")}
+        mode = st.radio(t("source"), list(modes), format_func=modes.get, key="mode", horizontal=True)
+        source = {"upload": _upload, "paste": _paste, "sample": _sample}[mode]()
+        langs = {"auto": t("lang_auto"), "zh": t("lang_zh"), "en": t("lang_en")}
+        lang = st.segmented_control(t("contract_lang"), list(langs), format_func=langs.get,
+                                    key="contract_lang", default="auto", required=True)
+        review_options()
+        st.divider()
+        st.caption(f":material/lock: {t('privacy')}")
+        st.caption(f":material/balance: {t('not_advice')}")
+    return source, None if lang == "auto" else lang
+
+
+def review_options() -> tuple[str | None, Perspective]:
+    """The playbook (none: the rubric as bundled; auto: proposed from the contract type) and the side."""
+    books = ["none", "auto", *bundled_names()]
+    labels = {"none": t("playbook_none"), "auto": t("playbook_auto")}
+    choice = st.selectbox(t("playbook"), books, key="playbook", format_func=lambda b: labels.get(b, b))
+    sides = {"client": t("perspective_client"), "provider": t("perspective_provider")}
+    side = st.segmented_control(t("perspective"), list(sides), format_func=sides.get, key="perspective",
+                                default="client", required=True)
+    return (None if choice in (None, "none") else choice), ("provider" if side == "provider" else "client")
+
+
+def _upload() -> Source | None:
+    """The uploader; Streamlit itself refuses other file types and, by the config, larger files."""
+    types = [s.lstrip(".") for s in SUPPORTED_SUFFIXES]
+    label = t("upload_label", types=", ".join(x.upper() for x in types), mb=MAX_MB)
+    upload = st.file_uploader(label, type=types, key="upload")
+    return None if upload is None else Source(upload.name, data=upload.getvalue())
+
+
+def _paste() -> Source | None:
+    """A text box in a form, so the audit runs on 开始审查 and not on every keystroke."""
+    with st.form("paste_form", border=False):
+        text = st.text_area(t("paste_label"), height=220, key="paste_text")
+        if st.form_submit_button(t("paste_button"), type="primary"):
+            st.session_state["pasted"] = text
+    pasted = st.session_state.get("pasted")
+    if pasted is None:
+        return None
+    if not pasted.strip():
+        st.warning(t("empty_paste"))
+        return None
+    return Source("pasted.txt", text=pasted)
+
+
+def _zh_first(name: str) -> tuple[bool, str]:
+    return not name.startswith("zh"), name
+
+
+def _sample() -> Source | None:
+    """The bundled labelled corpus, Chinese contracts first, to see the tool work at once."""
+    names = sorted(sample_names(), key=_zh_first)
+    name = st.selectbox(t("sample_label"), names, key="sample")
+    return Source(name, data=sample(name).read_bytes()) if name else None
+
+
+def run_audit(source: Source, lang: Lang | None) -> AuditReport | None:
+    """The cached audit behind a spinner; a file that cannot be read becomes a message, not a traceback."""
+    if source.data is not None and len(source.data) > MAX_MB * 2**20:
+        size = math.ceil(len(source.data) / 2**20 * 10) / 10
+        st.error(t("too_big", name=source.name, size=size, mb=MAX_MB), icon=":material/block:")
+        return None
+    playbook, side = review_options_state()
+    try:
+        with st.spinner(t("spinner")):
+            if source.text is not None:
+                return audit_pasted(source.text, lang, playbook, side)
+            return audit_file(source.data or b"", source.name, lang, playbook, side)
+    except LoadError as err:
+        st.error(kv(t("cannot_read"), err), icon=":material/block:")
+        return None
+
+
+def review_options_state() -> tuple[str | None, Perspective]:
+    """The sidebar's playbook and side, as chosen (the widgets keep them in the session)."""
+    choice = st.session_state.get("playbook")
+    side = "provider" if st.session_state.get("perspective") == "provider" else "client"
+    return (None if choice in (None, "none") else choice), side
+
+
+def overview(report: AuditReport, lang_override: Lang | None) -> None:
+    """File facts, the summary line, the seven badges and the red flags, most serious first."""
+    p = report.parties
+    facts = [f":material/description: {report.file}"]
+    if report.pages:
+        facts.append(f"{w('pages')} {report.pages}")
+    how = t("how_set" if lang_override else "how_auto")
+    facts.append(t("detected", language=t(f"lang_{report.language}"), how=how))
+    if p.client or p.client_alias:
+        facts.append(kv(w("client"), p.client or p.client_alias))
+    if p.provider or p.provider_alias:
+        facts.append(kv(w("provider"), p.provider or p.provider_alias))
+    if report.contract_value:
+        facts.append(kv(w("contract_value"), f"{report.contract_value:,.0f}"))
+    st.caption(" · ".join(facts))
+    if report.contract_type is not None:
+        st.caption(t("playbook_used", playbook=report.playbook or t("playbook_none"),
+                     side=t(f"perspective_{report.perspective}"), proposed=report.contract_type.playbook,
+                     why=report.contract_type.reason))
+    st.subheader(t("scorecard"))
+    counts = {status: sum(f.status is status for f in report.findings) for status in Status}
+    summary = w("summary", total=len(report.findings), passed=counts[Status.PASS], weak=counts[Status.WEAK],
+                missing=counts[Status.MISSING], flags=len(report.red_flags))
+    st.markdown(f"**{summary}**")
+    cards = "".join(
+        f"<a class='ca-card {STATUS_CLASS[f.status]}' href='#ca-f-{f.check_id}'><div class='t'>"
+        f"{html.escape(f.title)}</div><div class='s'>{MARK[f.status]} {w(f.status.value)}</div></a>"
+        for f in report.findings
+    )
+    st.html(f"<div class='ca-cards'>{cards}</div>")
+    st.markdown(f"**{w('red_flags')}**")
+    if not report.red_flags:
+        st.success(w("no_red_flags"))
+        return
+    items = "".join(
+        f"<li><span class='ca-sev ca-sev{flag.severity}'>{t(f'severity_{flag.severity}')}</span>"
+        f"{html.escape(flag.message)} "
+        f"<span class='ca-where'>{html.escape(_places(flag.evidence))}</span></li>"
+        for flag in report.red_flags
+    )
+    st.html(f"<ul class='ca-flags'>{items}</ul>")
+
+
+def _places(evidence: tuple[Evidence, ...]) -> str:
+    return " · ".join(dict.fromkeys(_where(ev) for ev in evidence if _where(ev)))
+
+
+def _where(ev: Evidence) -> str:
+    return " ".join(x for x in (ev.clause or "", w("page", page=ev.page) if ev.page else "") if x)
+
+
+def _bullets(items: tuple[str, ...]) -> str:
+    return "<ul class='ca-reasons'>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
+
+
+def findings_tab(report: AuditReport) -> None:
+    """Each check: reasons, notes, evidence in its clause with the cue marked, and the suggested wording."""
+    for f in report.findings:
+        st.html(f"<div id='ca-f-{f.check_id}'></div>")
+        label = f"{MARK[f.status]} {f.title} · {w(f.status.value)}"
+        with st.expander(label, expanded=f.status is not Status.PASS):
+            finding_body(report, f)
+
+
+def finding_body(report: AuditReport, f: Finding) -> None:
+    """The inside of one check's panel."""
+    st.markdown(f"**{w('reasons')}**")
+    st.html(_bullets(f.reasons))
+    if f.notes:
+        st.markdown(f"**{w('notes')}**")
+        st.html(_bullets(f.notes))
+    st.markdown(f"**{w('evidence')}**")
+    if not f.evidence:
+        st.caption(t("nothing_found"))
+    for i, ev in enumerate(f.evidence):
+        head, button = st.columns([5, 1], vertical_alignment="center")
+        head.caption(_where(ev) or "—")
+        clause = clause_at(report, ev.start)
+        if clause is not None:
+            button.button(t("jump"), key=f"jump-{f.check_id}-{i}", type="tertiary",
+                          icon=":material/north_east:", on_click=_focus,
+                          args=(report.file, clause.index, clause.label))
+        st.html(evidence_html(report, ev, f.check_id, f.status))
+    if f.suggestion:
+        st.markdown(f"**{w('suggestion')}**")
+        st.code(f.suggestion, language=None, wrap_lines=True)
+        st.caption(t("copy_hint"))
+
+
+def text_tab(report: AuditReport) -> None:
+    """The whole contract with cited clauses marked; a jump from a finding outlines and scrolls to it."""
+    focus = st.session_state.get("focus")
+    index = focus[1] if focus and focus[0] == report.file else None
+    left, right = st.columns([2, 3], vertical_alignment="center")
+    cited_only = left.toggle(t("cited_only"), key="cited_only")
+    right.html(
+        f"<span class='ca-where'>{t('legend')} <mark class='ca-flag'>{t('legend_flag')}</mark> "
+        f"<mark class='ca-weak'>{t('legend_weak')}</mark> <mark class='ca-ok'>{t('legend_ok')}</mark> "
+        f"<b class='ca-cue'>{t('legend_cue')}</b></span>"
+    )
+    if index is not None:
+        st.info(t("focused", clause=focus[2]), icon=":material/my_location:")
+    with st.container(height=640, border=True):
+        st.html(contract_html(report, cited_only=cited_only, focus=index))
+    if index is not None:
+        target = anchor(report.clauses[index])
+        st.html(
+            "<script>setTimeout(() => document.getElementById("
+            f"'{target}')?.scrollIntoView({{block: 'center'}}), 300);</script>",
+            unsafe_allow_javascript=True,
+        )
+
+
+def downloads_tab(report: AuditReport, source: Source) -> None:
+    """Markdown, JSON and the annotated Word file, all in the contract's language."""
+    st.caption(t("download_intro"))
+    stem = Path(source.name).stem
+    original = source.data if source.name.lower().endswith(".docx") else None
+    docx_bytes = word_file(report, original, report.text, report.language)
+    md, js, wd = st.columns(3)
+    md.download_button(t("download_md"), to_markdown(report), f"{stem}-audit.md", "text/markdown",
+                       icon=":material/article:", key="dl_md", width="stretch")
+    js.download_button(t("download_json"), to_json(report), f"{stem}-audit.json", "application/json",
+                       icon=":material/data_object:", key="dl_json", width="stretch")
+    wd.download_button(t("download_docx"), docx_bytes, f"{stem}-annotated.docx", DOCX_MIME,
+                       icon=":material/rate_review:", key="dl_docx", width="stretch", type="primary")
+
+
+def dispute_tab(report: AuditReport, source: Source) -> None:
+    """The contract read for the situation the client is in, in the interface language, with downloads."""
+    if report.perspective != "client":
+        st.info(t("dispute_client_only"), icon=":material/info:")
+        return
+    st.caption(t("dispute_intro"))
+    scenario = st.radio(t("dispute_pick"), SCENARIOS, format_func=lambda s: scenario_title(s, ui_lang()),
+                        key="scenario", horizontal=True)
+    markdown, word = brief_files(report, report.text, report.language, scenario, ui_lang())
+    stem = f"{Path(source.name).stem}-{scenario}"
+    md, wd, _ = st.columns(3)
+    md.download_button(t("download_brief_md"), markdown, f"{stem}.md", "text/markdown",
+                       icon=":material/article:", key="dl_brief_md", width="stretch")
+    wd.download_button(t("download_brief_docx"), word, f"{stem}.docx", DOCX_MIME,
+                       icon=":material/description:", key="dl_brief_docx", width="stretch")
+    with st.container(border=True):
+        st.markdown(re.sub(r"^#", "###", markdown, flags=re.MULTILINE))  # headings sized for a panel
+
+
+def main() -> None:
+    """One page: sidebar input, header, scorecard and red flags, then the tabs."""
+    st.set_page_config(page_title="合同条款审计 · Contract Auditor", page_icon=":material/fact_check:",
+                       layout="wide")
+    st.html(CSS)
+    warm_up()
+    source, lang = sidebar()
+    st.title(f":material/fact_check: {load_lexicon('ui').title[ui_lang()]}")
+    st.caption(f"{t('tagline')}  \n:material/balance: **{t('not_advice')}**")
+    if source is None:
+        st.info(t("welcome"), icon=":material/arrow_back:")
+        return
+    report = run_audit(source, lang)
+    if report is None:
+        return
+    overview(report, lang)
+    if report.warnings:
+        st.warning("\n".join(f"- {x}" for x in report.warnings), icon=":material/info:")
+    labels = [t("tab_findings"), t("tab_text"), t("tab_dispute"), t("tab_downloads")]
+    findings, text, dispute, downloads = st.tabs(labels, key="tab", on_change="rerun")
+    with findings:
+        findings_tab(report)
+    with text:
+        text_tab(report)
+    with downloads:
+        downloads_tab(report, source)
+    with dispute:  # last, so that the report's own tabs are complete whatever the brief does
+        dispute_tab(report, source)
+
+
+if __name__ == "__main__":  # `streamlit run` runs the script as __main__
+    main()

@@ -1,0 +1,1 @@
+"""Data package: the bundled playbooks (YAML), read through auditor.resources."""

@@ -1,0 +1,1 @@
+"""Data package: the bundled, labelled sample contracts, read through auditor.resources."""
