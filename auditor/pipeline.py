@@ -8,11 +8,12 @@ from collections.abc import Sequence
 
 from auditor.analyse.facts import analyse
 from auditor.checks import CHECKS
-from auditor.checks._base import Check, CheckInput
+from auditor.checks._base import Check
 from auditor.load import Progress, load, load_text
 from auditor.model import AuditReport, ContractType, Finding, Lang, RawDocument, Status
 from auditor.red_flags import find_red_flags
 from auditor.review.playbook import Perspective, Playbook, effective_lexicon, load_playbook, required_item_lexicon
+from auditor.rules.reading import CheckInput
 from auditor.text.normalise import detect_language
 from auditor.text.segment import segment
 

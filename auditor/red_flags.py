@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from auditor.analyse.match import Hit
-from auditor.checks._base import CheckInput
-from auditor.checks.breach_liability import breaching_side
-from auditor.checks.quality_standards import days_text, short_deemed_acceptance
-from auditor.checks.staged_payment import deposit_share, full_prepayment
 from auditor.lexicon import load_lexicon
 from auditor.model import RedFlag
+from auditor.rules.acceptance import days_text, short_deemed_acceptance
+from auditor.rules.payment import deposit_share, full_prepayment
+from auditor.rules.reading import CheckInput
+from auditor.rules.sides import breaching_side
 
 Detector = Callable[[CheckInput], tuple[tuple[Hit, ...], dict[str, str]]]
 

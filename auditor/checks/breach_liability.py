@@ -12,6 +12,7 @@ from __future__ import annotations
 from auditor.analyse.match import Hit
 from auditor.checks._base import Check, CheckInput
 from auditor.model import Finding, Status
+from auditor.rules.sides import breaching_side
 
 
 def run(inp: CheckInput) -> Finding:
@@ -68,24 +69,6 @@ def _about_breach(inp: CheckInput, hit: Hit) -> bool:
     """A consequence counts when its sentence speaks of a breach or an indemnity, or sits under a breach heading."""
     return (inp.in_sentence(hit, "breach") or inp.in_sentence(hit, "third_party")
             or hit.clause in inp.section("breach"))
-
-
-def breaching_side(inp: CheckInput, hit: Hit) -> str:
-    """Who the consequence falls on: the first party named in the sentence as an actor, not a recipient."""
-    start, end = inp.sentences.around(hit.start, hit.end)
-    sentence = inp.norm_span(start, end)
-    if inp.rx("client_obligation").search(sentence):
-        return "client"
-    recipient = inp.rx("recipient_marker")
-    first: dict[str, int] = {}
-    for side, key in (("provider", "provider_party"), ("client", "client_party")):
-        for m in inp.rx(key).finditer(sentence):
-            if not recipient.search(sentence[max(0, m.start() - 6) : m.start()]):
-                first[side] = m.start()
-                break
-    if not first:
-        return "provider"
-    return min(first, key=lambda side: first[side])
 
 
 def _penalty_notes(inp: CheckInput, hits: list[Hit]) -> list[str]:

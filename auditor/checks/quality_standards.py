@@ -9,9 +9,9 @@ Pass / weak / missing: rubric §2 (shared/domain.md).
 
 from __future__ import annotations
 
-from auditor.analyse.match import Hit
 from auditor.checks._base import Check, CheckInput
 from auditor.model import Finding, Status
+from auditor.rules.acceptance import days_text, short_deemed_acceptance
 
 
 def run(inp: CheckInput) -> Finding:
@@ -45,36 +45,6 @@ def run(inp: CheckInput) -> Finding:
     if weak:
         return inp.finding(Status.WEAK, weak, evidence)
     return inp.finding(Status.PASS, [inp.reason("pass")], evidence)
-
-
-def short_deemed_acceptance(inp: CheckInput) -> list[tuple[Hit, float]]:
-    """Deemed-acceptance clauses whose silence period is at most the rubric's limit (7 days)."""
-    limit = float(inp.lexicon.values["deemed_acceptance_max_days"])
-    found = []
-    for hit in inp.hits("deemed_acceptance", negatable=False):
-        if not inp.in_sentence(hit, "silence"):
-            continue
-        days = _silence_days(inp, hit)
-        if days and min(days) <= limit:
-            found.append((hit, min(days)))
-    return found
-
-
-def _silence_days(inp: CheckInput, hit: Hit) -> list[float]:
-    """The review period the silence runs from: in the deeming sentence, else the client's review sentence."""
-    near = [f.value for f in inp.facts_near(hit, "duration") if f.value is not None]
-    if near:
-        return near
-    review = inp.hits("review_period", (hit.clause,), negatable=False)
-    return [f.value for r in review for f in inp.facts_near(r, "duration") if f.value is not None]
-
-
-def days_text(days: float, lang: str) -> str:
-    """A silence period as a reader says it: 24小时 rather than 1日, 5日, 48 hours."""
-    if days <= 2 and round(days * 24) % 24 == 0 or days < 1:
-        hours = round(days * 24)
-        return f"{hours}小时" if lang == "zh" else f"{hours} hours"
-    return f"{days:g}日" if lang == "zh" else f"{days:g} days"
 
 
 CHECK = Check(id="quality_standards", run=run)

@@ -9,9 +9,9 @@ Pass / weak / missing: rubric §4 (shared/domain.md).
 
 from __future__ import annotations
 
-from auditor.analyse.match import Hit
 from auditor.checks._base import Check, CheckInput
-from auditor.model import Clause, Fact, Finding, Status
+from auditor.model import Clause, Finding, Status
+from auditor.rules.payment import deposit_share, full_prepayment, stated_share
 
 
 def run(inp: CheckInput) -> Finding:
@@ -48,11 +48,6 @@ def run(inp: CheckInput) -> Finding:
     return inp.finding(Status.PASS, [inp.reason("pass", stages=label)], evidence)
 
 
-def full_prepayment(inp: CheckInput, clauses: tuple[Clause, ...] | None = None) -> tuple[Hit, ...]:
-    """The whole price paid in one go up front; a monthly fee paid at the start of each month is not."""
-    return tuple(h for h in inp.hits("full_prepayment", clauses) if not inp.in_sentence(h, "periodic"))
-
-
 def _payment_clauses(inp: CheckInput) -> tuple[Clause, ...]:
     """Clauses about paying the price (not penalties), by wording or under a payment heading."""
     by_words = {h.clause for h in inp.hits("payment") if not inp.in_sentence(h, "penalty_payment")}
@@ -72,48 +67,13 @@ def _share_problems(inp: CheckInput, clauses: tuple[Clause, ...]) -> list[str]:
     """More than half up front; a 定金 above 20% of the price."""
     values = inp.lexicon.values
     problems = []
-    upfront = _share(inp, inp.hits("upfront", clauses))
+    upfront = stated_share(inp, inp.hits("upfront", clauses))
     if upfront is not None and upfront > values["max_upfront_percent"]:
         problems.append(inp.reason("upfront", share=f"{upfront:g}%"))
     deposit, _ = deposit_share(inp, clauses)
     if deposit is not None and deposit > values["max_deposit_percent"]:
         problems.append(inp.reason("deposit", share=f"{deposit:g}%"))
     return problems
-
-
-def deposit_share(inp: CheckInput, clauses: tuple[Clause, ...] | None = None) -> tuple[float | None, tuple[Hit, ...]]:
-    """The 定金 as a percentage of the price, with the hits that state it."""
-    hits = inp.hits("deposit", clauses)
-    return _share(inp, hits), hits
-
-
-def _share(inp: CheckInput, hits: tuple[Hit, ...]) -> float | None:
-    """The largest share of the price (percent) stated next to the cue of each hit.
-
-    A percentage near the cue wins; an amount counts only when the contract price is known.
-    """
-    values = inp.lexicon.values
-    before_cost = float(values["value_before_cost"][inp.lang])
-    window = float(values["value_window"][inp.lang])
-    shares: list[float] = []
-    for hit in hits:
-        for kind in ("percent", "money"):
-            near = [(d, f) for f in inp.facts_near(hit, kind)
-                    if f.value is not None and (d := _distance(hit, f, before_cost)) <= window]
-            if not near:
-                continue
-            value = min(near, key=lambda pair: pair[0])[1].value or 0.0
-            if kind == "percent":
-                shares.append(value)
-                break
-            if inp.contract_value and value < inp.contract_value:
-                shares.append(100 * value / inp.contract_value)
-    return max(shares, default=None)
-
-
-def _distance(hit: Hit, fact: Fact, before_cost: float) -> float:
-    """Characters between a cue and a value; Chinese puts a value after its cue, English often before."""
-    return fact.start - hit.end if fact.start >= hit.end else before_cost * (hit.start - fact.end)
 
 
 def _stages_text(stages: int, inp: CheckInput) -> str:

@@ -22,10 +22,10 @@ from typing import Any
 
 from auditor.analyse.facts import sentence_spans
 from auditor.analyse.match import Hit
-from auditor.checks._base import CheckInput
-from auditor.checks.breach_liability import breaching_side
 from auditor.lexicon import Lexicon, load_lexicon
 from auditor.model import AuditReport, Clause, Evidence, Fact, Lang
+from auditor.rules.reading import CheckInput
+from auditor.rules.sides import breaching_side
 
 SCENARIOS: tuple[str, ...] = ("non_delivery", "kpi_missed", "poor_quality", "provider_gone", "early_exit")
 

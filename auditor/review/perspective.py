@@ -14,11 +14,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from auditor.checks import CHECKS
-from auditor.checks._base import Check, CheckInput
+from auditor.checks._base import Check
 from auditor.checks.provider import PROVIDER_CHECKS
 from auditor.lexicon import load_lexicon
 from auditor.model import ContractType, RedFlag
 from auditor.review.playbook import Perspective
+from auditor.rules.reading import CheckInput
 
 PERSPECTIVES: tuple[Perspective, ...] = ("client", "provider")
 # Red flags that hurt both sides, kept in a provider-side report.

@@ -11,9 +11,9 @@ dated with no remedy, or undated; missing when the contract sets no payment at a
 from __future__ import annotations
 
 from auditor.checks._base import Check, CheckInput
-from auditor.checks.staged_payment import full_prepayment
 from auditor.lexicon import load_lexicon
 from auditor.model import Finding, Status
+from auditor.rules.payment import full_prepayment
 
 
 def run(inp: CheckInput) -> Finding:

@@ -1,0 +1,209 @@
+"""How a consumer reads the contract through one lexicon: `CheckInput` turns lexicon keys into hits,
+evidence, reasons and filled wording, so each check, red flag and brief stays small."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+
+from auditor.analyse.match import Hit, Sentences, dedupe, evidence_for, find, heading_matches
+from auditor.lexicon import Lexicon, load_lexicon
+from auditor.model import Clause, Evidence, Fact, Finding, Lang, Parties, Status
+from auditor.rules.wording import fill, format_money
+
+
+@dataclass(frozen=True)
+class CheckInput:
+    """The analysed contract as a check sees it, bound to one lexicon."""
+
+    text: str
+    clauses: tuple[Clause, ...]
+    facts: tuple[Fact, ...]
+    sentence_spans: tuple[tuple[int, int], ...]
+    lang: Lang
+    parties: Parties
+    contract_value: float | None
+    lexicon: Lexicon
+
+    def bind(self, lexicon: Lexicon) -> CheckInput:
+        """The same contract read with another lexicon (red flags, shared cues)."""
+        return CheckInput(self.text, self.clauses, self.facts, self.sentence_spans, self.lang, self.parties,
+                          self.contract_value, lexicon)
+
+    @cached_property
+    def common(self) -> Lexicon:
+        """Shared vocabulary: negation, definitions headings, blanks, redactions."""
+        return load_lexicon("_common")
+
+    @cached_property
+    def sentences(self) -> Sentences:
+        """Sentence spans, for quoting."""
+        return Sentences(self.sentence_spans)
+
+    @cached_property
+    def operative(self) -> tuple[Clause, ...]:
+        """Clauses that bind: definitions, filling notes and signature blocks left out."""
+        skip = self.common.values["non_operative_headings"][self.lang]
+        sig = self.common.cue("signature_line", self.lang)
+        return tuple(c for c in self.clauses if not heading_matches(c, skip) and not sig.search(c.norm))
+
+    def rx(self, key: str, lexicon: Lexicon | None = None) -> re.Pattern[str]:
+        """A cue compiled for this contract's party aliases."""
+        lex = lexicon or self.lexicon
+        return lex.cue(key, self.lang, self._alias("client"), self._alias("provider"))
+
+    def _alias(self, role: str) -> str | None:
+        alias = self.parties.client_alias if role == "client" else self.parties.provider_alias
+        return alias.lower() if alias else None
+
+    def hits(self, key: str, clauses: Iterable[Clause] | None = None, *, negatable: bool = True) -> tuple[Hit, ...]:
+        """Non-negated matches of a cue in operative clauses (or in `clauses`)."""
+        found = find(clauses if clauses is not None else self.operative, self.rx(key), key,
+                     self.rx("negation", self.common) if negatable else None, self.sentences)
+        return tuple(h for h in found if not h.negated)
+
+    def substantive(self, hits: Iterable[Hit]) -> tuple[Hit, ...]:
+        """Hits outside bare headings: "COMPENSATION." or "违约责任" as a title promises nothing by itself."""
+        return tuple(h for h in hits if not (h.clause.title and h.clause.text.strip().endswith(h.clause.title)))
+
+    def negated_hits(self, key: str) -> tuple[Hit, ...]:
+        """Matches of a cue that a negation turns around ("不设违约金")."""
+        found = find(self.operative, self.rx(key), key, self.rx("negation", self.common), self.sentences)
+        return tuple(h for h in found if h.negated)
+
+    def in_sentence(self, hit: Hit, key: str) -> bool:
+        """True when cue `key` also matches in the sentence around `hit`."""
+        start, end = self.sentences.around(hit.start, hit.end)
+        return bool(self.rx(key).search(self.norm_span(start, end)))
+
+    @cached_property
+    def _clause_starts(self) -> list[int]:
+        return [c.start for c in self.clauses]
+
+    @cached_property
+    def _span_cache(self) -> dict[tuple[int, int], str]:
+        return {}
+
+    def norm_span(self, start: int, end: int) -> str:
+        """Normalised text of a document span (normalisation keeps offsets), memoised: checks ask for the
+        same sentence many times."""
+        key = (start, end)
+        cached = self._span_cache.get(key)
+        if cached is not None:
+            return cached
+        i = bisect.bisect_right(self._clause_starts, start) - 1
+        clause = self.clauses[i] if i >= 0 else None
+        text = ""
+        if clause is not None and start < clause.end:
+            text = clause.norm[start - clause.start : min(end, clause.end) - clause.start]
+        self._span_cache[key] = text
+        return text
+
+    def sentence_hits(self, key: str, *also: str, clauses: Iterable[Clause] | None = None) -> tuple[Hit, ...]:
+        """Hits of `key` whose sentence also matches every cue in `also`."""
+        return tuple(h for h in self.hits(key, clauses) if all(self.in_sentence(h, k) for k in also))
+
+    def facts_of(self, kind: str, clauses: Iterable[Clause] | None = None) -> tuple[Fact, ...]:
+        """Facts of one kind, in the given (default: operative) clauses."""
+        pool = {c.index for c in (clauses if clauses is not None else self.operative)}
+        return tuple(f for f in self.facts if f.kind == kind and f.clause in pool)
+
+    def facts_near(self, hit: Hit, kind: str) -> tuple[Fact, ...]:
+        """Facts of one kind in the sentence around a hit."""
+        start, end = self.sentences.around(hit.start, hit.end)
+        return tuple(f for f in self.facts if f.kind == kind and start <= f.start < end)
+
+    def hits_at(self, facts: Iterable[Fact]) -> tuple[Hit, ...]:
+        """Facts seen as hits, so evidence can quote the sentence a value sits in."""
+        return tuple(Hit(self.clauses[f.clause], f.start, f.end, f.label or f.kind)
+                     for f in facts if f.clause is not None)
+
+    def missing_references(self, hits: Iterable[Hit]) -> tuple[Hit, ...]:
+        """References ("详见《服务清单》", "per Exhibit A") in the hits' sentences to annexes the document lacks."""
+        rx = self.rx("annex_ref", self.common)
+        missing: list[Hit] = []
+        for hit in hits:
+            start, end = self.sentences.around(hit.start, hit.end)
+            for m in rx.finditer(self.norm_span(start, end)):
+                ref = Hit(hit.clause, start + m.start(), start + m.end(), "annex_ref")
+                if not self._annex_present(self.ref_name(ref), hit.clause.index):
+                    missing.append(ref)
+        return tuple(missing)
+
+    def ref_name(self, hit: Hit) -> str:
+        """The annex a reference points to: "服务清单", "exhibit a"."""
+        m = self.rx("annex_ref", self.common).search(hit.matched)
+        name = m.group("ref") if m else hit.matched
+        return name.strip("《》 ")
+
+    def _annex_present(self, name: str, cited_in: int) -> bool:
+        """An annex is present when another clause opens with its name or is titled by it."""
+        compact = name.replace(" ", "")
+        for clause in self.clauses:
+            if clause.index == cited_in:
+                continue
+            head = clause.norm[:40].replace(" ", "").lstrip("《").lstrip("#")
+            if head.startswith(compact) or (clause.title and compact in clause.title.replace(" ", "").lower()):
+                return True
+            if head.startswith(("附件", "附表", "exhibit", "schedule", "annex", "appendix")) and compact in head:
+                return True
+        return False
+
+    def section(self, key: str) -> tuple[Clause, ...]:
+        """Operative clauses under a heading named by `values.headings.<key>` (tolerant match)."""
+        headings = self.lexicon.values["headings"][key][self.lang]
+        return tuple(c for c in self.operative if heading_matches(c, headings))
+
+    def evidence(self, hits: Iterable[Hit], limit: int = 4) -> tuple[Evidence, ...]:
+        """Sentences quoted for hits, deduplicated."""
+        return dedupe((evidence_for(h, self.text, self.sentences) for h in hits), limit)
+
+    def has_blank(self, hit: Hit) -> bool:
+        """True when the sentence around `hit` holds an unfilled blank (not a redaction)."""
+        start, end = self.sentences.around(hit.start, hit.end)
+        return bool(self.rx("blank", self.common).search(self.norm_span(start, end)))
+
+    def reason(self, key: str, **values: object) -> str:
+        """A reason sentence from this check's lexicon."""
+        return self.lexicon.reason(key, self.lang, **values)
+
+    def wording_facts(self) -> dict[str, str | None]:
+        """Values a suggested wording may use."""
+        p = self.parties
+        return {
+            # the clause is pasted into this contract, so it names the parties as the contract does
+            "client": p.client_alias or p.client,
+            "provider": p.provider_alias or p.provider,
+            "client_name": p.client,
+            "provider_name": p.provider,
+            "client_alias": p.client_alias,
+            "provider_alias": p.provider_alias,
+            "amount": format_money(self.contract_value, self.lang),
+        }
+
+    def suggestion(self, variant: str = "default", **extra: str | None) -> str:
+        """This check's suggested wording, filled with the contract's own facts."""
+        return fill(self.lexicon.template(self.lang, variant), {**self.wording_facts(), **extra}, self.lang)
+
+    def finding(
+        self,
+        status: Status,
+        reasons: Iterable[str] = (),
+        evidence: Iterable[Evidence] = (),
+        *,
+        variant: str = "default",
+        notes: Iterable[str] = (),
+    ) -> Finding:
+        """A finding with this check's title; wording suggested whenever the status is not pass."""
+        return Finding(
+            check_id=self.lexicon.name,
+            status=status,
+            reasons=tuple(dict.fromkeys(reasons)),
+            evidence=dedupe(evidence),
+            suggestion=None if status is Status.PASS else self.suggestion(variant),
+            title=self.lexicon.title[self.lang],
+            notes=tuple(dict.fromkeys(notes)),
+        )

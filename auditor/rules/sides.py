@@ -1,0 +1,35 @@
+"""Which side a consequence falls on: the breaching party of a penalty or liability sentence.
+
+Shared by the breach check, the one-sided-penalty flag and the dispute reader; reads the party cues of the
+`breach_liability` lexicon."""
+
+from __future__ import annotations
+
+from auditor.analyse.match import Hit
+from auditor.lexicon import load_lexicon
+from auditor.rules.reading import CheckInput
+
+LEXICON = "breach_liability"
+
+
+def _read(inp: CheckInput) -> CheckInput:
+    return inp if inp.lexicon.name == LEXICON else inp.bind(load_lexicon(LEXICON))
+
+
+def breaching_side(inp: CheckInput, hit: Hit) -> str:
+    """Who the consequence falls on: the first party named in the sentence as an actor, not a recipient."""
+    inp = _read(inp)
+    start, end = inp.sentences.around(hit.start, hit.end)
+    sentence = inp.norm_span(start, end)
+    if inp.rx("client_obligation").search(sentence):
+        return "client"
+    recipient = inp.rx("recipient_marker")
+    first: dict[str, int] = {}
+    for side, key in (("provider", "provider_party"), ("client", "client_party")):
+        for m in inp.rx(key).finditer(sentence):
+            if not recipient.search(sentence[max(0, m.start() - 6) : m.start()]):
+                first[side] = m.start()
+                break
+    if not first:
+        return "provider"
+    return min(first, key=lambda side: first[side])
