@@ -24,7 +24,7 @@ Result = AuditReport | dict[str, str]
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="contract-audit",
-        description="Audit service contracts offline: seven checks, red flags, suggested wording.",
+        description="Audit service contracts offline: the checklist, red flags, suggested wording.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
     audit = sub.add_parser("audit", help="audit contract files or folders (searched recursively)")
@@ -237,13 +237,16 @@ def _batch_problem(args: argparse.Namespace) -> str | None:
 def _cmd_report(args: argparse.Namespace) -> int:
     """Stored results, filtered, without auditing anything."""
     from auditor.batch.store import Store, default_path
+    from auditor.checks import all_checks
     from auditor.red_flags import FLAGS
-    from auditor.report.summary import CHECK_IDS, listing
+    from auditor.report.summary import listing
+    from auditor.review.playbook import required_item_ids
 
     if args.check and not args.status:
         print("contract-audit: --check needs --status", file=sys.stderr)
         return 2
-    for value, known, option in ((args.check, CHECK_IDS, "--check"), (args.flag, tuple(FLAGS), "--flag")):
+    check_ids = (*(c.id for c in all_checks()), *required_item_ids())
+    for value, known, option in ((args.check, check_ids, "--check"), (args.flag, tuple(FLAGS), "--flag")):
         if value and value not in known:
             print(f"contract-audit: {option} must be one of: {', '.join(known)}", file=sys.stderr)
             return 2

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any, Literal
 
 Lang = Literal["zh", "en"]
+Perspective = Literal["client", "provider"]  # whose side a review takes: 甲方 (client) or 乙方 (provider)
 
 
 class Status(StrEnum):

@@ -7,12 +7,13 @@ import os
 from collections.abc import Sequence
 
 from auditor.analyse.facts import analyse
-from auditor.checks import CHECKS
+from auditor.checks import checks_for
 from auditor.checks._base import Check
+from auditor.lexicon import load_lexicon
 from auditor.load import Progress, load, load_text
-from auditor.model import AuditReport, ContractType, Finding, Lang, RawDocument, Status
+from auditor.model import AuditReport, ContractType, Finding, Lang, Perspective, RawDocument, Status
 from auditor.red_flags import find_red_flags
-from auditor.review.playbook import Perspective, Playbook, effective_lexicon, load_playbook, required_item_lexicon
+from auditor.review.playbook import Playbook, effective_lexicon, load_playbook, required_item_lexicon
 from auditor.rules.reading import CheckInput
 from auditor.text.normalise import detect_language
 from auditor.text.segment import segment
@@ -25,7 +26,7 @@ def audit(
     *,
     filename: str | None = None,
     lang: Lang | None = None,
-    checks: Sequence[Check] = CHECKS,
+    checks: Sequence[Check] | None = None,
     password: str | None = None,
     progress: Progress | None = None,
     playbook: Playbook | str | None = None,
@@ -51,7 +52,7 @@ def audit_document(
     doc: RawDocument,
     *,
     lang: Lang | None = None,
-    checks: Sequence[Check] = CHECKS,
+    checks: Sequence[Check] | None = None,
     playbook: Playbook | str | None = None,
     perspective: Perspective = "client",
 ) -> AuditReport:
@@ -61,17 +62,18 @@ def audit_document(
     clauses = segment(doc)
     analysis = analyse(clauses, language)
     inp = CheckInput(text, clauses, analysis.facts, analysis.sentences, language, analysis.parties,
-                     analysis.contract_value, checks[0].lexicon if checks else CHECKS[0].lexicon)
+                     analysis.contract_value, load_lexicon("_common"))
     contract_type: ContractType | None = None
     if playbook is not None or perspective != "client":
-        from auditor.review.perspective import checks_for, detect_contract_type, flags_for
+        from auditor.review.contract_type import detect_contract_type
+        from auditor.review.perspective import flags_for
 
         contract_type = detect_contract_type(inp)
         if isinstance(playbook, str):
             playbook = load_playbook(contract_type.playbook if playbook == "auto" else playbook)
-        if checks is CHECKS:
-            checks = checks_for(perspective)
     rules = playbook if isinstance(playbook, Playbook) else None
+    if checks is None:
+        checks = checks_for(perspective)
     findings = tuple(_run(check, inp, rules) for check in checks
                      if rules is None or rules.rule(check.id).enabled)
     if rules is not None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from auditor.checks import CHECKS
 from auditor.dispute.brief import SCENARIOS, scenario_title
 from auditor.model import Status
 from auditor.pipeline import audit
@@ -54,8 +55,8 @@ def test_app_sample_pick_shows_scorecard_checks_and_suggestions() -> None:
     assert not at.exception
     assert not at.error
     assert at.subheader[0].value == "审查概览"
-    assert any("共 7 项" in m.value for m in at.markdown)
-    assert len(at.expander) == 7
+    assert any(f"共 {len(CHECKS)} 项" in m.value for m in at.markdown)
+    assert len(at.expander) == len(CHECKS)
     assert len(at.code) == _non_pass(SAMPLE)
     assert [t.label for t in at.tabs] == ["审查结果", "合同原文", "纠纷应对", "下载"]
 
@@ -66,7 +67,7 @@ def test_app_paste_text_is_audited() -> None:
     at.sidebar.text_area(key="paste_text").input((SAMPLES / SAMPLE).read_text(encoding="utf-8"))
     at.sidebar.button[0].click().run()
     assert not at.exception
-    assert len(at.expander) == 7
+    assert len(at.expander) == len(CHECKS)
     assert "pasted.txt" in _captions(at)
 
 
@@ -130,7 +131,7 @@ def test_app_upload_docx_is_audited() -> None:
     at = _upload("zh_06_ad_agency.docx", (SAMPLES / "zh_06_ad_agency.docx").read_bytes())
     assert not at.exception
     assert not at.error
-    assert len(at.expander) == 7
+    assert len(at.expander) == len(CHECKS)
     assert "zh_06_ad_agency.docx" in _captions(at)
 
 

@@ -24,6 +24,7 @@ import docx
 import pytest
 from playwright.sync_api import Locator, Page, expect, sync_playwright
 
+from auditor.checks import CHECKS
 from auditor.model import Status
 from auditor.pipeline import audit
 
@@ -104,8 +105,8 @@ def _first_suggestion(name: str) -> str:
 def _check_review(page: Page, name: str) -> None:
     """Scorecard, summary and the first suggested clause are on screen."""
     expect(page.get_by_role("heading", name="审查概览")).to_be_visible(timeout=WAIT_MS)
-    expect(page.get_by_text("共 7 项").first).to_be_visible()
-    expect(page.locator(".ca-card")).to_have_count(7)
+    expect(page.get_by_text(f"共 {len(CHECKS)} 项").first).to_be_visible()
+    expect(page.locator(".ca-card")).to_have_count(len(CHECKS))
     code = page.locator("[data-testid=stCode]").first
     expect(code).to_contain_text(_first_suggestion(name)[:20])
 

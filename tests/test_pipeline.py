@@ -46,7 +46,7 @@ def _all_evidence(report: AuditReport) -> list[Evidence]:
 
 
 @pytest.mark.parametrize("name", FILES)
-def test_pipeline_seven_findings_in_registry_order(name: str) -> None:
+def test_pipeline_findings_in_registry_order(name: str) -> None:
     assert [f.check_id for f in _fixture(name).findings] == [c.id for c in CHECKS]
 
 

@@ -150,7 +150,7 @@ def audited(text: str) -> AuditReport | None:
 
 
 def assert_well_formed(report: AuditReport) -> None:
-    """All seven checks, in order, and every quote exactly the text at its offsets."""
+    """Every registered check, in order, and every quote exactly the text at its offsets."""
     assert [f.check_id for f in report.findings] == CHECK_IDS
     evidence = [e for f in report.findings for e in f.evidence] + [
         e for r in report.red_flags for e in r.evidence

@@ -23,7 +23,7 @@ from typing import Any
 from auditor.analyse.facts import sentence_spans
 from auditor.analyse.match import Hit
 from auditor.lexicon import Lexicon, load_lexicon
-from auditor.model import AuditReport, Clause, Evidence, Fact, Lang
+from auditor.model import AuditReport, Clause, Evidence, Fact, Finding, Lang
 from auditor.rules.reading import CheckInput
 from auditor.rules.sides import breaching_side
 
@@ -591,7 +591,7 @@ def _law_line(r: _Reading, key: str) -> Point:
 
 def _forum(r: _Reading) -> Forum:
     """The forum path from the dispute_forum finding: the named forum, or the statutory court and why."""
-    evidence = r.report.finding("dispute_forum").evidence
+    evidence = _forum_finding(r).evidence
     invalid = any(f.flag_id == "arbitration_or_litigation" for f in r.report.red_flags)
     decided_by = evidence[0].matched if evidence else ""
     kind = "invalid" if invalid else r.values["forum_kinds"].get(decided_by, "missing")
@@ -605,8 +605,20 @@ def _forum(r: _Reading) -> Forum:
     return Forum(kind, name, labels, text, tuple(r.values["forum_law"][kind]))
 
 
+def _forum_finding(r: _Reading) -> Finding:
+    """The report's dispute_forum finding; when a playbook turned that check off, the check is run here (through
+    the registry) on the report's own clauses: where a claim goes does not depend on the team's positions."""
+    found = next((f for f in r.report.findings if f.check_id == "dispute_forum"), None)
+    if found is not None:
+        return found
+    from auditor.checks import get_check
+
+    check = get_check("dispute_forum")
+    return check.run(r.inp.bind(check.lexicon))
+
+
 def _forum_evidence(r: _Reading, forum: Forum) -> tuple[Evidence, ...]:
-    return tuple(e for e in r.report.finding("dispute_forum").evidence if e.clause in forum.clauses)
+    return tuple(e for e in _forum_finding(r).evidence if e.clause in forum.clauses)
 
 
 def _forum_name(r: _Reading, kind: str, evidence: Sequence[Evidence]) -> str | None:

@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from auditor.checks import CHECKS
 from auditor.lexicon import load_lexicon
 from auditor.model import AuditReport, Evidence, Finding, Lang, Status
 
@@ -39,7 +40,7 @@ def to_jsonl(reports: Iterable[AuditReport | dict[str, str]]) -> str:
 
 
 def summary_line(report: AuditReport) -> str:
-    """"7 checks: 3 pass, 2 weak, 2 missing; 4 red flags."""
+    """"N checks: 3 pass, 2 weak, 2 missing; 4 red flags."""
     counts = {s: sum(f.status is s for f in report.findings) for s in Status}
     return _w("summary", report.language, total=len(report.findings), passed=counts[Status.PASS],
               weak=counts[Status.WEAK], missing=counts[Status.MISSING], flags=len(report.red_flags))
@@ -137,8 +138,22 @@ def _clip(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-SUMMARY_FIELDS = ("file", "language", "scope_volume", "quality_standards", "kpi_remedies", "staged_payment",
-                  "breach_liability", "dispute_forum", "termination_penalties", "red_flags", "red_flag_ids", "error")
+Result = AuditReport | dict[str, str]  # a report, or the error entry of a file that could not be audited
+
+
+def check_columns(results: Iterable[Result]) -> tuple[str, ...]:
+    """The check ids a batch's reports carry, in their order: the client's checklist, the provider's, or a
+    playbook's selection and its required items. A batch of errors only shows the default checklist."""
+    seen: dict[str, None] = {}
+    for result in results:
+        if isinstance(result, AuditReport):
+            seen.update(dict.fromkeys(f.check_id for f in result.findings))
+    return tuple(seen) or tuple(c.id for c in CHECKS)
+
+
+def summary_fields(results: Iterable[Result]) -> tuple[str, ...]:
+    """The summary table's columns: file, language, one per check, the red flags, the error."""
+    return ("file", "language", *check_columns(results), "red_flags", "red_flag_ids", "error")
 
 
 def summary_row(report: AuditReport | dict[str, str]) -> dict[str, Any]:
@@ -152,10 +167,11 @@ def summary_row(report: AuditReport | dict[str, str]) -> dict[str, Any]:
     return row
 
 
-def to_csv(reports: Iterable[AuditReport | dict[str, str]]) -> str:
+def to_csv(reports: Iterable[Result]) -> str:
     """The summary table as CSV (UTF-8; Excel users should open it with a BOM, which the CLI writes)."""
+    reports = list(reports)
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=SUMMARY_FIELDS, extrasaction="ignore")
+    writer = csv.DictWriter(buf, fieldnames=summary_fields(reports), extrasaction="ignore")
     writer.writeheader()
     for report in reports:
         writer.writerow(summary_row(report))

@@ -13,22 +13,20 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from auditor.checks import CHECKS
 from auditor.model import AuditReport, Status
 from auditor.report import render
-
-Result = AuditReport | dict[str, str]
+from auditor.report.render import Result, check_columns, summary_fields
 
 SUMMARY_SUFFIXES = (".csv", ".xlsx")
 CHART_SUFFIXES = (".png", ".html")
-CHECK_IDS = tuple(c.id for c in CHECKS)
 
 ERROR = "error"
+NOT_RUN = "-"  # a check this report did not run (another report of the batch did)
 # Strong colours for the heatmap, light ones (Excel's own good/neutral/bad fills) behind xlsx text.
 _COLOUR: dict[str, str] = {Status.PASS: "#2e7d32", Status.WEAK: "#f9a825", Status.MISSING: "#c62828",
-                           ERROR: "#9e9e9e"}
+                           ERROR: "#9e9e9e", NOT_RUN: "#eeeeee"}
 _FILL: dict[str, str] = {Status.PASS: "C6EFCE", Status.WEAK: "FFEB9C", Status.MISSING: "FFC7CE",
-                         ERROR: "D9D9D9"}
+                         ERROR: "D9D9D9", NOT_RUN: "FFFFFF"}
 # Fonts with Chinese glyphs, preferred first; any other font named "CJK" also does.
 _CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "Microsoft YaHei", "PingFang SC",
               "SimHei")
@@ -38,11 +36,12 @@ def _name(result: Result) -> str:
     return result.file if isinstance(result, AuditReport) else result["file"]
 
 
-def _cells(result: Result) -> list[str]:  # Status values are str
-    """The row's colour keys: one status per check, or "error" across the row."""
+def _cells(result: Result, columns: Sequence[str]) -> list[str]:  # Status values are str
+    """The row's colour keys: one status per column, or "error" across the row."""
     if not isinstance(result, AuditReport):
-        return [ERROR] * len(CHECK_IDS)
-    return [result.finding(c).status for c in CHECK_IDS]
+        return [ERROR] * len(columns)
+    statuses: dict[str, str] = {f.check_id: f.status for f in result.findings}
+    return [statuses.get(c, NOT_RUN) for c in columns]
 
 
 # --- the summary table ------------------------------------------------------------------------------
@@ -65,19 +64,21 @@ def _write_xlsx(results: Sequence[Result], path: Path) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "summary"
-    ws.append(list(render.SUMMARY_FIELDS))
+    fields = summary_fields(results)
+    columns = check_columns(results)
+    ws.append(list(fields))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     fills = {k: PatternFill("solid", start_color=v) for k, v in _FILL.items()}
     for result in results:
         row = render.summary_row(result)
-        ws.append([row.get(field) for field in render.SUMMARY_FIELDS])
-        for col, field in enumerate(render.SUMMARY_FIELDS, start=1):
-            if field in CHECK_IDS:
-                ws.cell(ws.max_row, col).fill = fills[row.get(field) or ERROR]
+        ws.append([row.get(field) for field in fields])
+        for col, field in enumerate(fields, start=1):
+            if field in columns:
+                ws.cell(ws.max_row, col).fill = fills[row.get(field) or (ERROR if row.get("error") else NOT_RUN)]
             elif field == "error" and row.get("error"):
                 ws.cell(ws.max_row, col).fill = fills[ERROR]
-    for col, field in enumerate(render.SUMMARY_FIELDS, start=1):
+    for col, field in enumerate(fields, start=1):
         ws.column_dimensions[get_column_letter(col)].width = {"file": 40, "error": 60}.get(field, 18)
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = ws.dimensions
@@ -112,8 +113,9 @@ def _heatmap_png(results: Sequence[Result], path: Path) -> None:
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
-    keys = [Status.PASS, Status.WEAK, Status.MISSING, ERROR]
-    grid = [[keys.index(k) for k in _cells(r)] for r in results]
+    keys = [Status.PASS, Status.WEAK, Status.MISSING, ERROR, NOT_RUN]
+    columns = check_columns(results)
+    grid = [[keys.index(k) for k in _cells(r, columns)] for r in results]
     height = max(3.0, 0.25 * len(results) + 2.0)
     fonts = [f for f in (_cjk_font(), "DejaVu Sans") if f]  # the default family is sans-serif
     with plt.rc_context({"font.sans-serif": fonts}), warnings.catch_warnings():
@@ -121,15 +123,15 @@ def _heatmap_png(results: Sequence[Result], path: Path) -> None:
         fig, ax = plt.subplots(figsize=(9, height))
         ax.imshow(grid, cmap=ListedColormap([_COLOUR[k] for k in keys]), vmin=0, vmax=len(keys) - 1,
                   aspect="auto", interpolation="nearest")
-        ax.set_xticks(range(len(CHECK_IDS)), CHECK_IDS, rotation=35, ha="right")
+        ax.set_xticks(range(len(columns)), columns, rotation=35, ha="right")
         ax.set_yticks(range(len(results)), [_name(r) for r in results], fontsize=8)
-        ax.set_xticks([x - 0.5 for x in range(1, len(CHECK_IDS))], minor=True)
+        ax.set_xticks([x - 0.5 for x in range(1, len(columns))], minor=True)
         ax.set_yticks([y - 0.5 for y in range(1, len(results))], minor=True)
         ax.grid(which="minor", color="white", linewidth=1)
         ax.tick_params(which="minor", length=0)
         for y, r in enumerate(results):
             if isinstance(r, AuditReport) and r.red_flags:
-                ax.text(len(CHECK_IDS) - 0.4, y, f"{len(r.red_flags)} flags", va="center", fontsize=8)
+                ax.text(len(columns) - 0.4, y, f"{len(r.red_flags)} flags", va="center", fontsize=8)
         ax.legend(handles=[Patch(color=_COLOUR[k], label=str(k)) for k in keys], loc="lower left",
                   bbox_to_anchor=(0, 1.0), ncol=len(keys), frameon=False)
         fig.savefig(path, dpi=min(100, int(30000 / height)), bbox_inches="tight")  # PNG height limit
@@ -139,10 +141,11 @@ def _heatmap_png(results: Sequence[Result], path: Path) -> None:
 def _heatmap_html(results: Sequence[Result]) -> str:
     """A table a browser renders with its own CJK fonts; the status is written in each cell as well as
     coloured, for readers who cannot tell the colours apart."""
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in CHECK_IDS)
+    columns = check_columns(results)
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
     rows = []
     for r in results:
-        cells = "".join(f'<td style="background:{_COLOUR[k]}">{html.escape(str(k))}</td>' for k in _cells(r))
+        cells = "".join(f'<td style="background:{_COLOUR[k]}">{html.escape(str(k))}</td>' for k in _cells(r, columns))
         extra = html.escape(r["error"]) if not isinstance(r, AuditReport) else " ".join(
             html.escape(f.flag_id) for f in r.red_flags)
         rows.append(f"<tr><th>{html.escape(_name(r))}</th>{cells}<td class=x>{extra}</td></tr>")
@@ -165,12 +168,13 @@ def counts(results: Sequence[Result], from_store: int) -> str:
     errors = len(results) - len(reports)
     tally = Counter((f.check_id, f.status) for r in reports for f in r.findings)
     flagged = [r for r in reports if r.red_flags]
-    width = max(len(c) for c in CHECK_IDS)
+    columns = check_columns(results)
+    width = max(len(c) for c in columns)
     lines = [f"{len(results)} contracts: {len(results) - from_store} audited, {from_store} from the store, "
              f"{errors} {'error' if errors == 1 else 'errors'}",
              f"{'':{width}}  {'pass':>5} {'weak':>5} {'missing':>8}"]
     lines += [f"{c:{width}}  {tally[c, Status.PASS]:>5} {tally[c, Status.WEAK]:>5} "
-              f"{tally[c, Status.MISSING]:>8}" for c in CHECK_IDS]
+              f"{tally[c, Status.MISSING]:>8}" for c in columns]
     lines.append(f"red flags: {sum(len(r.red_flags) for r in flagged)} in {len(flagged)} contracts")
     return "\n".join(lines) + "\n"
 
@@ -178,11 +182,12 @@ def counts(results: Sequence[Result], from_store: int) -> str:
 def listing(reports: Sequence[AuditReport]) -> str:
     """Stored results for a terminal: a status mark per check (columns numbered, legend below), the red
     flags, then the file."""
-    mark: dict[str, str] = {Status.PASS: "✔", Status.WEAK: "▲", Status.MISSING: "✖"}
-    lines = [" ".join(str(n) for n in range(1, len(CHECK_IDS) + 1)) + "  red flags / file"]
+    mark: dict[str, str] = {Status.PASS: "✔", Status.WEAK: "▲", Status.MISSING: "✖", NOT_RUN: NOT_RUN}
+    columns = check_columns(reports)
+    lines = [" ".join(str(n) for n in range(1, len(columns) + 1)) + "  red flags / file"]
     for r in reports:
         flags = ",".join(f.flag_id for f in r.red_flags) or "-"
-        lines.append(" ".join(mark[s] for s in _cells(r)) + f"  {flags}  {r.file}")
-    lines.append("  ".join(f"{n} {c}" for n, c in enumerate(CHECK_IDS, start=1)))
+        lines.append(" ".join(mark[s] for s in _cells(r, columns)) + f"  {flags}  {r.file}")
+    lines.append("  ".join(f"{n} {c}" for n, c in enumerate(columns, start=1)))
     lines.append(f"{len(reports)} contracts")
     return "\n".join(lines) + "\n"

@@ -32,7 +32,6 @@ from auditor.resources import playbook_dir
 
 PLAYBOOK_DIR: Traversable = playbook_dir()
 Severity = Literal["high", "medium", "low"]
-Perspective = Literal["client", "provider"]
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 # Friendly threshold names → (check id, lexicon `values` key). A playbook may also set any value directly
@@ -167,6 +166,11 @@ def bundled_names() -> tuple[str, ...]:
     return tuple(sorted(p.name.removesuffix(".yaml") for p in PLAYBOOK_DIR.iterdir() if p.name.endswith(".yaml")))
 
 
+def required_item_ids() -> tuple[str, ...]:
+    """The ids of the bundled playbooks' required items: stored results may hold findings under them."""
+    return tuple(dict.fromkeys(item.id for name in bundled_names() for item in load_playbook(name).required_items))
+
+
 def bundled_path(name: str) -> Traversable:
     """Where a bundled playbook lives."""
     return PLAYBOOK_DIR / f"{name}.yaml"
@@ -216,7 +220,7 @@ def parse_playbook(text: str, source: str = "<playbook>") -> Playbook:
 
 def _semantic_problems(playbook: Playbook) -> Iterable[tuple[tuple[str | int, ...], str]]:
     """What pydantic cannot know: the check ids, value keys and reason keys must exist in the engine."""
-    from auditor.review.perspective import all_checks
+    from auditor.checks import all_checks
 
     known = {c.id: c for c in all_checks()}
     for check_id, rule in playbook.checks.items():

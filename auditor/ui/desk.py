@@ -21,12 +21,12 @@ from auditor.dispute.brief import to_docx as brief_docx
 from auditor.dispute.brief import to_markdown as brief_markdown
 from auditor.lexicon import lexicon_names, load_lexicon
 from auditor.load import SUPPORTED_SUFFIXES, LoadError, load_text
-from auditor.model import AuditReport, Evidence, Finding, Lang, Status
+from auditor.model import AuditReport, Evidence, Finding, Lang, Perspective, Status
 from auditor.pipeline import audit, audit_document
 from auditor.report.annotate import MARK, anchor, annotated_docx, clause_at, contract_html, evidence_html
 from auditor.report.render import to_json, to_markdown
 from auditor.resources import sample, sample_names
-from auditor.review.playbook import Perspective, bundled_names
+from auditor.review.playbook import bundled_names
 from auditor.ui.launch import MAX_UPLOAD_MB
 
 MAX_MB = MAX_UPLOAD_MB  # the server refuses larger uploads too (launch.SERVER_OPTIONS)
@@ -228,7 +228,7 @@ def review_options_state() -> tuple[str | None, Perspective]:
 
 
 def overview(report: AuditReport, lang_override: Lang | None) -> None:
-    """File facts, the summary line, the seven badges and the red flags, most serious first."""
+    """File facts, the summary line, a badge per check and the red flags, most serious first."""
     p = report.parties
     facts = [f":material/description: {report.file}"]
     if report.pages:
