@@ -287,7 +287,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
 
 def _cmd_dispute(args: argparse.Namespace) -> int:
-    from auditor.dispute import brief as dispute
+    from auditor.dispute import render as brief_render
+    from auditor.dispute.brief import build_brief
     from auditor.pipeline import audit
 
     if args.perspective != "client":
@@ -301,7 +302,7 @@ def _cmd_dispute(args: argparse.Namespace) -> int:
                 print("contract-audit: name one contract, or --sample NAME", file=sys.stderr)
                 return 2
             lang = None if args.lang == "auto" else args.lang
-            brief = dispute.build_brief(audit(paths[0], playbook=_playbook_option(args)), args.scenario, lang)
+            brief = build_brief(audit(paths[0], playbook=_playbook_option(args)), args.scenario, lang)
     except KeyError as err:
         print(f"contract-audit: {err.args[0]}", file=sys.stderr)
         return 2
@@ -309,11 +310,11 @@ def _cmd_dispute(args: argparse.Namespace) -> int:
         print(f"contract-audit: {err}", file=sys.stderr)
         return 2
     if args.format == "json":
-        output = json.dumps(dispute.to_dict(brief), ensure_ascii=False, indent=2) + "\n"
+        output = json.dumps(brief_render.to_dict(brief), ensure_ascii=False, indent=2) + "\n"
     else:
-        output = dispute.to_markdown(brief)
+        output = brief_render.to_markdown(brief)
     if args.docx:
-        args.docx.write_bytes(dispute.to_docx(brief))
+        args.docx.write_bytes(brief_render.to_docx(brief))
     if args.out:
         args.out.write_text(output, encoding="utf-8")
     else:

@@ -8,7 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from auditor.checks import CHECKS
-from auditor.dispute.brief import SCENARIOS, scenario_title
+from auditor.dispute.model import SCENARIOS
+from auditor.dispute.reading import scenario_title
 from auditor.model import Status
 from auditor.pipeline import audit
 

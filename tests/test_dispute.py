@@ -14,15 +14,10 @@ import pytest
 from docx import Document
 
 from auditor import cli
-from auditor.dispute.brief import (
-    SCENARIOS,
-    DisputeBrief,
-    build_brief,
-    scenario_title,
-    to_dict,
-    to_docx,
-    to_markdown,
-)
+from auditor.dispute.brief import build_brief
+from auditor.dispute.model import SCENARIOS, DisputeBrief
+from auditor.dispute.reading import scenario_title
+from auditor.dispute.render import to_dict, to_docx, to_markdown
 from auditor.lexicon import load_lexicon
 from auditor.model import AuditReport
 from auditor.pipeline import audit, audit_text

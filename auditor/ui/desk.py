@@ -16,9 +16,11 @@ from pathlib import Path
 import streamlit as st
 
 from auditor.analyse.nlp import get_nlp
-from auditor.dispute.brief import SCENARIOS, build_brief, scenario_title
-from auditor.dispute.brief import to_docx as brief_docx
-from auditor.dispute.brief import to_markdown as brief_markdown
+from auditor.dispute.brief import build_brief
+from auditor.dispute.model import SCENARIOS
+from auditor.dispute.reading import scenario_title
+from auditor.dispute.render import to_docx as brief_docx
+from auditor.dispute.render import to_markdown as brief_markdown
 from auditor.lexicon import lexicon_names, load_lexicon
 from auditor.load import SUPPORTED_SUFFIXES, LoadError, load_text
 from auditor.model import AuditReport, Evidence, Finding, Lang, Perspective, Status
