@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from auditor import checks, lexicon
@@ -100,6 +101,7 @@ def throwaway_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
     monkeypatch.setattr(checks, "CHECKS", (*CHECKS, check))
     yield check
     lexicon.load_lexicon.cache_clear()
+    st.cache_data.clear()  # the desk cached the audit made with the throwaway check
 
 
 def test_outputs_a_new_check_reaches_every_output(throwaway_check: Check, tmp_path: Path,
