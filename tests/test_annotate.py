@@ -15,7 +15,8 @@ from docx.text.paragraph import Paragraph
 
 from auditor.model import AuditReport, Status
 from auditor.pipeline import audit, audit_text
-from auditor.report.annotate import AUTHOR, INITIALS, annotated_docx, contract_html, cue_span, evidence_html
+from auditor.report.annotate import AUTHOR, INITIALS, annotated_docx
+from auditor.report.html import contract_html, cue_span, evidence_html
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_contracts"
 DOCX_SAMPLES = ["zh_01_douyin_operation.docx", "zh_06_ad_agency.docx"]

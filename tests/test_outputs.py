@@ -99,9 +99,10 @@ def throwaway_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
     lexicon.load_lexicon.cache_clear()
     check = Check(id=THROWAWAY, run=_throwaway_run)
     monkeypatch.setattr(checks, "CHECKS", (*CHECKS, check))
+    st.cache_data.clear()  # audits the desk cached before, without the new check
     yield check
     lexicon.load_lexicon.cache_clear()
-    st.cache_data.clear()  # the desk cached the audit made with the throwaway check
+    st.cache_data.clear()  # and the one made with it
 
 
 def test_outputs_a_new_check_reaches_every_output(throwaway_check: Check, tmp_path: Path,

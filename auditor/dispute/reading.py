@@ -14,6 +14,7 @@ from auditor.analyse.match import Hit
 from auditor.dispute.model import SCENARIOS, Span
 from auditor.lexicon import Lexicon, load_lexicon
 from auditor.model import AuditReport, Clause, Fact, Lang
+from auditor.report.words import money
 from auditor.rules.reading import CheckInput
 from auditor.rules.sides import breaching_side
 
@@ -118,8 +119,7 @@ class Reading:
         return self.report.text[span[0] : span[1]]
 
     def money(self, value: float) -> str:
-        number = f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
-        return f"{self.currency}{number}"
+        return money(value, self.currency)
 
     def ref(self, label: str) -> str:
         """A clause label as a reader cites it: "4.2" → "第4.2条" / "clause 4.2"; "¶3" → "第3段"."""

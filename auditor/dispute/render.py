@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Any
 
 from auditor.dispute.model import DisputeBrief, Point, Quote
 from auditor.dispute.reading import dispute_lexicon
+from auditor.report.docx import new_document, table, to_bytes
 
 # --- output ---------------------------------------------------------------------------------------
 
@@ -96,34 +96,17 @@ def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def to_docx(brief: DisputeBrief) -> bytes:
-    """The brief as a Word document (python-docx), with the same sections as the Markdown."""
-    from docx import Document
-    from docx.oxml.ns import qn
-
-    doc = Document()
-    font = dispute_lexicon().values["docx_font"][brief.lang]
-    doc.styles["Normal"].font.name = font
-    doc.styles["Normal"].element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
-    doc.core_properties.title = brief.title
+    """The brief as a Word document, with the same sections as the Markdown."""
+    doc = new_document(brief.lang, brief.title)
     doc.add_heading(brief.title, level=0)
     styles = {"item": "List Bullet", "number": "List Number", "quote": "Quote", "para": None}
-    for heading, lines in _sections(brief):
-        if heading:
-            doc.add_heading(heading, level=1)
+    for title, lines in _sections(brief):
+        if title:
+            doc.add_heading(title, level=1)
         for style, text in lines:
             if style == "table":
-                _docx_table(doc, *_table(brief, text))
+                table(doc, *_table(brief, text))
             else:
                 doc.add_paragraph(text, style=styles[style])
     doc.add_paragraph().add_run(dispute_lexicon().reason("disclaimer", brief.lang)).italic = True
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
-
-
-def _docx_table(doc: Any, header: list[str], rows: list[list[str]]) -> None:
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    for cells, texts in ((table.rows[0].cells, header), *((table.add_row().cells, row) for row in rows)):
-        for cell, text in zip(cells, texts, strict=True):
-            cell.text = text
+    return to_bytes(doc)

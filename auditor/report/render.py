@@ -15,12 +15,7 @@ from typing import Any
 from auditor.checks import CHECKS
 from auditor.lexicon import load_lexicon
 from auditor.model import AuditReport, Evidence, Finding, Lang, Status
-
-_MARK = {Status.PASS: "✔", Status.WEAK: "▲", Status.MISSING: "✖"}
-
-
-def _w(key: str, lang: Lang, **values: object) -> str:
-    return load_lexicon("report").reason(key, lang, **values)
+from auditor.report.words import MARK, money, report_word
 
 
 def error_entry(file: str, error: str) -> dict[str, str]:
@@ -42,34 +37,34 @@ def to_jsonl(reports: Iterable[AuditReport | dict[str, str]]) -> str:
 def summary_line(report: AuditReport) -> str:
     """"N checks: 3 pass, 2 weak, 2 missing; 4 red flags."""
     counts = {s: sum(f.status is s for f in report.findings) for s in Status}
-    return _w("summary", report.language, total=len(report.findings), passed=counts[Status.PASS],
+    return report_word("summary", report.language, total=len(report.findings), passed=counts[Status.PASS],
               weak=counts[Status.WEAK], missing=counts[Status.MISSING], flags=len(report.red_flags))
 
 
 def _where(ev: Evidence, lang: Lang) -> str:
     parts = [ev.clause or ""]
     if ev.page:
-        parts.append(_w("page", lang, page=ev.page))
+        parts.append(report_word("page", lang, page=ev.page))
     return " ".join(p for p in parts if p)
 
 
 def _header(report: AuditReport) -> list[tuple[str, str]]:
     lang = report.language
-    rows = [(_w("file", lang), report.file)]
+    rows = [(report_word("file", lang), report.file)]
     if report.pages:
-        rows.append((_w("pages", lang), str(report.pages)))
+        rows.append((report_word("pages", lang), str(report.pages)))
     p = report.parties
     if p.client or p.client_alias:
-        rows.append((_w("client", lang), p.client or p.client_alias or ""))
+        rows.append((report_word("client", lang), p.client or p.client_alias or ""))
     if p.provider or p.provider_alias:
-        rows.append((_w("provider", lang), p.provider or p.provider_alias or ""))
+        rows.append((report_word("provider", lang), p.provider or p.provider_alias or ""))
     if report.contract_value:
-        rows.append((_w("contract_value", lang), f"{report.contract_value:,.0f}"))
+        rows.append((report_word("contract_value", lang), money(report.contract_value)))
     if report.playbook is not None or report.perspective != "client":
-        rows.append((_w("playbook", lang), report.playbook or "-"))
-        rows.append((_w("perspective", lang), _w(f"side_{report.perspective}", lang)))
+        rows.append((report_word("playbook", lang), report.playbook or "-"))
+        rows.append((report_word("perspective", lang), report_word(f"side_{report.perspective}", lang)))
     if report.contract_type is not None:
-        rows.append((_w("contract_type", lang), report.contract_type.kind))
+        rows.append((report_word("contract_type", lang), report.contract_type.kind))
     return rows
 
 
@@ -77,7 +72,7 @@ def _severity(finding: Finding, lang: Lang) -> str:
     """" (severity: high)" when a playbook set one; nothing otherwise."""
     if not finding.severity:
         return ""
-    return f" ({_w('severity', lang, level=_w(f'level_{finding.severity}', lang))})"
+    return f" ({report_word('severity', lang, level=report_word(f'level_{finding.severity}', lang))})"
 
 
 def to_markdown(report: AuditReport) -> str:
@@ -85,28 +80,29 @@ def to_markdown(report: AuditReport) -> str:
     lang = report.language
     out = [f"# {load_lexicon('report').title[lang]}: {report.file}", ""]
     out += [f"- **{k}**: {v}" for k, v in _header(report)]
-    out += ["", f"**{summary_line(report)}**", "", f"| {_w('check', lang)} | {_w('status', lang)} |", "|---|---|"]
-    out += [f"| {f.title} | {_MARK[f.status]} {_w(f.status.value, lang)}{_severity(f, lang)} |"
+    head = f"| {report_word('check', lang)} | {report_word('status', lang)} |"
+    out += ["", f"**{summary_line(report)}**", "", head, "|---|---|"]
+    out += [f"| {f.title} | {MARK[f.status]} {report_word(f.status.value, lang)}{_severity(f, lang)} |"
             for f in report.findings]
     for f in report.findings:
-        out += ["", f"## {_MARK[f.status]} {f.title}: {_w(f.status.value, lang)}", ""]
+        out += ["", f"## {MARK[f.status]} {f.title}: {report_word(f.status.value, lang)}", ""]
         out += [f"- {r}" for r in f.reasons]
         if f.notes:
-            out += ["", f"*{_w('notes', lang)}*:"] + [f"- {n}" for n in f.notes]
+            out += ["", f"*{report_word('notes', lang)}*:"] + [f"- {n}" for n in f.notes]
         if f.evidence:
-            out += ["", f"*{_w('evidence', lang)}*:"]
+            out += ["", f"*{report_word('evidence', lang)}*:"]
             out += [f"> **{_where(e, lang)}** {e.text}" + "\n" for e in f.evidence]
         if f.suggestion:
-            out += ["", f"*{_w('suggestion', lang)}*:", "", "```text", f.suggestion, "```"]
-    out += ["", f"## {_w('red_flags', lang)}", ""]
+            out += ["", f"*{report_word('suggestion', lang)}*:", "", "```text", f.suggestion, "```"]
+    out += ["", f"## {report_word('red_flags', lang)}", ""]
     if not report.red_flags:
-        out.append(_w("no_red_flags", lang))
+        out.append(report_word("no_red_flags", lang))
     for flag in report.red_flags:
         out.append(f"- **{flag.message}**")
         out += [f"  - {_where(e, lang)}: {e.text}" for e in flag.evidence]
     if report.warnings:
-        out += ["", f"## {_w('warnings', lang)}", ""] + [f"- {w}" for w in report.warnings]
-    out += ["", f"*{_w('disclaimer', lang)}*", ""]
+        out += ["", f"## {report_word('warnings', lang)}", ""] + [f"- {w}" for w in report.warnings]
+    out += ["", f"*{report_word('disclaimer', lang)}*", ""]
     return "\n".join(out)
 
 
@@ -116,7 +112,7 @@ def to_text(report: AuditReport, *, verbose: bool = True) -> str:
     out = [f"== {report.file}"] + [f"   {k}: {v}" for k, v in _header(report)[1:]]
     out.append(f"   {summary_line(report)}")
     for f in report.findings:
-        out.append(f" {_MARK[f.status]} {f.title} [{_w(f.status.value, lang)}]{_severity(f, lang)}")
+        out.append(f" {MARK[f.status]} {f.title} [{report_word(f.status.value, lang)}]{_severity(f, lang)}")
         if not verbose:
             continue
         out += [f"     - {r}" for r in f.reasons]
@@ -124,8 +120,8 @@ def to_text(report: AuditReport, *, verbose: bool = True) -> str:
         for e in f.evidence[:3]:
             out.append(f"     > {_where(e, lang)}: {_clip(e.text)}")
         if f.suggestion:
-            out.append(f"     {_w('suggestion', lang)}: {f.suggestion}")
-    out.append(f" {_w('red_flags', lang)}:" if report.red_flags else f" {_w('no_red_flags', lang)}")
+            out.append(f"     {report_word('suggestion', lang)}: {f.suggestion}")
+    out.append(f" {report_word('red_flags', lang)}:" if report.red_flags else f" {report_word('no_red_flags', lang)}")
     for flag in report.red_flags:
         out.append(f"   ! {flag.message}")
         out += [f"     > {_where(e, lang)}: {_clip(e.text)}" for e in flag.evidence[:2]]

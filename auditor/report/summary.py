@@ -16,6 +16,7 @@ from pathlib import Path
 from auditor.model import AuditReport, Status
 from auditor.report import render
 from auditor.report.render import Result, check_columns, summary_fields
+from auditor.report.words import MARK
 
 SUMMARY_SUFFIXES = (".csv", ".xlsx")
 CHART_SUFFIXES = (".png", ".html")
@@ -182,7 +183,7 @@ def counts(results: Sequence[Result], from_store: int) -> str:
 def listing(reports: Sequence[AuditReport]) -> str:
     """Stored results for a terminal: a status mark per check (columns numbered, legend below), the red
     flags, then the file."""
-    mark: dict[str, str] = {Status.PASS: "✔", Status.WEAK: "▲", Status.MISSING: "✖", NOT_RUN: NOT_RUN}
+    mark = {**MARK, NOT_RUN: NOT_RUN}
     columns = check_columns(reports)
     lines = [" ".join(str(n) for n in range(1, len(columns) + 1)) + "  red flags / file"]
     for r in reports:

@@ -23,11 +23,16 @@ _BLANKS: dict[Lang, dict[str, str]] = {
 }
 
 
+def format_number(value: float) -> str:
+    """36000 → "36,000"; 1234.5 → "1,234.50": whole amounts without decimals."""
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+
+
 def format_money(value: float | None, lang: Lang) -> str | None:
     """36000 → "人民币36,000元" / "36,000"; None stays None."""
     if value is None:
         return None
-    number = f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+    number = format_number(value)
     return f"人民币{number}元" if lang == "zh" else number
 
 

@@ -25,8 +25,10 @@ from auditor.lexicon import lexicon_names, load_lexicon
 from auditor.load import SUPPORTED_SUFFIXES, LoadError, load_text
 from auditor.model import AuditReport, Evidence, Finding, Lang, Perspective, Status
 from auditor.pipeline import audit, audit_document
-from auditor.report.annotate import MARK, anchor, annotated_docx, clause_at, contract_html, evidence_html
+from auditor.report.annotate import annotated_docx
+from auditor.report.html import anchor, clause_at, contract_html, evidence_html
 from auditor.report.render import to_json, to_markdown
+from auditor.report.words import MARK, money, report_word, ui_word
 from auditor.resources import sample, sample_names
 from auditor.review.playbook import bundled_names
 from auditor.ui.launch import MAX_UPLOAD_MB
@@ -82,12 +84,12 @@ def ui_lang() -> Lang:
 
 def t(key: str, **values: object) -> str:
     """A UI word in the interface language."""
-    return load_lexicon("ui").reason(key, ui_lang(), **values)
+    return ui_word(key, ui_lang(), **values)
 
 
 def w(key: str, **values: object) -> str:
     """A report word (pass, evidence, suggestion…) in the interface language."""
-    return load_lexicon("report").reason(key, ui_lang(), **values)
+    return report_word(key, ui_lang(), **values)
 
 
 def kv(label: str, value: object) -> str:
@@ -242,7 +244,7 @@ def overview(report: AuditReport, lang_override: Lang | None) -> None:
     if p.provider or p.provider_alias:
         facts.append(kv(w("provider"), p.provider or p.provider_alias))
     if report.contract_value:
-        facts.append(kv(w("contract_value"), f"{report.contract_value:,.0f}"))
+        facts.append(kv(w("contract_value"), money(report.contract_value)))
     st.caption(" · ".join(facts))
     if report.contract_type is not None:
         st.caption(t("playbook_used", playbook=report.playbook or t("playbook_none"),
