@@ -213,6 +213,21 @@ class Parties:
 
 
 @dataclass(frozen=True, slots=True)
+class Contract:
+    """The analysed contract, built once by the pipeline: what every check, red flag, brief and Word file
+    reads, so none of them re-splits or re-matches the text. `value` is the contract price, when stated.
+    """
+
+    text: str
+    lang: Lang
+    clauses: tuple[Clause, ...]
+    facts: tuple[Fact, ...]
+    sentence_spans: tuple[tuple[int, int], ...]
+    parties: Parties
+    value: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ContractType:
     """The guessed kind of contract, the cues that fired for the guess, and the playbook it proposes."""
 
@@ -237,14 +252,27 @@ class AuditReport:
     parties: Parties
     findings: tuple[Finding, ...]
     red_flags: tuple[RedFlag, ...]
-    text: str = field(repr=False, default="")
-    clauses: tuple[Clause, ...] = field(repr=False, default=())
-    facts: tuple[Fact, ...] = field(repr=False, default=())
+    contract: Contract | None = field(repr=False, default=None)  # None for a report read back from JSON
     warnings: tuple[str, ...] = ()
     contract_value: float | None = None
     playbook: str | None = None  # the playbook applied; None: the rubric as bundled (no playbook)
     perspective: str = "client"  # whose side the review takes: "client" (甲方) or "provider" (乙方)
     contract_type: ContractType | None = None  # detected when a playbook or the provider side is asked for
+
+    @property
+    def text(self) -> str:
+        """The document text every evidence offset refers to ("" for a report read back from JSON)."""
+        return self.contract.text if self.contract else ""
+
+    @property
+    def clauses(self) -> tuple[Clause, ...]:
+        """The contract's clauses, as segmented."""
+        return self.contract.clauses if self.contract else ()
+
+    @property
+    def facts(self) -> tuple[Fact, ...]:
+        """The values recognised in the contract."""
+        return self.contract.facts if self.contract else ()
 
     def finding(self, check_id: str) -> Finding:
         """The finding for one check id."""

@@ -11,7 +11,7 @@ from auditor.checks import checks_for
 from auditor.checks._base import Check
 from auditor.lexicon import load_lexicon
 from auditor.load import Progress, load, load_text
-from auditor.model import AuditReport, ContractType, Finding, Lang, Perspective, RawDocument, Status
+from auditor.model import AuditReport, Contract, ContractType, Finding, Lang, Perspective, RawDocument, Status
 from auditor.red_flags import find_red_flags
 from auditor.review.playbook import Playbook, effective_lexicon, load_playbook, required_item_lexicon
 from auditor.rules.reading import CheckInput
@@ -61,8 +61,9 @@ def audit_document(
     language: Lang = lang or ("zh" if detect_language(text) == "zh" else "en")
     clauses = segment(doc)
     analysis = analyse(clauses, language)
-    inp = CheckInput(text, clauses, analysis.facts, analysis.sentences, language, analysis.parties,
-                     analysis.contract_value, load_lexicon("_common"))
+    contract = Contract(text, language, clauses, analysis.facts, analysis.sentences, analysis.parties,
+                        analysis.contract_value)
+    inp = CheckInput(contract, load_lexicon("_common"))
     contract_type: ContractType | None = None
     if playbook is not None or perspective != "client":
         from auditor.review.contract_type import detect_contract_type
@@ -89,9 +90,7 @@ def audit_document(
         parties=analysis.parties,
         findings=findings,
         red_flags=red_flags,
-        text=text,
-        clauses=clauses,
-        facts=analysis.facts,
+        contract=contract,
         warnings=doc.warnings,
         contract_value=analysis.contract_value,
         playbook=rules.name if rules else None,

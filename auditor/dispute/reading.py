@@ -1,5 +1,6 @@
 """The audited contract as one brief reads it: cues in the contract's language, sentences in the brief's,
-the clauses that play each role of a scenario, and the phrases around a hit."""
+the clauses that play each role of a scenario, and the phrases around a hit.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from auditor.analyse.facts import sentence_spans
 from auditor.analyse.match import Hit
 from auditor.dispute.model import SCENARIOS, Span
 from auditor.lexicon import Lexicon, load_lexicon
@@ -26,10 +26,12 @@ def scenario_title(scenario: str, lang: Lang) -> str:
 
 
 def dispute_lexicon() -> Lexicon:
+    """The dispute lexicon: scenarios, roles, sentences and cues of the briefs."""
     return load_lexicon("dispute")
 
 
 def check_scenario(scenario: str) -> None:
+    """Refuse an unknown scenario with the list of known ones."""
     if scenario not in SCENARIOS:
         raise ValueError(f"unknown scenario {scenario!r}: choose one of {', '.join(SCENARIOS)}")
 
@@ -47,23 +49,26 @@ class Reading:
 
     @cached_property
     def lex(self) -> Lexicon:
+        """The dispute lexicon."""
         return dispute_lexicon()
 
     @property
     def values(self) -> dict[str, Any]:
+        """The dispute lexicon's data (roles, scenarios, forum kinds)."""
         return self.lex.values
 
     @property
     def spec(self) -> dict[str, Any]:
         """What the lexicon says this scenario reads: roles, claims, gaps, evidence, steps, flags, law."""
-        return self.values["scenarios"][self.scenario]
+        spec: dict[str, Any] = self.values["scenarios"][self.scenario]
+        return spec
 
     @cached_property
     def inp(self) -> CheckInput:
-        """The contract as the checks see it (sentence spans are rebuilt from the report's clauses)."""
-        rep = self.report
-        return CheckInput(rep.text, rep.clauses, rep.facts, sentence_spans(rep.clauses, rep.language),
-                          rep.language, rep.parties, rep.contract_value, self.lex)
+        """The contract as the checks read it: the analysis the audit made, not a new one."""
+        if self.report.contract is None:
+            raise ValueError(f"{self.report.file}: a stored report has no contract text; audit the file again")
+        return CheckInput(self.report.contract, self.lex)
 
     @cached_property
     def price_fact(self) -> Fact | None:
@@ -76,6 +81,7 @@ class Reading:
 
     @property
     def price(self) -> float | None:
+        """The contract price the brief computes with; None when only a rate is known."""
         return self.price_fact.value if self.price_fact else None
 
     @cached_property
@@ -113,12 +119,15 @@ class Reading:
         return self.inp.rx(key, load_lexicon(lexicon))
 
     def norm(self, span: Span) -> str:
+        """The normalised text of a span, for matching cues."""
         return self.inp.norm_span(*span)
 
     def text(self, span: Span) -> str:
+        """The original text of a span, for quoting."""
         return self.report.text[span[0] : span[1]]
 
     def money(self, value: float) -> str:
+        """An amount in the contract's own currency."""
         return money(value, self.currency)
 
     def ref(self, label: str) -> str:
@@ -133,6 +142,7 @@ class Reading:
         return self.say("ref_numbered", n=m.group(), rest=rest)
 
     def refs(self, labels: Iterable[str]) -> str:
+        """Several clause labels as a reader cites them, each once."""
         return self.say("clause_sep").join(self.ref(x) for x in dict.fromkeys(labels))
 
 
@@ -181,15 +191,18 @@ def list_items(r: Reading, clause: Clause) -> tuple[Clause, ...]:
 
 
 def clause_at(r: Reading, offset: int) -> Clause | None:
+    """The clause that holds `offset`."""
     return next((c for c in r.report.clauses if c.start <= offset < c.end), None)
 
 
 def label_at(r: Reading, offset: int) -> str | None:
+    """The label of the clause that holds `offset`."""
     clause = clause_at(r, offset)
     return clause.label if clause else None
 
 
 def clause_span(r: Reading, clause: Clause) -> Span:
+    """A clause with the list items it opens."""
     items = list_items(r, clause)
     return clause.start, (items[-1].end if items else clause.end)
 
@@ -235,6 +248,7 @@ def hit_items(r: Reading, hits: Sequence[Hit], role: str) -> str:
 
 
 def hit_labels(hits: Iterable[Hit]) -> tuple[str, ...]:
+    """The labels of the clauses the hits sit in, each once, in order."""
     return tuple(dict.fromkeys(h.clause.label for h in hits))
 
 

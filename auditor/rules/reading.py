@@ -1,5 +1,6 @@
 """How a consumer reads the contract through one lexicon: `CheckInput` turns lexicon keys into hits,
-evidence, reasons and filled wording, so each check, red flag and brief stays small."""
+evidence, reasons and filled wording, so each check, red flag and brief stays small.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from functools import cached_property
 
 from auditor.analyse.match import Hit, Sentences, dedupe, evidence_for, find, heading_matches
 from auditor.lexicon import Lexicon, load_lexicon
-from auditor.model import Clause, Evidence, Fact, Finding, Lang, Parties, Status
+from auditor.model import Clause, Contract, Evidence, Fact, Finding, Lang, Parties, Status
 from auditor.rules.wording import fill, format_money
 
 
@@ -19,19 +20,47 @@ from auditor.rules.wording import fill, format_money
 class CheckInput:
     """The analysed contract as a check sees it, bound to one lexicon."""
 
-    text: str
-    clauses: tuple[Clause, ...]
-    facts: tuple[Fact, ...]
-    sentence_spans: tuple[tuple[int, int], ...]
-    lang: Lang
-    parties: Parties
-    contract_value: float | None
+    contract: Contract
     lexicon: Lexicon
 
     def bind(self, lexicon: Lexicon) -> CheckInput:
         """The same contract read with another lexicon (red flags, shared cues)."""
-        return CheckInput(self.text, self.clauses, self.facts, self.sentence_spans, self.lang, self.parties,
-                          self.contract_value, lexicon)
+        return CheckInput(self.contract, lexicon)
+
+    @property
+    def text(self) -> str:
+        """The document text every offset refers to."""
+        return self.contract.text
+
+    @property
+    def clauses(self) -> tuple[Clause, ...]:
+        """The contract's clauses, in order."""
+        return self.contract.clauses
+
+    @property
+    def facts(self) -> tuple[Fact, ...]:
+        """The values recognised in the contract."""
+        return self.contract.facts
+
+    @property
+    def sentence_spans(self) -> tuple[tuple[int, int], ...]:
+        """Where each sentence starts and ends."""
+        return self.contract.sentence_spans
+
+    @property
+    def lang(self) -> Lang:
+        """The contract's language."""
+        return self.contract.lang
+
+    @property
+    def parties(self) -> Parties:
+        """Who is the client and who the provider."""
+        return self.contract.parties
+
+    @property
+    def contract_value(self) -> float | None:
+        """The contract price, when stated."""
+        return self.contract.value
 
     @cached_property
     def common(self) -> Lexicon:
@@ -89,7 +118,8 @@ class CheckInput:
 
     def norm_span(self, start: int, end: int) -> str:
         """Normalised text of a document span (normalisation keeps offsets), memoised: checks ask for the
-        same sentence many times."""
+        same sentence many times.
+        """
         key = (start, end)
         cached = self._span_cache.get(key)
         if cached is not None:
