@@ -38,7 +38,8 @@ SMALL_TXT = ROOT / "sample_contracts" / "zh_05_kol_promotion.txt"
 def _time(fn: Callable[[], Any], repeat: int = 1) -> float:
     """Best CPU time of this process over `repeat` calls. The work is single-threaded and in this process,
     so CPU time equals wall time on an idle machine, and unlike wall time it does not grow when other
-    work on a shared machine competes for the cores."""
+    work on a shared machine competes for the cores.
+    """
     best = float("inf")
     for _ in range(repeat):
         start = time.process_time()
@@ -75,7 +76,8 @@ def _pdfium_text(path: Path) -> None:
 def _linear_dedupe() -> Callable[[], None]:
     """Swap pdfplumber's `dedupe_chars` for the same algorithm minus its last line, which restores
     document order with `sorted(..., key=chars.index)`: a linear search per character, quadratic per page.
-    A dict of positions does the same in linear time. Returns the undo."""
+    A dict of positions does the same in linear time. Returns the undo.
+    """
     import itertools
     from operator import itemgetter
 
@@ -105,7 +107,8 @@ def _linear_dedupe() -> Callable[[], None]:
 
 def _pdf_times(path: Path) -> dict[str, float]:
     """One PDF: pdfplumber alone, the loader, the analysis, the whole audit, the loader with the linear
-    dedupe, pypdfium2's text; and whether both loaders gave the same document."""
+    dedupe, pypdfium2's text; and whether both loaders gave the same document.
+    """
     from auditor.load import load
     from auditor.pipeline import audit, audit_document
 
@@ -169,7 +172,8 @@ def per_file(corpus: Path, manifest: list[dict[str, Any]], n_pdfs: int) -> None:
 
 class _Run:
     """One `contract-audit` process: wall time, its own CPU time and peak RSS (wait4), and the peak RSS
-    of each worker process under it (sampled with psutil, which comes with dask.distributed)."""
+    of each worker process under it (sampled with psutil, which comes with dask.distributed).
+    """
 
     def __init__(self, args: list[str]) -> None:
         import psutil
@@ -204,7 +208,8 @@ class _Run:
 def throughput(corpus: Path, manifest: list[dict[str, Any]], n: int) -> None:
     """Section 2 and the memory of section 3: fresh CLI processes, so start-up counts as a user sees it;
     the store re-run in this process, with one Store, so that its fingerprints cannot change between the
-    two runs while colleagues edit the engine."""
+    two runs while colleagues edit the engine.
+    """
     from auditor.batch.pool import Options, run_batch
     from auditor.batch.store import Store
 

@@ -33,34 +33,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
+from auditor.checks import CHECKS as CLIENT_CHECKS
+from auditor.red_flags import FLAGS
+
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "scripts" / "sample_sources"
 OUT = ROOT / "sample_contracts"
 DOC = ROOT / "docs" / "corpus.md"
 
-CHECKS: tuple[str, ...] = (
-    "scope_volume",
-    "quality_standards",
-    "kpi_remedies",
-    "staged_payment",
-    "breach_liability",
-    "dispute_forum",
-    "termination_penalties",
-)
+CHECKS: tuple[str, ...] = tuple(c.id for c in CLIENT_CHECKS)  # the registry, in rubric order
 STATUSES: tuple[str, ...] = ("pass", "weak", "missing")
-RED_FLAGS: tuple[str, ...] = (
-    "full_prepayment",
-    "effect_disclaimer",
-    "arbitration_or_litigation",
-    "deemed_acceptance",
-    "unilateral_change",
-    "final_interpretation",
-    "auto_renewal",
-    "account_ownership",
-    "excessive_deposit",
-    "one_sided_penalty",
-    "unfilled_blank",
-)
+RED_FLAGS: tuple[str, ...] = tuple(FLAGS)
 
 Fmt = Literal["txt", "docx", "pdf"]
 

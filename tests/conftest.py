@@ -44,7 +44,8 @@ def golden_path(name: str) -> Path:
 def project(report: AuditReport) -> dict[str, Any]:
     """The stable part of a report that a snapshot records: per check the status, the reasons and the
     labels of the quoted clauses, then the red-flag ids. Quotes and wording are left out on purpose, so a
-    snapshot changes when a decision changes, not when a quote is trimmed."""
+    snapshot changes when a decision changes, not when a quote is trimmed.
+    """
     return {
         "file": report.file,
         "language": report.language,

@@ -1,5 +1,6 @@
 """The recognisers (auditor/analyse.py): money, percentages, durations, per-period quantities, counts, the
-parties and the contract price, each read once with its span in the original text."""
+parties and the contract price, each read once with its span in the original text.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Batch runs: the same results whatever the engine (in-process, worker processes, Dask), one bad or slow
-file never stops a batch, and the summary outputs are valid files."""
+file never stops a batch, and the summary outputs are valid files.
+"""
 
 from __future__ import annotations
 
@@ -87,7 +88,8 @@ def test_batch_timeout_in_process_is_an_error_entry(tmp_path: Path, monkeypatch:
 
 def test_batch_timeout_kills_and_replaces_worker(tmp_path: Path) -> None:
     """A timeout far shorter than any audit: every worker is killed mid-file, and the third file still
-    gets a (replacement) worker rather than hanging the batch."""
+    gets a (replacement) worker rather than hanging the batch.
+    """
     folder = _folder(tmp_path, (
         "zh_02_douyin_package.txt", "zh_05_kol_promotion.txt", "zh_09_seo_service.txt"))
     results = run_batch(list(folder.glob("*.txt")), Options(workers=2, timeout=0.001)).results

@@ -1,5 +1,6 @@
 """One parametrized test over every check fixture: the directory names the check, the file name's prefix
-the status it must give (`weak_vague_court.zh.txt` → weak), and a line marked 〔evidence〕 must be quoted."""
+the status it must give (`weak_vague_court.zh.txt` → weak), and a line marked 〔evidence〕 must be quoted.
+"""
 
 from __future__ import annotations
 

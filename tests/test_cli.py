@@ -1,5 +1,6 @@
 """The command line (auditor/cli.py): formats, --out, exit codes, a folder with one unreadable file (every
-other file still reported, no traceback), and the eval command."""
+other file still reported, no traceback), and the eval command.
+"""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ GARBAGE = b"\x00\x17this is not a pdf\xff" * 40
 def _audit_options() -> tuple[str, ...]:
     """Options that keep a run in-process and away from the user's result store, where the CLI has them.
 
-    Read from `audit --help` because other options are being added to the audit command over time."""
+    Read from `audit --help` because other options are being added to the audit command over time.
+    """
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
         main(["audit", "--help"])

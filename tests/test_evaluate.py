@@ -1,6 +1,7 @@
 """The accuracy floor on the bundled labelled corpus (the issue's floor): every check agrees with the labels
 on at least 90% of the contracts, and red flags reach 0.8 precision and recall. It measures the engine as
-it is when CI runs; `python -m auditor eval sample_contracts` prints the figures and the disagreements."""
+it is when CI runs; `python -m auditor eval sample_contracts` prints the figures and the disagreements.
+"""
 
 from __future__ import annotations
 

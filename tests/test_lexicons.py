@@ -1,5 +1,6 @@
 """Every lexicon file has the documented shape (auditor/lexicon.py), read both through the loader and as raw
-TOML so the loader's own validation is checked too; a malformed file fails loudly, naming file and key."""
+TOML so the loader's own validation is checked too; a malformed file fails loudly, naming file and key.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Cue matching (auditor/match.py): negation, tolerant heading matching, sentence quoting and evidence that
-is always the original text."""
+is always the original text.
+"""
 
 from __future__ import annotations
 

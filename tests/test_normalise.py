@@ -1,5 +1,6 @@
 """Normalisation (auditor/normalise.py): one character in, one character out, so offsets in the matching
-form are offsets in the original; widths, scripts and case folded; language and script detected."""
+form are offsets in the original; widths, scripts and case folded; language and script detected.
+"""
 
 from __future__ import annotations
 

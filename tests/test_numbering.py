@@ -1,5 +1,6 @@
 """Clause-number recognition (auditor/numbering.py): which line openings are clause numbers, and which are
-amounts, dates or counts that only look like one."""
+amounts, dates or counts that only look like one.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """The provider perspective (auditor/perspective.py, auditor/checks_provider/): the same contracts read for
-the other side flip the findings, and the provider's checks are registered like the client's."""
+the other side flip the findings, and the provider's checks are registered like the client's.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """The whole pipeline (auditor/pipeline.py) over real files: findings in registry order, evidence that quotes
 the original at its offsets and names its page, the same answer from bytes as from a path, and golden
-snapshots of every labelled sample (regenerate with `pytest tests/test_pipeline.py -k golden --update-goldens`)."""
+snapshots of every labelled sample (regenerate with `pytest tests/test_pipeline.py -k golden --update-goldens`).
+"""
 
 from __future__ import annotations
 

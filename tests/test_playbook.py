@@ -1,5 +1,6 @@
 """Playbooks (auditor/playbook.py): bundled ones validate, a custom one changes outcomes as configured,
-invalid ones are rejected with the line and field named, and no playbook leaves the report untouched."""
+invalid ones are rejected with the line and field named, and no playbook leaves the report untouched.
+"""
 
 from __future__ import annotations
 

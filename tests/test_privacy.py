@@ -16,7 +16,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -122,18 +121,21 @@ def test_privacy_audit_in_a_namespace_without_network() -> None:
         cwd=ROOT,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    assert [line.split()[:2] for line in done.stdout.splitlines()] == [[n, "7"] for n in names]
+    assert [line.split()[:2] for line in done.stdout.splitlines()] == [[n, str(len(CHECKS))] for n in names]
 
 
 # --- telemetry ---------------------------------------------------------------------------------
 
 
 def test_privacy_streamlit_sends_no_usage_statistics() -> None:
-    config = ROOT / ".streamlit" / "config.toml"
-    if not config.exists():
-        pytest.skip("no .streamlit/config.toml yet")
-    settings = tomllib.loads(config.read_text(encoding="utf-8"))
-    assert settings["browser"]["gatherUsageStats"] is False
+    """`contract-audit ui` gives the offline settings on the command line, whatever the working folder."""
+    from auditor.ui.launch import command
+
+    args = command(port=8765)
+    assert "--browser.gatherUsageStats=false" in args
+    assert "--server.address=localhost" in args
+    assert "--server.headless=true" in args
+    assert not (ROOT / ".streamlit").exists()  # no settings that only apply inside the repository
 
 
 # --- files left on disk ------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The registry snapshot (spaCy's registry test, ruff's `codes.rs`): every check id is wired the same way to
-its module, its lexicon, its fixtures and its docstring, and nothing is left over on either side."""
+its module, its lexicon, its fixtures and its docstring, and nothing is left over on either side.
+"""
 
 from __future__ import annotations
 

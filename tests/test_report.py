@@ -1,5 +1,6 @@
 """Rendering (auditor/report.py): the documented JSON shape, Markdown with every check and the disclaimer,
-CSV summary rows (with error rows), JSON Lines. Rendering only shapes what the pipeline decided."""
+CSV summary rows (with error rows), JSON Lines. Rendering only shapes what the pipeline decided.
+"""
 
 from __future__ import annotations
 

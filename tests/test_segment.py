@@ -1,5 +1,6 @@
 """Segmentation (auditor/segment.py): a loaded document → clauses with number, reference, title, section,
-level and page, whose offsets always quote the original text."""
+level and page, whose offsets always quote the original text.
+"""
 
 from __future__ import annotations
 

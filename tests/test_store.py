@@ -1,5 +1,6 @@
 """The result store: a re-run skips unchanged files, a new engine or lexicon invalidates, reports rebuild
-exactly from their stored JSON, and `contract-audit report` filters what is stored."""
+exactly from their stored JSON, and `contract-audit report` filters what is stored.
+"""
 
 from __future__ import annotations
 

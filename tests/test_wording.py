@@ -1,5 +1,6 @@
 """Suggested wording (auditor/wording.py): templates are filled with the contract's own facts, and a fact the
-contract does not give becomes a visible blank to fill, never a raw "{placeholder}" and never an invention."""
+contract does not give becomes a visible blank to fill, never a raw "{placeholder}" and never an invention.
+"""
 
 from __future__ import annotations
 

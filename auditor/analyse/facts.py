@@ -319,7 +319,8 @@ _PER_PERIOD = re.compile(
 
 def contract_value(clauses: tuple[Clause, ...], facts: tuple[Fact, ...], lang: Lang) -> float | None:
     """The contract price: the first sum after a word for the total (合同总金额, 合计, total fee); failing that,
-    after a plainer word for the fee (服务费为). A monthly or per-show rate is not the price."""
+    after a plainer word for the fee (服务费为). A monthly or per-show rate is not the price.
+    """
     money = [f for f in facts if f.kind == "money" and f.value]
     for patterns in _strength_tiers(load_lexicon("analysis").each("contract_total", lang)):
         for clause in clauses:

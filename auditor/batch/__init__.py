@@ -1,2 +1,3 @@
 """Batch stage: many contracts through a pool of worker processes or a Dask cluster, results kept in a
-store keyed by content hash so a re-run skips what has not changed."""
+store keyed by content hash so a re-run skips what has not changed.
+"""

@@ -55,7 +55,8 @@ class Options:
     @property
     def store_key(self) -> str:
         """The store's `lang` column: the language alone by default; with a playbook or the provider side,
-        those too (a file playbook by its content), so a stored result is never reused for other rules."""
+        those too (a file playbook by its content), so a stored result is never reused for other rules.
+        """
         if self.playbook is None and self.perspective == "client":
             return self.lang
         rules = self.playbook or "-"
@@ -161,12 +162,13 @@ _WARM_TEXTS = {"zh": "第一条 甲方应于2024年1月1日前支付服务费人
 
 def _warm() -> None:
     """Once per worker, before its first file: build both spaCy pipelines (and jieba's dictionary), and
-    run one line of each language through the pipeline to compile the lexicons and import the rest."""
+    run one line of each language through the pipeline to compile the lexicons and import the rest.
+    """
     from auditor.analyse.nlp import get_nlp
     from auditor.pipeline import audit_text
 
     for lang, text in _WARM_TEXTS.items():
-        get_nlp(lang)  # type: ignore[arg-type]
+        get_nlp(lang)
         audit_text(text, lang=lang)  # type: ignore[arg-type]
 
 
@@ -213,8 +215,9 @@ class _Worker:
 
 
 def _context() -> Any:
-    """forkserver where there is one: safe with threads in the parent (tqdm, Dask), and cheaper than spawn
-    when a killed worker must be replaced, since the server has already imported the engine."""
+    """Forkserver where there is one: safe with threads in the parent (tqdm, Dask), and cheaper than spawn
+    when a killed worker must be replaced, since the server has already imported the engine.
+    """
     if "forkserver" in mp.get_all_start_methods():
         ctx = mp.get_context("forkserver")
         ctx.set_forkserver_preload(["auditor.pipeline", "spacy", "jieba"])
@@ -293,19 +296,19 @@ def _run_dask(paths: Sequence[Path], todo: list[int], options: Options) -> Itera
     """
     from distributed import Client, as_completed
 
-    with Client(options.dask) as client:
+    with Client(options.dask) as client:  # type: ignore[no-untyped-call]
         client.run(_warm)
         window = 2 * max(1, sum(client.nthreads().values()))
         queue = deque(todo)
         index: dict[Any, int] = {}
-        running = as_completed()
+        running = as_completed()  # type: ignore[no-untyped-call]
 
         def submit() -> None:
             i = queue.popleft()
             data = _read(paths[i]) if options.dask_bytes else None
             fut = client.submit(_with_deadline, str(paths[i]), data, options, pure=False)
             index[fut] = i
-            running.add(fut)
+            running.add(fut)  # type: ignore[no-untyped-call]
 
         while queue and len(index) < window:
             submit()

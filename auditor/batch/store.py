@@ -144,9 +144,9 @@ class Store:
 
     def stale(self) -> int:
         """Known files whose stored report an older engine or lexicon made: re-audit them to refresh."""
-        return self._db.execute(
+        return int(self._db.execute(
             "SELECT count(*) FROM files f JOIN reports r USING (sha256, suffix, lang) "
-            "WHERE r.engine != ? OR r.lexicon != ?", (self.engine, self.lexicon)).fetchone()[0]
+            "WHERE r.engine != ? OR r.lexicon != ?", (self.engine, self.lexicon)).fetchone()[0])
 
     def close(self) -> None:
         """Drop reports no known file points to any more (edited contracts), then close."""

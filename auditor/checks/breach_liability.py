@@ -49,7 +49,8 @@ def _gutted_or_pass(inp: CheckInput, hits: list[Hit]) -> Finding:
 
 def _taken_away(inp: CheckInput, hit: Hit) -> bool:
     """Consequences in a heading, in a sentence that excludes liability, or that remedy a missed KPI, do not
-    count here."""
+    count here.
+    """
     if not inp.substantive((hit,)):
         return True
     return inp.in_sentence(hit, "exclusion") or inp.in_sentence(hit, "kpi_shortfall")

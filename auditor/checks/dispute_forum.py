@@ -36,7 +36,8 @@ def run(inp: CheckInput) -> Finding:
 
 def _institutions(inp: CheckInput, forum: tuple[Clause, ...]) -> tuple[Hit, ...]:
     """Named arbitration institutions: the ORG entities spaCy's EntityRuler found (analyse.py), and the
-    lexicon's own patterns, less any that are not a name (当地仲裁委员会, 有管辖权的…)."""
+    lexicon's own patterns, less any that are not a name (当地仲裁委员会, 有管辖权的…).
+    """
     in_forum = {c.index for c in forum}
     arbitral = inp.rx("arbitration")
     orgs = tuple(h for h in inp.hits_at(f for f in inp.facts if f.kind == "org" and f.clause in in_forum)

@@ -59,7 +59,8 @@ def _counts(inp: CheckInput, services: tuple[Hit, ...]) -> list[Fact]:
 
 def _scope_clauses(inp: CheckInput, services: tuple[Hit, ...]) -> tuple[Clause, ...]:
     """Where the contract describes the services: clauses that do, the items listed under them ("Talent
-    agrees to provide the following:" (a)… (b)…), and everything under a scope heading."""
+    agrees to provide the following:" (a)… (b)…), and everything under a scope heading.
+    """
     found = {h.clause for h in services} | set(inp.section("scope"))
     for parent in list(found):
         for clause in inp.clauses[parent.index + 1 :]:

@@ -30,7 +30,8 @@ def read_forum(r: Reading) -> Forum:
 
 def _forum_finding(r: Reading) -> Finding:
     """The report's dispute_forum finding; when a playbook turned that check off, the check is run here (through
-    the registry) on the report's own clauses: where a claim goes does not depend on the team's positions."""
+    the registry) on the report's own clauses: where a claim goes does not depend on the team's positions.
+    """
     found = next((f for f in r.report.findings if f.check_id == "dispute_forum"), None)
     if found is not None:
         return found
@@ -41,6 +42,7 @@ def _forum_finding(r: Reading) -> Finding:
 
 
 def forum_evidence(r: Reading, forum: Forum) -> tuple[Evidence, ...]:
+    """The forum finding's evidence that sits in the clauses the forum path cites."""
     return tuple(e for e in _forum_finding(r).evidence if e.clause in forum.clauses)
 
 

@@ -113,7 +113,7 @@ def _first_kind(r: Reading, kinds: str, spans: Iterable[Span]) -> str | None:
     """The first kind (in lexicon order) whose cue is in the first span that has one."""
     prefix = "p_" if kinds == "period_kinds" else "t_"
     for span in spans:
-        kind = next((k for k in r.values[kinds] if r.rx(f"dispute.{prefix}{k}").search(r.norm(span))), None)
+        kind: str | None = next((k for k in r.values[kinds] if r.rx(f"dispute.{prefix}{k}").search(r.norm(span))), None)
         if kind:
             return kind
     return None

@@ -76,4 +76,5 @@ def detect_format(data: bytes, name: str) -> str:
 
 
 def supported() -> str:
+    """The supported suffixes, for messages."""
     return ", ".join(SUPPORTED_SUFFIXES)

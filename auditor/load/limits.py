@@ -44,7 +44,8 @@ _CUT_AFTER = re.compile(r"[。；;！!？?.，,、:：\s]")
 
 def _cut(text: str) -> list[str]:
     """`text` in pieces of at most MAX_BLOCK characters, each ending at punctuation or a space if one
-    falls in its last quarter."""
+    falls in its last quarter.
+    """
     pieces = []
     while len(text) > MAX_BLOCK:
         window = text[MAX_BLOCK * 3 // 4 : MAX_BLOCK]

@@ -82,7 +82,8 @@ def read_image(image: Image.Image, scale: float = 1.0) -> list[list[OcrWord]]:
 
 def _rows(words: list[OcrWord]) -> list[list[OcrWord]]:
     """Group boxes into text lines: sorted by their vertical middle, a box whose middle falls inside
-    the current row's band joins it. RapidOCR splits a line at wide gaps (table columns, tab stops)."""
+    the current row's band joins it. RapidOCR splits a line at wide gaps (table columns, tab stops).
+    """
     rows: list[list[OcrWord]] = []
     for word in sorted(words, key=lambda w: ((w.top + w.bottom) / 2, w.x0)):
         middle = (word.top + word.bottom) / 2

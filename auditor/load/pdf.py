@@ -74,7 +74,8 @@ _FEW_CHARS = 30  # a text layer this short on a scanned page is a stamp or a pag
 
 def _needs_ocr(page: Any, lines: Sequence[Line]) -> bool:
     """True when only OCR can read the page: it draws something but has no text layer, or its text
-    layer is a few characters (a page number, a stamp) on top of a page-sized image."""
+    layer is a few characters (a page number, a stamp) on top of a page-sized image.
+    """
     if not lines:
         return bool(page.images or page.curves or page.rects or page.lines)
     if sum(len(line.text) for line in lines) >= _FEW_CHARS:
@@ -85,7 +86,7 @@ def _needs_ocr(page: Any, lines: Sequence[Line]) -> bool:
 
 
 def _pages_phrase(numbers: Sequence[int], verb: str = "have") -> str:
-    """ "Page 3 has" / "Pages 2, 4 have": the start of a warning about some pages."""
+    """The start of a warning about some pages: "Page 3 has" / "Pages 2, 4 have"."""
     if len(numbers) == 1:
         singular = {"have": "has", "were": "was", "are": "is"}[verb]
         return f"Page {numbers[0]} {singular}"
@@ -105,12 +106,13 @@ def _ocr_pdf_pages(src: Source, numbers: Sequence[int]) -> Iterator[tuple[int, l
 
 
 def report_progress(src: Source, done: int, total: int) -> None:
+    """Tell the caller how many OCR pages are done, if it asked to know."""
     if src.progress is not None:
         src.progress(done, total)
 
 
 def _dedupe_chars(page: Any) -> Any:
-    """pdfplumber's `Page.dedupe_chars`, in linear time.
+    """Pdfplumber's `Page.dedupe_chars`, in linear time.
 
     pdfplumber restores document order with `sorted(kept, key=chars.index)`, a linear search per character:
     quadratic per page, and the largest single cost of auditing a long PDF (benchmarks/run.py measured the
@@ -177,4 +179,4 @@ def _horizontal(obj: dict[str, Any]) -> bool:
     if obj.get("object_type") != "char":
         return True
     a, b = obj["matrix"][:2]
-    return a > 0 and abs(b) <= 0.05 * a
+    return bool(a > 0 and abs(b) <= 0.05 * a)

@@ -1,5 +1,6 @@
 """The contract annotated in Word: a comment on each paragraph a finding or red flag cites, and an appendix
-of suggested clauses; the user's own .docx when there is one, else a new document of the contract text."""
+of suggested clauses; the user's own .docx when there is one, else a new document of the contract text.
+"""
 
 from __future__ import annotations
 

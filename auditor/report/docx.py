@@ -25,7 +25,7 @@ def new_document(lang: Lang, title: str | None = None) -> DocxDocument:
     document = docx.Document()
     font = load_lexicon("report").values["docx_font"][lang]
     normal = document.styles["Normal"]
-    normal.font.name = font  # type: ignore[attr-defined]
+    normal.font.name = font
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
     if title:
         document.core_properties.title = title

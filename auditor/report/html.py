@@ -1,6 +1,7 @@
 """The contract marked up for the review desk: evidence spans highlighted (a red flag over a weak finding
 over a pass), and inside them the words the cue matched. The checks decide; this only points back into the
-contract, whose text is always escaped."""
+contract, whose text is always escaped.
+"""
 
 from __future__ import annotations
 

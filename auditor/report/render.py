@@ -139,7 +139,8 @@ Result = AuditReport | dict[str, str]  # a report, or the error entry of a file 
 
 def check_columns(results: Iterable[Result]) -> tuple[str, ...]:
     """The check ids a batch's reports carry, in their order: the client's checklist, the provider's, or a
-    playbook's selection and its required items. A batch of errors only shows the default checklist."""
+    playbook's selection and its required items. A batch of errors only shows the default checklist.
+    """
     seen: dict[str, None] = {}
     for result in results:
         if isinstance(result, AuditReport):

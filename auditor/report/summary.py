@@ -141,7 +141,8 @@ def _heatmap_png(results: Sequence[Result], path: Path) -> None:
 
 def _heatmap_html(results: Sequence[Result]) -> str:
     """A table a browser renders with its own CJK fonts; the status is written in each cell as well as
-    coloured, for readers who cannot tell the colours apart."""
+    coloured, for readers who cannot tell the colours apart.
+    """
     columns = check_columns(results)
     head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
     rows = []
@@ -182,7 +183,8 @@ def counts(results: Sequence[Result], from_store: int) -> str:
 
 def listing(reports: Sequence[AuditReport]) -> str:
     """Stored results for a terminal: a status mark per check (columns numbered, legend below), the red
-    flags, then the file."""
+    flags, then the file.
+    """
     mark = {**MARK, NOT_RUN: NOT_RUN}
     columns = check_columns(reports)
     lines = [" ".join(str(n) for n in range(1, len(columns) + 1)) + "  red flags / file"]

@@ -1,6 +1,7 @@
 """The words, marks and money every rendering shares: the report's and the desk's vocabulary (from
 `lexicons/report.toml` and `lexicons/ui.toml`), the status marks, the colon of each language, and amounts
-as a reader writes them. One place, so a text report, a Word file and the desk say the same thing."""
+as a reader writes them. One place, so a text report, a Word file and the desk say the same thing.
+"""
 
 from __future__ import annotations
 

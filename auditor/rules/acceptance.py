@@ -1,6 +1,7 @@
 """Deemed acceptance: the silence after which the client is taken to have accepted the work, and whether
 it is short enough to be a trap (the rubric: 7 days or less). Shared by the quality check and the red flag;
-reads the `quality_standards` lexicon (or a playbook's version of it)."""
+reads the `quality_standards` lexicon (or a playbook's version of it).
+"""
 
 from __future__ import annotations
 

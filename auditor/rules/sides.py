@@ -1,7 +1,8 @@
 """Which side a consequence falls on: the breaching party of a penalty or liability sentence.
 
 Shared by the breach check, the one-sided-penalty flag and the dispute reader; reads the party cues of the
-`breach_liability` lexicon."""
+`breach_liability` lexicon.
+"""
 
 from __future__ import annotations
 

@@ -55,7 +55,7 @@ def _fold_char(ch: str) -> str:
 
 def to_simplified(text: str) -> str:
     """Traditional → Simplified with OpenCC, falling back per character wherever a phrase changes length."""
-    converted = _t2s().convert(text)
+    converted: str = _t2s().convert(text)
     if len(converted) == len(text):
         return converted
     out = []

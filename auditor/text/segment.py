@@ -79,7 +79,8 @@ _CUT_MID_SENTENCE = re.compile(r"(?:[，,、的和及与或]|\b(?:the|a|an|of|an
 
 def _is_continuation(prev_text: str, block: Block, numbering: Numbering | None, width: int | None) -> bool:
     """A block continues the previous one when the previous was cut by hard wrapping mid-sentence: it ends on
-    a comma or a joining word, or (in a wrapped file) it reaches the wrap width without an end mark."""
+    a comma or a joining word, or (in a wrapped file) it reaches the wrap width without an end mark.
+    """
     if numbering is not None or block.kind in {"heading", "table_row"} or not prev_text:
         return False
     if _LABEL_LINE.match(block.text.strip()) or _LABEL_LINE.match(prev_text):

@@ -148,18 +148,19 @@ def sidebar() -> tuple[Source | None, Lang | None]:
     """Input (upload / paste / sample), contract language override, interface language."""
     with st.sidebar:
         st.segmented_control(t("ui_language"), ["zh", "en"], key="ui_lang", default="zh", required=True,
-                             format_func={"zh": "中文", "en": "English"}.get, on_change=_on_ui_lang)
+                             format_func=lambda k: {"zh": "中文", "en": "English"}[k], on_change=_on_ui_lang)
         modes = {"upload": t("mode_upload"), "paste": t("mode_paste"), "sample": t("mode_sample")}
-        mode = st.radio(t("source"), list(modes), format_func=modes.get, key="mode", horizontal=True)
+        mode = st.radio(t("source"), list(modes), format_func=lambda k: modes[k], key="mode", horizontal=True)
         source = {"upload": _upload, "paste": _paste, "sample": _sample}[mode]()
         langs = {"auto": t("lang_auto"), "zh": t("lang_zh"), "en": t("lang_en")}
-        lang = st.segmented_control(t("contract_lang"), list(langs), format_func=langs.get,
+        lang = st.segmented_control(t("contract_lang"), list(langs), format_func=lambda k: langs[k],
                                     key="contract_lang", default="auto", required=True)
         review_options()
         st.divider()
         st.caption(f":material/lock: {t('privacy')}")
         st.caption(f":material/balance: {t('not_advice')}")
-    return source, None if lang == "auto" else lang
+    chosen: Lang | None = "zh" if lang == "zh" else "en" if lang == "en" else None
+    return source, chosen
 
 
 def review_options() -> tuple[str | None, Perspective]:
@@ -168,7 +169,7 @@ def review_options() -> tuple[str | None, Perspective]:
     labels = {"none": t("playbook_none"), "auto": t("playbook_auto")}
     choice = st.selectbox(t("playbook"), books, key="playbook", format_func=lambda b: labels.get(b, b))
     sides = {"client": t("perspective_client"), "provider": t("perspective_provider")}
-    side = st.segmented_control(t("perspective"), list(sides), format_func=sides.get, key="perspective",
+    side = st.segmented_control(t("perspective"), list(sides), format_func=lambda k: sides[k], key="perspective",
                                 default="client", required=True)
     return (None if choice in (None, "none") else choice), ("provider" if side == "provider" else "client")
 
@@ -227,8 +228,8 @@ def run_audit(source: Source, lang: Lang | None) -> AuditReport | None:
 def review_options_state() -> tuple[str | None, Perspective]:
     """The sidebar's playbook and side, as chosen (the widgets keep them in the session)."""
     choice = st.session_state.get("playbook")
-    side = "provider" if st.session_state.get("perspective") == "provider" else "client"
-    return (None if choice in (None, "none") else choice), side
+    side: Perspective = "provider" if st.session_state.get("perspective") == "provider" else "client"
+    return (None if choice in (None, "none") else str(choice)), side
 
 
 def overview(report: AuditReport, lang_override: Lang | None) -> None:
@@ -322,7 +323,7 @@ def finding_body(report: AuditReport, f: Finding) -> None:
 
 def text_tab(report: AuditReport) -> None:
     """The whole contract with cited clauses marked; a jump from a finding outlines and scrolls to it."""
-    focus = st.session_state.get("focus")
+    focus: tuple[str, int, str] | None = st.session_state.get("focus")
     index = focus[1] if focus and focus[0] == report.file else None
     left, right = st.columns([2, 3], vertical_alignment="center")
     cited_only = left.toggle(t("cited_only"), key="cited_only")
@@ -331,7 +332,7 @@ def text_tab(report: AuditReport) -> None:
         f"<mark class='ca-weak'>{t('legend_weak')}</mark> <mark class='ca-ok'>{t('legend_ok')}</mark> "
         f"<b class='ca-cue'>{t('legend_cue')}</b></span>"
     )
-    if index is not None:
+    if focus is not None and index is not None:
         st.info(t("focused", clause=focus[2]), icon=":material/my_location:")
     with st.container(height=640, border=True):
         st.html(contract_html(report, cited_only=cited_only, focus=index))
