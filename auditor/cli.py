@@ -41,34 +41,38 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--summary", type=Path, help="also write one row per contract to this .csv or .xlsx")
     audit.add_argument("--chart", type=Path, help="also draw a contracts × checks heatmap: .png or .html")
     store = audit.add_mutually_exclusive_group()
-    store.add_argument("--db", type=Path,
-                       help="result store (default: ~/.cache/contract-auditor/audits.sqlite)")
+    store.add_argument("--db", type=Path, help="result store (default: ~/.cache/contract-auditor/audits.sqlite)")
     store.add_argument("--no-db", action="store_true", help="neither reuse nor store results")
     audit.add_argument("--dask", metavar="ADDRESS", help="run on this Dask scheduler, e.g. tcp://scheduler:8786")
     audit.add_argument("--dask-bytes", action="store_true", help="with --dask: send file contents, not paths")
     _review_options(audit)
     ev = sub.add_parser("eval", help="measure accuracy against a labelled corpus (labels.json)")
-    ev.add_argument("corpus", type=Path, nargs="?",
-                    help="folder holding the contracts and labels.json (default: the bundled samples)")
+    ev.add_argument(
+        "corpus",
+        type=Path,
+        nargs="?",
+        help="folder holding the contracts and labels.json (default: the bundled samples)",
+    )
     ev.add_argument("--labels", type=Path, help="labels file (default: CORPUS/labels.json)")
     ev.add_argument("--quiet", action="store_true", help="omit the list of disagreements")
     rep = sub.add_parser("report", help="list stored results, e.g. contracts whose dispute forum is missing")
     rep.add_argument("--db", type=Path, help="result store (default: as for audit)")
     rep.add_argument("--check", help="with --status: the check to filter on, e.g. dispute_forum")
-    rep.add_argument("--status", choices=("pass", "weak", "missing"),
-                     help="keep contracts with a check at this status")
+    rep.add_argument("--status", choices=("pass", "weak", "missing"), help="keep contracts with a check at this status")
     rep.add_argument("--flag", help="keep contracts raising this red flag, e.g. full_prepayment")
     rep.add_argument("--format", choices=("text", "csv", "json"), default="text", help="output format")
     dis = sub.add_parser("dispute", help="dispute brief: what the contract gives the client in one scenario")
     dis.add_argument("path", type=Path, nargs="?", help="the contract (.pdf .docx .txt .md)")
     _sample_option(dis)
-    dis.add_argument("--scenario", required=True,
-                     help="non_delivery | kpi_missed | poor_quality | provider_gone | early_exit")
+    dis.add_argument(
+        "--scenario", required=True, help="non_delivery | kpi_missed | poor_quality | provider_gone | early_exit"
+    )
     dis.add_argument("--format", choices=("md", "json"), default="md", help="output format (default: md)")
     dis.add_argument("--out", type=Path, help="write the brief to this file instead of the terminal")
     dis.add_argument("--docx", type=Path, help="also write the brief as a Word document")
-    dis.add_argument("--lang", choices=("auto", "zh", "en"), default="auto",
-                     help="language of the brief (default: the contract's)")
+    dis.add_argument(
+        "--lang", choices=("auto", "zh", "en"), default="auto", help="language of the brief (default: the contract's)"
+    )
     _review_options(dis)
     pb = sub.add_parser("playbook", help="review playbooks: list the bundled ones, show one, check your own")
     pb_sub = pb.add_subparsers(dest="action", required=True)
@@ -83,8 +87,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _sample_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--sample", metavar="NAME",
-                        help="a bundled sample contract by name or prefix (zh, en, zh_04…); see `ui` for all")
+    parser.add_argument(
+        "--sample",
+        metavar="NAME",
+        help="a bundled sample contract by name or prefix (zh, en, zh_04…); see `ui` for all",
+    )
 
 
 def _with_sample(paths: list[Path], sample_name: str | None, stack: contextlib.ExitStack) -> list[Path]:
@@ -100,11 +107,18 @@ def _with_sample(paths: list[Path], sample_name: str | None, stack: contextlib.E
 
 def _review_options(parser: argparse.ArgumentParser) -> None:
     """--playbook and --perspective, the same on every command that reviews a contract."""
-    parser.add_argument("--playbook", metavar="NAME|FILE.yaml",
-                        help="review rules: a bundled playbook (see `playbook list`), your own .yaml, or auto "
-                             "(proposed from the detected contract type); default: the rubric as bundled")
-    parser.add_argument("--perspective", choices=("client", "provider"), default="client",
-                        help="whose side to review for: client (甲方, default) or provider (乙方)")
+    parser.add_argument(
+        "--playbook",
+        metavar="NAME|FILE.yaml",
+        help="review rules: a bundled playbook (see `playbook list`), your own .yaml, or auto "
+        "(proposed from the detected contract type); default: the rubric as bundled",
+    )
+    parser.add_argument(
+        "--perspective",
+        choices=("client", "provider"),
+        default="client",
+        help="whose side to review for: client (甲方, default) or provider (乙方)",
+    )
 
 
 def _playbook_option(args: argparse.Namespace) -> str | None:
@@ -122,8 +136,11 @@ def iter_files(paths: Sequence[Path]) -> Iterator[Path]:
     """Files named directly, and every supported file under named folders, in a stable order."""
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-                              and not p.name.startswith(("~$", ".")))
+            yield from sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(("~$", "."))
+            )
         else:
             yield path
 
@@ -193,9 +210,16 @@ def _audit_paths(args: argparse.Namespace) -> int:
     from auditor.batch.store import Store, default_path
     from auditor.report import summary
 
-    options = batch.Options(lang=args.lang, password=args.password, workers=args.workers,
-                            timeout=args.timeout, dask=args.dask, dask_bytes=args.dask_bytes,
-                            playbook=playbook, perspective=args.perspective)
+    options = batch.Options(
+        lang=args.lang,
+        password=args.password,
+        workers=args.workers,
+        timeout=args.timeout,
+        dask=args.dask,
+        dask_bytes=args.dask_bytes,
+        playbook=playbook,
+        perspective=args.perspective,
+    )
     with contextlib.nullcontext() if args.no_db else Store(args.db or default_path()) as store:
         outcome = batch.run_batch(files, options, store=store, progress=sys.stderr.isatty())
     results = outcome.results
@@ -262,8 +286,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(render.to_csv(reports) if args.format == "csv" else listing(reports))
     if stale:
-        print(f"contract-audit: {stale} stored results are out of date (engine or lexicons changed) and not "
-              "listed; audit those files again to refresh them", file=sys.stderr)
+        print(
+            f"contract-audit: {stale} stored results are out of date (engine or lexicons changed) and not "
+            "listed; audit those files again to refresh them",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -292,8 +319,11 @@ def _cmd_dispute(args: argparse.Namespace) -> int:
     from auditor.pipeline import audit
 
     if args.perspective != "client":
-        print("contract-audit: the dispute brief is written for the client; --perspective provider is not "
-              "supported for dispute yet", file=sys.stderr)
+        print(
+            "contract-audit: the dispute brief is written for the client; --perspective provider is not "
+            "supported for dispute yet",
+            file=sys.stderr,
+        )
         return 2
     try:
         with contextlib.ExitStack() as stack:
@@ -354,7 +384,7 @@ def _cmd_ui(args: argparse.Namespace) -> int:
 
 
 def _error_line(entry: dict[str, str]) -> str:
-    """"path: reason", naming the file once (loader messages already start with its name)."""
+    """The error as "path: reason", naming the file once (loader messages already start with its name)."""
     name = Path(entry["file"]).name
     reason = entry["error"].removeprefix(f"{name}: ")
     return f"{entry['file']}: {reason}"
@@ -368,8 +398,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             reconfigure(encoding="utf-8", errors="replace")
     args = _parser().parse_args(argv)
     try:
-        return {"audit": _cmd_audit, "eval": _cmd_eval, "report": _cmd_report,
-                "dispute": _cmd_dispute, "playbook": _cmd_playbook, "ui": _cmd_ui}[args.command](args)
+        return {
+            "audit": _cmd_audit,
+            "eval": _cmd_eval,
+            "report": _cmd_report,
+            "dispute": _cmd_dispute,
+            "playbook": _cmd_playbook,
+            "ui": _cmd_ui,
+        }[args.command](args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -68,8 +68,9 @@ class Lexicon:
         """The compiled alternation of a cue's regexes, with the party aliases put in."""
         if key not in self.cues:
             raise LexiconError(f"{self.name}: no cue named {key!r}")
-        return _compile(self.name, key, self.cues[key][lang], _role(client, "client", lang),
-                        _role(provider, "provider", lang))
+        return _compile(
+            self.name, key, self.cues[key][lang], _role(client, "client", lang), _role(provider, "provider", lang)
+        )
 
     def each(self, key: str, lang: Lang) -> tuple[re.Pattern[str], ...]:
         """A cue's regexes compiled one by one: for cues whose alternatives share group names."""
@@ -108,8 +109,7 @@ def _parse(name: str, data: dict[str, Any]) -> Lexicon:
     cues: dict[str, dict[str, tuple[str, ...]]] = {}
     for key, entry in data.get("cues", {}).items():
         entry = _both_langs(f"{name}: cues.{key}", entry)
-        cues[key] = {lang: tuple(entry[lang]) if isinstance(entry[lang], list) else (entry[lang],)
-                     for lang in LANGS}
+        cues[key] = {lang: tuple(entry[lang]) if isinstance(entry[lang], list) else (entry[lang],) for lang in LANGS}
         for lang in LANGS:
             for pattern in cues[key][lang]:
                 _compile(name, key, (pattern,), "a", "b")
@@ -121,8 +121,9 @@ def _parse(name: str, data: dict[str, Any]) -> Lexicon:
         suggestion = {"default": dict(raw_sugg)}
     else:
         suggestion = {k: _both_langs(f"{name}: suggestion.{k}", v) for k, v in raw_sugg.items()}
-    return Lexicon(name=name, title=title, cues=cues, reasons=reasons, suggestion=suggestion,
-                   values=dict(data.get("values", {})))
+    return Lexicon(
+        name=name, title=title, cues=cues, reasons=reasons, suggestion=suggestion, values=dict(data.get("values", {}))
+    )
 
 
 @lru_cache(maxsize=64)

@@ -38,8 +38,7 @@ def audit(
     with a one-line message when the file cannot be read. `playbook` is a Playbook, a bundled name, a
     .yaml path, or "auto" (the one the detected contract type proposes); `perspective` whose side to take.
     """
-    doc = source if isinstance(source, RawDocument) else load(source, filename, password=password,
-                                                                 progress=progress)
+    doc = source if isinstance(source, RawDocument) else load(source, filename, password=password, progress=progress)
     return audit_document(doc, lang=lang, checks=checks, playbook=playbook, perspective=perspective)
 
 
@@ -61,8 +60,9 @@ def audit_document(
     language: Lang = lang or ("zh" if detect_language(text) == "zh" else "en")
     clauses = segment(doc)
     analysis = analyse(clauses, language)
-    contract = Contract(text, language, clauses, analysis.facts, analysis.sentences, analysis.parties,
-                        analysis.contract_value)
+    contract = Contract(
+        text, language, clauses, analysis.facts, analysis.sentences, analysis.parties, analysis.contract_value
+    )
     inp = CheckInput(contract, load_lexicon("_common"))
     contract_type: ContractType | None = None
     if playbook is not None or perspective != "client":
@@ -75,8 +75,7 @@ def audit_document(
     rules = playbook if isinstance(playbook, Playbook) else None
     if checks is None:
         checks = checks_for(perspective)
-    findings = tuple(_run(check, inp, rules) for check in checks
-                     if rules is None or rules.rule(check.id).enabled)
+    findings = tuple(_run(check, inp, rules) for check in checks if rules is None or rules.rule(check.id).enabled)
     if rules is not None:
         findings += _required_items(inp, rules)
     red_flags = find_red_flags(inp)
@@ -115,6 +114,7 @@ def _required_items(inp: CheckInput, playbook: Playbook) -> tuple[Finding, ...]:
         hits = item_inp.hits("present")
         status = Status.PASS if hits else Status.MISSING
         reason = item_inp.reason("present" if hits else "absent", title=title)
-        found.append(dataclasses.replace(item_inp.finding(status, [reason], item_inp.evidence(hits)),
-                                         severity=item.severity))
+        found.append(
+            dataclasses.replace(item_inp.finding(status, [reason], item_inp.evidence(hits)), severity=item.severity)
+        )
     return tuple(found)

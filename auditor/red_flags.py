@@ -63,8 +63,9 @@ def _auto_renewal(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
 
 
 def _account_ownership(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
-    to_provider = tuple(h for h in inp.hits("ownership_to_provider", negatable=True)
-                        if not inp.in_sentence(h, "rejected_work"))
+    to_provider = tuple(
+        h for h in inp.hits("ownership_to_provider", negatable=True) if not inp.in_sentence(h, "rejected_work")
+    )
     if to_provider:
         return to_provider, {}
     work = inp.hits("account_or_content")
@@ -96,8 +97,11 @@ def _unfilled_blank(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
     hits = tuple(h for h in inp.bind(inp.common).hits("blank", negatable=False) if h.clause.norm.strip(" _\n"))
     if not hits:
         return (), {}
-    what = "、".join(dict.fromkeys(h.clause.label for h in hits[:4])) if inp.lang == "zh" else ", ".join(
-        dict.fromkeys(h.clause.label for h in hits[:4]))
+    what = (
+        "、".join(dict.fromkeys(h.clause.label for h in hits[:4]))
+        if inp.lang == "zh"
+        else ", ".join(dict.fromkeys(h.clause.label for h in hits[:4]))
+    )
     return hits, {"what": what}
 
 
@@ -124,6 +128,5 @@ def find_red_flags(inp: CheckInput) -> tuple[RedFlag, ...]:
     for flag_id, (detect, severity) in FLAGS.items():
         hits, values = detect(flags_inp)
         if hits:
-            flags.append(RedFlag(flag_id, flags_inp.reason(flag_id, **values), flags_inp.evidence(hits),
-                                 severity))
+            flags.append(RedFlag(flag_id, flags_inp.reason(flag_id, **values), flags_inp.evidence(hits), severity))
     return tuple(sorted(flags, key=lambda f: -f.severity))

@@ -45,7 +45,7 @@ def _compose(base: list[str], others: list[list[str]], chars: int, rng: random.R
     while size < chars:
         donor = rng.choice(others)
         start = rng.randrange(len(donor))
-        for block in donor[start:start + rng.randint(3, 12)]:
+        for block in donor[start : start + rng.randint(3, 12)]:
             out.append(block)
             size += len(block)
     return out
@@ -67,7 +67,7 @@ def _wrap(text: str, width: float, font: str) -> list[str]:
             continue
         cut = line.rfind(" ") if ch != " " and line.isascii() else -1
         lines.append(line[:cut] if cut > 0 else line)
-        line = (line[cut + 1:] if cut > 0 else "") + ch
+        line = (line[cut + 1 :] if cut > 0 else "") + ch
         used = sum(_width(c, font) for c in line)
     return [*lines, line]
 
@@ -133,8 +133,16 @@ def make(n: int, out: Path, seed: int) -> list[dict[str, object]]:
             _write_docx(blocks, path)
         else:
             path.write_text("\n\n".join(blocks) + "\n", encoding="utf-8")
-        rows.append({"file": path.name, "format": fmt, "lang": lang, "pages": pages,
-                     "chars": sum(map(len, blocks)), "from": base.name})
+        rows.append(
+            {
+                "file": path.name,
+                "format": fmt,
+                "lang": lang,
+                "pages": pages,
+                "chars": sum(map(len, blocks)),
+                "from": base.name,
+            }
+        )
     (out / "manifest.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
     return rows
 
@@ -149,8 +157,7 @@ def main() -> None:
     rows = make(args.n, args.out, args.seed)
     by_format = {f: sum(r["format"] == f for r in rows) for f in FORMATS}
     pages = sum(int(r["pages"]) for r in rows)  # type: ignore[call-overload]
-    print(f"{len(rows)} contracts ({by_format}), {pages} pages, into {args.out} "
-          f"in {time.perf_counter() - start:.0f} s")
+    print(f"{len(rows)} contracts ({by_format}), {pages} pages, into {args.out} in {time.perf_counter() - start:.0f} s")
 
 
 if __name__ == "__main__":

@@ -86,8 +86,9 @@ def _linear_dedupe() -> Callable[[], None]:
 
     original = pdfplumber.utils.dedupe_chars
 
-    def dedupe(chars: list[dict[str, Any]], tolerance: float = 1,
-               extra_attrs: tuple[str, ...] | None = ("fontname", "size")) -> list[dict[str, Any]]:
+    def dedupe(
+        chars: list[dict[str, Any]], tolerance: float = 1, extra_attrs: tuple[str, ...] | None = ("fontname", "size")
+    ) -> list[dict[str, Any]]:
         key = itemgetter("upright", "text", *(extra_attrs or ()))
         position = {id(c): i for i, c in enumerate(chars)}
         kept = []
@@ -138,10 +139,11 @@ def per_file(corpus: Path, manifest: list[dict[str, Any]], n_pdfs: int) -> None:
 
     _warm()
     audit(SMALL_TXT)  # lexicons and regexes compiled
-    print(f"\n## 1. Per file (warm process, CPU seconds)\n\n{n_pdfs} text-layer PDFs spread over the page "
-          "counts.\n")
-    print("| file | pages | pdfplumber extract_text s | audit s | ratio | loader s | analysis s "
-          "| loader, linear dedupe s | pypdfium2 text s |")
+    print(f"\n## 1. Per file (warm process, CPU seconds)\n\n{n_pdfs} text-layer PDFs spread over the page counts.\n")
+    print(
+        "| file | pages | pdfplumber extract_text s | audit s | ratio | loader s | analysis s "
+        "| loader, linear dedupe s | pypdfium2 text s |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     ratios, fixed_ratios, same = [], [], True
     for row in _spread([r for r in manifest if r["format"] == "pdf"], n_pdfs):
@@ -149,13 +151,19 @@ def per_file(corpus: Path, manifest: list[dict[str, Any]], n_pdfs: int) -> None:
         ratios.append(t["audit"] / t["plumber"])
         fixed_ratios.append((t["fast_loader"] + t["analysis"]) / t["plumber"])
         same &= bool(t["same"])
-        print(f"| {row['file']} | {row['pages']} | {t['plumber']:.2f} | {t['audit']:.2f} | {ratios[-1]:.2f} "
-              f"| {t['loader']:.2f} | {t['analysis']:.2f} | {t['fast_loader']:.2f} | {t['pdfium']:.3f} |",
-              flush=True)
-    print(f"\naudit / pdfplumber extract_text: median {statistics.median(ratios):.2f}×, "
-          f"worst {max(ratios):.2f}× (target ≤ 1.5×)")
-    print(f"with the linear dedupe in the loader: median {statistics.median(fixed_ratios):.2f}×, "
-          f"worst {max(fixed_ratios):.2f}× (loaded documents identical: {'yes' if same else 'NO'})")
+        print(
+            f"| {row['file']} | {row['pages']} | {t['plumber']:.2f} | {t['audit']:.2f} | {ratios[-1]:.2f} "
+            f"| {t['loader']:.2f} | {t['analysis']:.2f} | {t['fast_loader']:.2f} | {t['pdfium']:.3f} |",
+            flush=True,
+        )
+    print(
+        f"\naudit / pdfplumber extract_text: median {statistics.median(ratios):.2f}×, "
+        f"worst {max(ratios):.2f}× (target ≤ 1.5×)"
+    )
+    print(
+        f"with the linear dedupe in the loader: median {statistics.median(fixed_ratios):.2f}×, "
+        f"worst {max(fixed_ratios):.2f}× (loaded documents identical: {'yes' if same else 'NO'})"
+    )
 
     print("\nDOCX/TXT of 20 pages, warm (best of 3):\n")
     print("| file | chars | audit s | of which analysis s |")
@@ -234,25 +242,37 @@ def throughput(corpus: Path, manifest: list[dict[str, Any]], n: int) -> None:
             again = time.perf_counter() - start
         print("| run | wall s | contracts/s | wall s per contract | CPU s of the CLI process |")
         print("|---|---:|---:|---:|---:|")
-        print(f"| 1 worker (in-process) | {one.wall:.1f} | {len(subset) / one.wall:.2f} "
-              f"| {one.wall / len(subset):.3f} | {one.cpu:.1f} |")
-        print(f"| 2 workers | {two.wall:.1f} | {len(subset) / two.wall:.2f} | {two.wall / len(subset):.3f} "
-              "| (in the workers) |")
-        print(f"| 2 workers, filling the store (in-process API) | {fill:.1f} | {len(subset) / fill:.2f} "
-              f"| {fill / len(subset):.3f} | |")
-        print(f"| re-run, every file from the store | {again:.2f} | {len(subset) / again:.0f} "
-              f"| {again / len(subset):.4f} | |")
+        print(
+            f"| 1 worker (in-process) | {one.wall:.1f} | {len(subset) / one.wall:.2f} "
+            f"| {one.wall / len(subset):.3f} | {one.cpu:.1f} |"
+        )
+        print(
+            f"| 2 workers | {two.wall:.1f} | {len(subset) / two.wall:.2f} | {two.wall / len(subset):.3f} "
+            "| (in the workers) |"
+        )
+        print(
+            f"| 2 workers, filling the store (in-process API) | {fill:.1f} | {len(subset) / fill:.2f} "
+            f"| {fill / len(subset):.3f} | |"
+        )
+        print(
+            f"| re-run, every file from the store | {again:.2f} | {len(subset) / again:.0f} "
+            f"| {again / len(subset):.4f} | |"
+        )
         print(f"\nspeed-up 1 → 2 workers: {one.wall / two.wall:.2f}× (target ≥ 1.7× on 2 cores)")
 
     print("\n## 3. Memory and cold start\n")
     workers = ", ".join(f"{mb / 2**20:.0f}" for mb in two.worker_rss) or "not sampled"
-    print(f"peak RSS per worker process in the 2-worker run: {workers} MB; the 1-worker run (parent and "
-          f"worker in one process): {one.rss_mb:.0f} MB (target ≤ 300 MB)")
+    print(
+        f"peak RSS per worker process in the 2-worker run: {workers} MB; the 1-worker run (parent and "
+        f"worker in one process): {one.rss_mb:.0f} MB (target ≤ 300 MB)"
+    )
     starts = [_Run(["audit", str(SMALL_TXT), "--no-db", "--format", "json"]) for _ in range(3)]
     walls = [r.wall for r in starts]
-    print(f"CLI cold start to the result of a small TXT ({SMALL_TXT.name}, {SMALL_TXT.stat().st_size} B): "
-          f"wall best {min(walls):.2f} s, median {statistics.median(walls):.2f} s; CPU "
-          f"{min(r.cpu for r in starts):.2f} s (target ≤ 2.5 s)")
+    print(
+        f"CLI cold start to the result of a small TXT ({SMALL_TXT.name}, {SMALL_TXT.stat().st_size} B): "
+        f"wall best {min(walls):.2f} s, median {statistics.median(walls):.2f} s; CPU "
+        f"{min(r.cpu for r in starts):.2f} s (target ≤ 2.5 s)"
+    )
 
 
 def main() -> None:
@@ -262,11 +282,14 @@ def main() -> None:
     parser.add_argument("--throughput", type=int, default=500, help="files in the throughput runs")
     args = parser.parse_args()
     manifest = json.loads((args.corpus / "manifest.json").read_text(encoding="utf-8"))
-    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True).stdout.strip()
-    print(f"# Benchmark: {len(manifest)}-file corpus in {args.corpus}, commit {commit}, "
-          f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, load average at start "
-          f"{os.getloadavg()[0]:.1f}")
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    print(
+        f"# Benchmark: {len(manifest)}-file corpus in {args.corpus}, commit {commit}, "
+        f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, load average at start "
+        f"{os.getloadavg()[0]:.1f}"
+    )
     per_file(args.corpus, manifest, args.pdfs)
     throughput(args.corpus, manifest, args.throughput)
     print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")

@@ -478,9 +478,7 @@ def contracts_markdown(labels: dict[str, dict[str, object]]) -> str:
         fmt = c.fmt.upper() + ("" if c.encoding == "utf-8" else f" ({c.encoding})")
         lang = "zh-Hant" if "繁體" in c.service else c.lang
         flags = ", ".join(red) if red else "none"
-        out.append(
-            f"| `{c.out_name}` | {lang} | {fmt} | {c.service} | {c.exercises} | {statuses} | {flags} |"
-        )
+        out.append(f"| `{c.out_name}` | {lang} | {fmt} | {c.service} | {c.exercises} | {statuses} | {flags} |")
     return "\n".join(out) + "\n"
 
 
@@ -521,9 +519,7 @@ def build(labels: dict[str, dict[str, object]]) -> None:
         else:
             write_pdf(blocks, target, c.lang)
     out_labels = {"files": {c.out_name: {"lang": c.lang, **labels[c.name]} for c in available()}}
-    (OUT / "labels.json").write_text(
-        json.dumps(out_labels, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
+    (OUT / "labels.json").write_text(json.dumps(out_labels, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     if DOC.exists():
         text = DOC.read_text(encoding="utf-8")
         text = replace_between(text, "contracts", contracts_markdown(labels))

@@ -57,8 +57,7 @@ ZH_CONTRACT: tuple[tuple[str, str], ...] = (
     ),
     (
         "paragraph",
-        "1.2 具体服务项目、服务标准及人员配置详见本合同附件一《服务内容及标准》，"
-        "附件与本合同具有同等法律效力。",
+        "1.2 具体服务项目、服务标准及人员配置详见本合同附件一《服务内容及标准》，附件与本合同具有同等法律效力。",
     ),
     ("heading", "第二条 服务期限"),
     ("paragraph", "2.1 本合同服务期限自2024年9月1日起至2025年8月31日止，共计十二个月。"),
@@ -93,8 +92,7 @@ ZH_CONTRACT: tuple[tuple[str, str], ...] = (
     ),
     (
         "paragraph",
-        "4.3 乙方每月五日前向甲方提交上月运营报告，内容应包括流量、转化率、客单价、"
-        "推广费用使用情况及下月运营计划。",
+        "4.3 乙方每月五日前向甲方提交上月运营报告，内容应包括流量、转化率、客单价、推广费用使用情况及下月运营计划。",
     ),
     ("heading", "第五条 考核指标"),
     (
@@ -328,9 +326,7 @@ def add_clause_numbering(doc: DocxDocument) -> str:
 def set_numbering(paragraph: Paragraph, num_id: str, level: int) -> None:
     """Attach a paragraph to a Word list at `level`."""
     p_pr = paragraph.paragraph_format.element.get_or_add_pPr()
-    p_pr.append(
-        parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>')
-    )
+    p_pr.append(parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'))
 
 
 # --- PDF --------------------------------------------------------------------------------------

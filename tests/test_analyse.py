@@ -118,14 +118,12 @@ QUANTITIES = [
     ("乙方每月不少于12条。", "zh", "每月不少于12条", 12, "条/month"),
     ("乙方一周两场直播。", "zh", "一周两场", 2, "场/week"),
     ("乙方每月直播四场。", "zh", "每月直播四场", 4, "场/month"),
-    ("The Agency shall publish twelve (12) posts per month.", "en", "twelve (12) posts per month", 12,
-     "posts/month"),
+    ("The Agency shall publish twelve (12) posts per month.", "en", "twelve (12) posts per month", 12, "posts/month"),
     ("Creator will host 2 live streams per week.", "en", "2 live streams per week", 2, "live streams/week"),
 ]
 
 
-@pytest.mark.parametrize(("text", "lang", "span", "count", "unit"), QUANTITIES,
-                         ids=[q[2] for q in QUANTITIES])
+@pytest.mark.parametrize(("text", "lang", "span", "count", "unit"), QUANTITIES, ids=[q[2] for q in QUANTITIES])
 def test_analyse_quantity_per_period(text: str, lang: str, span: str, count: float, unit: str) -> None:
     found = _facts(text, lang, "quantity")
     assert [(f.value, f.unit) for f in found] == [(count, unit)]
@@ -187,25 +185,64 @@ CLIENT, PROVIDER = "上海云杉商贸有限公司", "杭州青禾文化传媒�
 
 # (contract opening, lang, client, provider, client alias, provider alias)
 PARTIES = [
-    pytest.param(f"{ZH_HEAD}甲方（委托方）：{CLIENT}\n乙方（服务方）：{PROVIDER}{ZH_BODY}", "zh",
-                 CLIENT, PROVIDER, "甲方", "乙方", id="zh-two-lines"),
-    pytest.param(f"{ZH_HEAD}甲方（委托方）：{CLIENT} / 乙方（服务方）：{PROVIDER}{ZH_BODY}", "zh",
-                 CLIENT, PROVIDER, "甲方", "乙方", id="zh-one-line"),
-    pytest.param(f"{ZH_HEAD}委托方（甲方）：{CLIENT}\n受托方（乙方）：{PROVIDER}{ZH_BODY}", "zh",
-                 CLIENT, PROVIDER, "甲方", "乙方", id="zh-role-first"),
-    pytest.param(f"{ZH_HEAD}{CLIENT}（以下简称“甲方”）\n{PROVIDER}（以下简称“乙方”）{ZH_BODY}", "zh",
-                 CLIENT, PROVIDER, "甲方", "乙方", id="zh-defined"),
-    pytest.param("SERVICES AGREEMENT\nThis Agreement is made by and between Summit Social LLC, a Texas "
-                 'limited liability company ("Agency"), and Acme Foods Inc., a Delaware corporation '
-                 '("Client").\n1. Services. Agency shall publish posts.\n'
-                 "2. Fees. Client shall pay Agency monthly.", "en",
-                 "Acme Foods Inc.", "Summit Social LLC", "Client", "Agency", id="en-recital"),
-    pytest.param("SERVICES AGREEMENT\nClient: Acme Foods Inc. / Agency: Summit Social LLC\n1. Services.",
-                 "en",
-                 "Acme Foods Inc.", "Summit Social LLC", "Client", "Agency", id="en-one-line"),
+    pytest.param(
+        f"{ZH_HEAD}甲方（委托方）：{CLIENT}\n乙方（服务方）：{PROVIDER}{ZH_BODY}",
+        "zh",
+        CLIENT,
+        PROVIDER,
+        "甲方",
+        "乙方",
+        id="zh-two-lines",
+    ),
+    pytest.param(
+        f"{ZH_HEAD}甲方（委托方）：{CLIENT} / 乙方（服务方）：{PROVIDER}{ZH_BODY}",
+        "zh",
+        CLIENT,
+        PROVIDER,
+        "甲方",
+        "乙方",
+        id="zh-one-line",
+    ),
+    pytest.param(
+        f"{ZH_HEAD}委托方（甲方）：{CLIENT}\n受托方（乙方）：{PROVIDER}{ZH_BODY}",
+        "zh",
+        CLIENT,
+        PROVIDER,
+        "甲方",
+        "乙方",
+        id="zh-role-first",
+    ),
+    pytest.param(
+        f"{ZH_HEAD}{CLIENT}（以下简称“甲方”）\n{PROVIDER}（以下简称“乙方”）{ZH_BODY}",
+        "zh",
+        CLIENT,
+        PROVIDER,
+        "甲方",
+        "乙方",
+        id="zh-defined",
+    ),
+    pytest.param(
+        "SERVICES AGREEMENT\nThis Agreement is made by and between Summit Social LLC, a Texas "
+        'limited liability company ("Agency"), and Acme Foods Inc., a Delaware corporation '
+        '("Client").\n1. Services. Agency shall publish posts.\n'
+        "2. Fees. Client shall pay Agency monthly.",
+        "en",
+        "Acme Foods Inc.",
+        "Summit Social LLC",
+        "Client",
+        "Agency",
+        id="en-recital",
+    ),
+    pytest.param(
+        "SERVICES AGREEMENT\nClient: Acme Foods Inc. / Agency: Summit Social LLC\n1. Services.",
+        "en",
+        "Acme Foods Inc.",
+        "Summit Social LLC",
+        "Client",
+        "Agency",
+        id="en-one-line",
+    ),
 ]
-
-
 
 
 @pytest.mark.parametrize(("text", "lang", "client", "provider", "client_alias", "provider_alias"), PARTIES)
@@ -213,20 +250,23 @@ def test_analyse_parties(
     text: str, lang: str, client: str, provider: str, client_alias: str, provider_alias: str
 ) -> None:
     p = _parties(text, lang)
-    assert (p.client, p.provider, p.client_alias, p.provider_alias) == (client, provider, client_alias,
-                                                                        provider_alias)
+    assert (p.client, p.provider, p.client_alias, p.provider_alias) == (client, provider, client_alias, provider_alias)
 
 
 def test_analyse_parties_recital_name_ending_in_a() -> None:
-    text = ("SERVICES AGREEMENT\nThis Agreement is made by and between Bright Media LLC, a Texas limited "
-            'liability company ("Agency"), and Acme Foods Inc., a Delaware corporation ("Client").\n'
-            "1. Services. Agency shall publish posts.")
+    text = (
+        "SERVICES AGREEMENT\nThis Agreement is made by and between Bright Media LLC, a Texas limited "
+        'liability company ("Agency"), and Acme Foods Inc., a Delaware corporation ("Client").\n'
+        "1. Services. Agency shall publish posts."
+    )
     assert _parties(text, "en").provider == "Bright Media LLC"
 
 
 def test_analyse_parties_provider_named_jiafang() -> None:
-    text = (f"{ZH_HEAD}甲方（服务方）：{PROVIDER}\n乙方（委托方）：{CLIENT}\n"
-            "第一条 甲方为乙方提供短视频代运营服务。\n第二条 乙方应向甲方支付服务费。")
+    text = (
+        f"{ZH_HEAD}甲方（服务方）：{PROVIDER}\n乙方（委托方）：{CLIENT}\n"
+        "第一条 甲方为乙方提供短视频代运营服务。\n第二条 乙方应向甲方支付服务费。"
+    )
     p = _parties(text, "zh")
     assert (p.client, p.provider) == (CLIENT, PROVIDER)
 

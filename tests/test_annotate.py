@@ -171,8 +171,7 @@ def test_annotate_cue_span_falls_back_to_the_named_fact() -> None:
 
 def test_annotate_html_marks_evidence_and_escapes_contract_text() -> None:
     text = (
-        "服务合同\n甲方：<script>alert(1)</script>商贸有限公司\n乙方：某某传媒有限公司\n"
-        "争议由有管辖权的人民法院管辖。"
+        "服务合同\n甲方：<script>alert(1)</script>商贸有限公司\n乙方：某某传媒有限公司\n争议由有管辖权的人民法院管辖。"
     )
     report = audit_text(text)
     page = contract_html(report)

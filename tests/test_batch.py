@@ -55,8 +55,9 @@ def test_batch_dask_local_cluster_matches_local() -> None:
     files, serial = _serial_samples()
     some = [p for p in files if p.stem.startswith(("en_01", "en_02", "en_03", "zh_03", "zh_06", "zh_09"))]
     expected = [s for p, s in zip(files, serial, strict=True) if p in some]
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
         by_path = run_batch(some, Options(dask=cluster.scheduler_address)).results
         by_bytes = run_batch(some, Options(dask=cluster.scheduler_address, dask_bytes=True)).results
     assert _json(by_path) == expected
@@ -90,15 +91,15 @@ def test_batch_timeout_kills_and_replaces_worker(tmp_path: Path) -> None:
     """A timeout far shorter than any audit: every worker is killed mid-file, and the third file still
     gets a (replacement) worker rather than hanging the batch.
     """
-    folder = _folder(tmp_path, (
-        "zh_02_douyin_package.txt", "zh_05_kol_promotion.txt", "zh_09_seo_service.txt"))
+    folder = _folder(tmp_path, ("zh_02_douyin_package.txt", "zh_05_kol_promotion.txt", "zh_09_seo_service.txt"))
     results = run_batch(list(folder.glob("*.txt")), Options(workers=2, timeout=0.001)).results
     reasons = [r["error"].split(": ", 1)[1] for r in results]
     assert reasons == ["stopped after the per-file timeout of 0.001 s"] * 3
 
 
-def test_cli_audit_writes_summary_and_charts(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_audit_writes_summary_and_charts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from openpyxl import load_workbook
 
     monkeypatch.setattr("auditor.batch.store.engine_fingerprint", lambda: "e")  # whatever is edited meanwhile
@@ -107,8 +108,18 @@ def test_cli_audit_writes_summary_and_charts(tmp_path: Path, capsys: pytest.Capt
     folder = _folder(tmp_path, ("zh_02_douyin_package.txt", "en_03_influencer.txt"))
     shutil.copy(SAMPLES / "zh_09_seo_service.txt", folder / "合同_搜索优化.txt")  # a Chinese name to draw
     db, xlsx, png, html, csv = (tmp_path / n for n in ("a.sqlite", "s.xlsx", "h.png", "h.html", "s.csv"))
-    args = ["audit", str(folder), "--db", str(db), "--workers", "1", "--format", "csv",
-            "--out", str(tmp_path / "out.csv")]
+    args = [
+        "audit",
+        str(folder),
+        "--db",
+        str(db),
+        "--workers",
+        "1",
+        "--format",
+        "csv",
+        "--out",
+        str(tmp_path / "out.csv"),
+    ]
     assert main([*args, "--summary", str(xlsx), "--chart", str(png)]) == 2  # the corrupt file
     assert main([*args, "--summary", str(csv), "--chart", str(html)]) == 2
     err = capsys.readouterr().err
@@ -118,7 +129,11 @@ def test_cli_audit_writes_summary_and_charts(tmp_path: Path, capsys: pytest.Capt
     ws = load_workbook(xlsx).active
     assert [c.value for c in ws[1]][:3] == ["file", "language", "scope_volume"]
     assert [ws.cell(r, 1).value for r in range(2, 6)] == [
-        "en_03_influencer.txt", str(folder / "x.pdf"), "zh_02_douyin_package.txt", "合同_搜索优化.txt"]
+        "en_03_influencer.txt",
+        str(folder / "x.pdf"),
+        "zh_02_douyin_package.txt",
+        "合同_搜索优化.txt",
+    ]
     assert ws.freeze_panes == "B2"
     assert ws.auto_filter.ref == "A1:L5"
     assert ws["C2"].fill.start_color.rgb.endswith(("C6EFCE", "FFEB9C", "FFC7CE"))
@@ -136,7 +151,6 @@ BAD_OPTIONS = [("--summary", "a.txt"), ("--chart", "a.svg"), ("--workers", "0"),
 
 
 @pytest.mark.parametrize(("option", "value"), BAD_OPTIONS)
-def test_cli_audit_rejects_bad_batch_options(option: str, value: str,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_audit_rejects_bad_batch_options(option: str, value: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["audit", str(SAMPLES / "zh_02_douyin_package.txt"), "--no-db", option, value]) == 2
     assert option in capsys.readouterr().err

@@ -55,8 +55,17 @@ def _free_port() -> int:
 def _streamlit() -> Iterator[str]:
     """`streamlit run app.py` on a free port, stopped afterwards; yields its URL once it answers."""
     port = _free_port()
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-               "--server.headless", "true"]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+    ]
     log = ARTIFACTS / "streamlit.log"
     with log.open("wb") as out:
         server = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)

@@ -158,15 +158,14 @@ def test_cli_unknown_format_is_usage_error(files_dir: Path) -> None:
 
 
 def test_cli_module_help() -> None:
-    done = subprocess.run([sys.executable, "-m", "auditor", "--help"], cwd=ROOT, capture_output=True,
-                          text=True, timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "auditor", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
+    )
     assert done.returncode == 0
     assert "audit" in done.stdout and "eval" in done.stdout
 
 
-def test_cli_eval_prints_per_check_lines(
-    samples_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_cli_eval_prints_per_check_lines(samples_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # Two labelled files keep this fast; the accuracy floor over the whole corpus is test_evaluate's job.
     files = json.loads((samples_dir / "labels.json").read_text(encoding="utf-8"))["files"]
     some = {name: files[name] for name in ("zh_02_douyin_package.txt", "en_03_influencer.txt")}

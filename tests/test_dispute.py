@@ -26,8 +26,24 @@ SAMPLES = Path(__file__).resolve().parent.parent / "sample_contracts"
 ALL_SAMPLES = sorted(p.name for p in SAMPLES.iterdir() if p.suffix in (".txt", ".docx", ".pdf"))
 
 # shared/domain.md, "Legal references that may be cited": nothing else may appear in a brief.
-ALLOWED_LAW = {"cc470", "cc496_498", "cc510_511", "cc563", "cc566", "cc577", "cc582", "cc584", "cc585",
-               "cc586", "cc587", "cc588", "cc590", "arb16_18", "cpl35", "sps65"}
+ALLOWED_LAW = {
+    "cc470",
+    "cc496_498",
+    "cc510_511",
+    "cc563",
+    "cc566",
+    "cc577",
+    "cc582",
+    "cc584",
+    "cc585",
+    "cc586",
+    "cc587",
+    "cc588",
+    "cc590",
+    "arb16_18",
+    "cpl35",
+    "sps65",
+}
 # A short platform-ordered contract (not in the corpus): the issue's own example, 合同总额的20% of ¥60,000.
 PLATFORM_CONTRACT = """星图达人推广合作协议
 
@@ -103,8 +119,11 @@ def test_dispute_lexicon_refers_only_to_what_exists() -> None:
         for item in spec["evidence"]:
             assert item["reason"] in reasons and item.get("otherwise", item["reason"]) in reasons
         assert all(f"warn_{flag}" in reasons for flag in spec["flags"])
-        cited = {*spec["law"], *(k for g in spec["gaps"] for k in g["law"]),
-                 *(k for c in spec["claims"] for k in c.get("law", ()))}
+        cited = {
+            *spec["law"],
+            *(k for g in spec["gaps"] for k in g["law"]),
+            *(k for c in spec["claims"] for k in c.get("law", ())),
+        }
         assert cited <= ALLOWED_LAW
     assert {k for kinds in lex.values["exposure_law"].values() for k in kinds} <= ALLOWED_LAW
     assert {k for kinds in lex.values["forum_law"].values() for k in kinds} <= ALLOWED_LAW
@@ -127,24 +146,28 @@ def test_dispute_every_sample_and_scenario_builds_and_cites_only_allowed_law(nam
 # --- the forum path ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "kind", "forum_name", "clause", "law"), [
-    ("zh_01_douyin_operation.docx", "arbitration", "杭州仲裁委员会", "9.1", ()),
-    ("zh_07_brand_design.pdf", "arbitration", "长沙仲裁委员会", "八", ()),
-    ("zh_15_annual_marketing.docx", "arbitration", "中国国际经济贸易仲裁委员会", "9.2", ()),
-    ("zh_03_xiaohongshu_operation.pdf", "invalid", "甲方所在地人民法院", "九", ("arb16_18",)),
-    ("zh_14_livestream_host.pdf", "invalid", "甲方所在地人民法院", "九", ("arb16_18",)),
-    ("zh_05_kol_promotion.txt", "missing", None, None, ()),
-    ("zh_09_seo_service.txt", "missing", None, None, ()),
-    ("zh_02_douyin_package.txt", "vague_court", None, "八", ()),
-    ("zh_10_content_writing.txt", "negotiation_only", None, "7", ()),
-    ("zh_08_miniprogram_dev.docx", "unnamed_arbitration", None, "7", ("arb16_18",)),
-    ("zh_11_douyin_template.pdf", "blank", None, "第十七条", ()),
-    ("zh_04_livestream_selling.txt", "provider_court", "乙方住所地人民法院", "7", ("cpl35",)),
-    ("zh_12_shipinhao_operation.txt", "agreed_court", "合同签订地人民法院", "八", ("cpl35",)),
-    ("zh_21_operation_intent.txt", "agreed_court", "甲方住所地人民法院", "六", ("cpl35",)),
-])
-def test_dispute_forum_path(name: str, kind: str, forum_name: str | None, clause: str | None,
-                            law: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    ("name", "kind", "forum_name", "clause", "law"),
+    [
+        ("zh_01_douyin_operation.docx", "arbitration", "杭州仲裁委员会", "9.1", ()),
+        ("zh_07_brand_design.pdf", "arbitration", "长沙仲裁委员会", "八", ()),
+        ("zh_15_annual_marketing.docx", "arbitration", "中国国际经济贸易仲裁委员会", "9.2", ()),
+        ("zh_03_xiaohongshu_operation.pdf", "invalid", "甲方所在地人民法院", "九", ("arb16_18",)),
+        ("zh_14_livestream_host.pdf", "invalid", "甲方所在地人民法院", "九", ("arb16_18",)),
+        ("zh_05_kol_promotion.txt", "missing", None, None, ()),
+        ("zh_09_seo_service.txt", "missing", None, None, ()),
+        ("zh_02_douyin_package.txt", "vague_court", None, "八", ()),
+        ("zh_10_content_writing.txt", "negotiation_only", None, "7", ()),
+        ("zh_08_miniprogram_dev.docx", "unnamed_arbitration", None, "7", ("arb16_18",)),
+        ("zh_11_douyin_template.pdf", "blank", None, "第十七条", ()),
+        ("zh_04_livestream_selling.txt", "provider_court", "乙方住所地人民法院", "7", ("cpl35",)),
+        ("zh_12_shipinhao_operation.txt", "agreed_court", "合同签订地人民法院", "八", ("cpl35",)),
+        ("zh_21_operation_intent.txt", "agreed_court", "甲方住所地人民法院", "六", ("cpl35",)),
+    ],
+)
+def test_dispute_forum_path(
+    name: str, kind: str, forum_name: str | None, clause: str | None, law: tuple[str, ...]
+) -> None:
     forum = _brief(name, "non_delivery").forum
     assert (forum.kind, forum.name, forum.law) == (kind, forum_name, law)
     assert forum.clauses == ((clause,) if clause else ())
@@ -210,14 +233,20 @@ def test_dispute_non_delivery_per_day_penalty_and_cap() -> None:
     brief = _brief("zh_07_brand_design.pdf", "non_delivery")
     assert [t.working for t in _term(brief, "penalty", "六 （一）")] == ["0.3% × ¥68,000 = ¥204（每日）"]
     assert [t.working for t in _term(brief, "cap", "六 （一）")] == ["10% × ¥68,000 = ¥6,800"]
-    assert [t.figure for t in brief.terms if t.kind == "deadline"] == ["2024年4月25日前", "2024年6月10日前",
-                                                                       "2024年6月30日前"]
+    assert [t.figure for t in brief.terms if t.kind == "deadline"] == [
+        "2024年4月25日前",
+        "2024年6月10日前",
+        "2024年6月30日前",
+    ]
 
 
 def test_dispute_non_delivery_where_the_contract_is_silent() -> None:
     brief = _brief("zh_02_douyin_package.txt", "non_delivery")
     assert [(p.key, p.law) for p in brief.gaps] == [
-        ("gap_breach", ("cc577", "cc584")), ("gap_termination", ("cc563",)), ("gap_refund", ("cc566",))]
+        ("gap_breach", ("cc577", "cc584")),
+        ("gap_termination", ("cc563",)),
+        ("gap_refund", ("cc566",)),
+    ]
     assert "ev_delivered_plain" in _keys(brief.evidence)
     assert {"warn_full_prepayment", "warn_unilateral_change"} <= set(_keys(brief.warnings))
     assert [p.law[0] for p in brief.law] == ["cc577", "cc563", "cc566", "cc584", "cc496_498"]
@@ -225,8 +254,10 @@ def test_dispute_non_delivery_where_the_contract_is_silent() -> None:
 
 def test_dispute_kpi_missed_quotes_targets_remedy_and_data_source() -> None:
     brief = _brief("zh_01_douyin_operation.docx", "kpi_missed")
-    assert [(t.clause, t.figure) for t in brief.terms if t.kind == "kpi"] == [("4.1 （1）", "不少于15,000人"),
-                                                                              ("4.1 （2）", "不低于25%")]
+    assert [(t.clause, t.figure) for t in brief.terms if t.kind == "kpi"] == [
+        ("4.1 （1）", "不少于15,000人"),
+        ("4.1 （2）", "不低于25%"),
+    ]
     assert [q.roles for q in brief.quotes if q.clause == "4.1"] == [("kpi", "data_source")]
     remedy = [p for p in brief.claims if p.key == "claim_kpi_remedy"][0]
     assert remedy.clauses == ("4.2",) and "乙方退还该季度服务费的20%" in remedy.text
@@ -300,11 +331,14 @@ def test_dispute_early_exit_inline_stages_in_english() -> None:
     assert brief.exposure.stages[1].figure == "SGD 1,100"
 
 
-@pytest.mark.parametrize(("name", "clauses"), [
-    ("zh_15_annual_marketing.docx", ("8.1", "8.2")),
-    ("zh_02_douyin_package.txt", ("七 2",)),
-    ("en_06_design_retainer.pdf", ("Section 7 (b)",)),
-])
+@pytest.mark.parametrize(
+    ("name", "clauses"),
+    [
+        ("zh_15_annual_marketing.docx", ("8.1", "8.2")),
+        ("zh_02_douyin_package.txt", ("七 2",)),
+        ("en_06_design_retainer.pdf", ("Section 7 (b)",)),
+    ],
+)
 def test_dispute_early_exit_that_forfeits_everything(name: str, clauses: tuple[str, ...]) -> None:
     brief = _brief(name, "early_exit")
     assert brief.exposure is not None
@@ -316,7 +350,8 @@ def test_dispute_early_exit_forfeit_of_a_full_prepayment_states_the_sum() -> Non
     exposure = _brief("zh_02_douyin_package.txt", "early_exit").exposure
     assert exposure is not None and exposure.law == ("cc585", "sps65")
     assert [p.text for p in exposure.notes if p.key == "exposure_prepaid"] == [
-        "合同约定一次性预付全款（¥36,000），现在解约，这笔钱按合同约定全部不退。"]
+        "合同约定一次性预付全款（¥36,000），现在解约，这笔钱按合同约定全部不退。"
+    ]
 
 
 def test_dispute_early_exit_remaining_fees_and_no_right() -> None:
@@ -337,8 +372,10 @@ def test_dispute_platform_order_penalty_in_money_and_platform_complaint() -> Non
     assert _keys(brief.steps) == ["step_notice", "step_complaint_platform", "forum_arbitration"]
     assert brief.steps[1].clauses == ("一 1", "二 1") and "12315" in brief.steps[1].text
     gone = build_brief(report, "provider_gone")
-    assert [(p.key, p.clauses) for p in gone.claims][:2] == [("claim_termination", ("四 1",)),
-                                                            ("claim_refund", ("四 1",))]
+    assert [(p.key, p.clauses) for p in gone.claims][:2] == [
+        ("claim_termination", ("四 1",)),
+        ("claim_refund", ("四 1",)),
+    ]
     assert _keys(gone.gaps) == ["gap_handover", "gap_notice_address"]
 
 
@@ -357,14 +394,14 @@ def test_dispute_brief_in_english_for_a_chinese_contract() -> None:
     markdown = to_markdown(brief)
     assert "## What leaving now costs" in markdown and "30% × ¥68,000 = ¥20,400" in markdown
     assert brief.exposure is not None
-    assert brief.exposure.text == ("clause 七（二） settles an early exit by the stage reached; "
-                                   "the cost at each stage is below.")
+    assert brief.exposure.text == (
+        "clause 七（二） settles an early exit by the stage reached; the cost at each stage is below."
+    )
 
 
 def test_dispute_markdown_sections() -> None:
     markdown = to_markdown(_brief("zh_14_livestream_host.pdf", "non_delivery"))
-    headings = ("相关条款（原文）", "合同约定的数值", "依合同可以主张的", "需要收集的证据", "维权路径",
-                "法律条文指引")
+    headings = ("相关条款（原文）", "合同约定的数值", "依合同可以主张的", "需要收集的证据", "维权路径", "法律条文指引")
     assert all(f"## {heading}" in markdown for heading in headings)
     assert "> **七 （二）（违约责任、定金）**" in markdown
     assert "| 违约金/赔偿 | 20% |" in markdown and "¥54,000" in markdown
@@ -388,8 +425,22 @@ def test_dispute_cli_markdown_json_and_docx(tmp_path: Path, capsys: pytest.Captu
     assert cli.main(["dispute", contract, "--scenario", "early_exit"]) == 0
     assert "# 争议应对简报：甲方想提前解约" in capsys.readouterr().out
     out, docx = tmp_path / "brief.json", tmp_path / "brief.docx"
-    code = cli.main(["dispute", contract, "--scenario", "early_exit", "--format", "json", "--lang", "en",
-                     "--out", str(out), "--docx", str(docx)])
+    code = cli.main(
+        [
+            "dispute",
+            contract,
+            "--scenario",
+            "early_exit",
+            "--format",
+            "json",
+            "--lang",
+            "en",
+            "--out",
+            str(out),
+            "--docx",
+            str(docx),
+        ]
+    )
     assert code == 0
     data = json.loads(out.read_text(encoding="utf-8"))
     assert (data["scenario"], data["lang"], data["forum"]["kind"]) == ("early_exit", "en", "arbitration")

@@ -62,9 +62,15 @@ def test_lexicons_cue_regex_compiles(name: str, key: str, lang: str) -> None:
 # Duplicates found by the test below and not yet removed from the lexicon (remove the entry once fixed).
 KNOWN_DUPLICATES: dict[tuple[str, str, str], str] = {}
 DUPLICATE_CASES = [
-    pytest.param(n, k, lang, id=f"{n}.{k}.{lang}",
-                 marks=[pytest.mark.xfail(strict=True, reason=KNOWN_DUPLICATES[(n, k, lang)])]
-                 if (n, k, lang) in KNOWN_DUPLICATES else [])
+    pytest.param(
+        n,
+        k,
+        lang,
+        id=f"{n}.{k}.{lang}",
+        marks=[pytest.mark.xfail(strict=True, reason=KNOWN_DUPLICATES[(n, k, lang)])]
+        if (n, k, lang) in KNOWN_DUPLICATES
+        else [],
+    )
     for n, k, lang in CUES
 ]
 

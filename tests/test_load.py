@@ -235,10 +235,7 @@ def test_load_docx_table_rows_in_order() -> None:
     rows = [b.text for b in doc.blocks if b.kind == "table_row"]
     start = texts(doc).index(ZH_TABLE[0])
     assert rows == ZH_TABLE
-    assert (
-        texts(doc)[start - 1].startswith("3.2 ")
-        and texts(doc)[start + len(ZH_TABLE)] == "第四条 双方权利义务"
-    )
+    assert texts(doc)[start - 1].startswith("3.2 ") and texts(doc)[start + len(ZH_TABLE)] == "第四条 双方权利义务"
 
 
 def test_load_docx_vertically_merged_cell_repeated_per_row() -> None:
@@ -270,10 +267,7 @@ def test_load_docx_content_controls_and_tracked_changes() -> None:
     w = nsdecls("w")
     last = document.element.body[-1]  # w:sectPr closes the body
     last.addprevious(
-        parse_xml(
-            f"<w:sdt {w}><w:sdtContent><w:p><w:r><w:t>内容控件中的条款</w:t></w:r></w:p>"
-            "</w:sdtContent></w:sdt>"
-        )
+        parse_xml(f"<w:sdt {w}><w:sdtContent><w:p><w:r><w:t>内容控件中的条款</w:t></w:r></w:p></w:sdtContent></w:sdt>")
     )
     last.addprevious(
         parse_xml(
@@ -350,9 +344,7 @@ def test_load_pdf_page_numbers_on_every_block() -> None:
     assert pages == sorted(pages) and set(pages) == {1, 2, 3, 4, 5}
 
 
-@pytest.mark.parametrize(
-    ("name", "clause", "page"), [("contract_zh.pdf", "6.2 ", 3), ("contract_en.pdf", "5.1 ", 2)]
-)
+@pytest.mark.parametrize(("name", "clause", "page"), [("contract_zh.pdf", "6.2 ", 3), ("contract_en.pdf", "5.1 ", 2)])
 def test_load_pdf_clause_across_page_break_is_one_block(name: str, clause: str, page: int) -> None:
     [block] = [b for b in loaded(name).blocks if b.text.startswith(clause)]
     assert block.page == page
@@ -463,9 +455,7 @@ def test_load_pdf_table_rows() -> None:
         ),
     ],
 )
-def test_load_pdf_wide_gaps_make_table_rows_but_not_after_list_numbers(
-    line: str, kind: str, text: str
-) -> None:
+def test_load_pdf_wide_gaps_make_table_rows_but_not_after_list_numbers(line: str, kind: str, text: str) -> None:
     [block] = load(pdf_bytes([[line]]), "gaps.pdf").blocks
     assert (block.kind, block.text) == (kind, text)
 
@@ -596,9 +586,7 @@ def test_load_oversize_bytes_refused() -> None:
 
 
 def test_load_docx_zip_bomb_refused_without_expanding(monkeypatch: pytest.MonkeyPatch) -> None:
-    bomb = zip_bytes(
-        {"[Content_Types].xml": b"<Types/>", "word/document.xml": bytes(limits.LARGE_MEMBER + 1)}
-    )
+    bomb = zip_bytes({"[Content_Types].xml": b"<Types/>", "word/document.xml": bytes(limits.LARGE_MEMBER + 1)})
     opened: list[str] = []
     real_open = zipfile.ZipFile.open
 
@@ -628,17 +616,13 @@ def test_load_docx_declaring_huge_expansion_refused() -> None:
         (b"{\\rtf1\\ansi Article 1}", "contract.rtf"),
     ],
 )
-def test_load_legacy_word_without_libreoffice(
-    data: bytes, name: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_load_legacy_word_without_libreoffice(data: bytes, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(shutil, "which", lambda _name: None)
     with pytest.raises(LoadError, match=r"legacy Word .*save it as \.docx.*LibreOffice"):
         load(data, name)
 
 
-def test_load_legacy_doc_converted_in_removed_temp_dir(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_load_legacy_doc_converted_in_removed_temp_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     bin_dir, scratch = tmp_path / "bin", tmp_path / "tmp"
     bin_dir.mkdir()
     scratch.mkdir()

@@ -29,8 +29,9 @@ def _hits(text: str, cue: str, lang: str) -> tuple[Hit, ...]:
 
 
 def _clause(title: str | None = None, section: tuple[str, ...] = ()) -> Clause:
-    return Clause(index=0, number="1", title=title, level=0, start=0, end=1, text="x", norm="x", page=None,
-                  section=section)
+    return Clause(
+        index=0, number="1", title=title, level=0, start=0, end=1, text="x", norm="x", page=None, section=section
+    )
 
 
 # (text, cue on the normalised text, lang, negated?)
@@ -134,12 +135,17 @@ def test_match_sentences_start_of(offset: int, start: int) -> None:
 
 # (document, cue, the exact original sentence quoted)
 EVIDENCE = [
-    ("第五條 違約責任\n乙方未按約定發佈的，應退還當月服務費。甲方逾期付款的，應支付滯納金。", "退还",
-     "乙方未按約定發佈的，應退還當月服務費。"),
-    ("第五条 违约责任\n乙方每周发布３条视频；未达标的，按比例退还服务费。", "退还",
-     "未达标的，按比例退还服务费。"),
-    ("7. Refunds.\nIf the Agency misses a post, it SHALL REFUND the monthly fee. Other text.", "shall refund",
-     "If the Agency misses a post, it SHALL REFUND the monthly fee."),
+    (
+        "第五條 違約責任\n乙方未按約定發佈的，應退還當月服務費。甲方逾期付款的，應支付滯納金。",
+        "退还",
+        "乙方未按約定發佈的，應退還當月服務費。",
+    ),
+    ("第五条 违约责任\n乙方每周发布３条视频；未达标的，按比例退还服务费。", "退还", "未达标的，按比例退还服务费。"),
+    (
+        "7. Refunds.\nIf the Agency misses a post, it SHALL REFUND the monthly fee. Other text.",
+        "shall refund",
+        "If the Agency misses a post, it SHALL REFUND the monthly fee.",
+    ),
 ]
 
 

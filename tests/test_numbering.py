@@ -66,8 +66,14 @@ def test_numbering_recognises_style(line: str, style: str, number: str) -> None:
     assert (found.style, found.number) == (style, number)
 
 
-REST = [("第五条 服务内容", "服务内容"), ("1.1 服务内容", "服务内容"), ("1、服务费用", "服务费用"),
-        ("（一）甲方的权利", "甲方的权利"), ("Article 5 Fees", "Fees"), ("ARTICLE IV TERM", "TERM")]
+REST = [
+    ("第五条 服务内容", "服务内容"),
+    ("1.1 服务内容", "服务内容"),
+    ("1、服务费用", "服务费用"),
+    ("（一）甲方的权利", "甲方的权利"),
+    ("Article 5 Fees", "Fees"),
+    ("ARTICLE IV TERM", "TERM"),
+]
 
 
 @pytest.mark.parametrize(("line", "rest"), REST)
@@ -89,8 +95,13 @@ def test_numbering_rejects_decimal_before_unit(line: str) -> None:
 
 
 # Ranks: chapters and annexes above articles, articles above lists, lists above sub-items.
-RANK_ORDER = [("第一章 总则", "第一条 定义"), ("第一条 定义", "一、服务"), ("一、服务", "（一）内容"),
-              ("1.1 内容", "1.1.1 细节"), ("Article 1 Services", "(a) posts")]
+RANK_ORDER = [
+    ("第一章 总则", "第一条 定义"),
+    ("第一条 定义", "一、服务"),
+    ("一、服务", "（一）内容"),
+    ("1.1 内容", "1.1.1 细节"),
+    ("Article 1 Services", "(a) posts"),
+]
 
 
 @pytest.mark.parametrize(("outer", "inner"), RANK_ORDER)

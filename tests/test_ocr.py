@@ -77,8 +77,7 @@ def test_ocr_missing_mixed_pdf_keeps_the_text_pages(monkeypatch: pytest.MonkeyPa
     doc = load(FILES / "scanned_mixed.pdf")
     assert {b.page for b in doc.blocks} == {1} and doc.ocr_pages == ()
     assert doc.warnings == (
-        "Page 2 has no text layer (scanned images?); OCR could not run, so that text is missing. "
-        "OCR is not installed.",
+        "Page 2 has no text layer (scanned images?); OCR could not run, so that text is missing. OCR is not installed.",
     )
 
 

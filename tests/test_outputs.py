@@ -69,8 +69,10 @@ def test_outputs_playbook_required_items_reach_the_csv(capsys: pytest.CaptureFix
 
 def test_outputs_dispute_brief_when_a_playbook_turns_the_forum_check_off(tmp_path: Path) -> None:
     playbook = tmp_path / "no_forum.yaml"
-    playbook.write_text("name: no_forum\ntitle: {zh: 不审争议条款, en: No forum check}\n"
-                        "checks:\n  dispute_forum: {enabled: false}\n", encoding="utf-8")
+    playbook.write_text(
+        "name: no_forum\ntitle: {zh: 不审争议条款, en: No forum check}\nchecks:\n  dispute_forum: {enabled: false}\n",
+        encoding="utf-8",
+    )
     report = audit(SAMPLES / "zh_01_douyin_operation.docx", playbook=str(playbook))
     assert "dispute_forum" not in [f.check_id for f in report.findings]
     brief = build_brief(report, "kpi_missed")  # was KeyError: 'dispute_forum'
@@ -80,8 +82,9 @@ def test_outputs_dispute_brief_when_a_playbook_turns_the_forum_check_off(tmp_pat
 
 def _throwaway_run(inp: CheckInput) -> Finding:
     hits = inp.hits("present")
-    return inp.finding(Status.PASS if hits else Status.MISSING, [inp.reason("present" if hits else "absent")],
-                       inp.evidence(hits))
+    return inp.finding(
+        Status.PASS if hits else Status.MISSING, [inp.reason("present" if hits else "absent")], inp.evidence(hits)
+    )
 
 
 @pytest.fixture()
@@ -94,7 +97,9 @@ def throwaway_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
         '[cues.present]\nzh = ["争议"]\nen = ["dispute"]\n'
         '[reasons]\npresent = { zh = "有争议条款。", en = "A dispute clause." }\n'
         'absent = { zh = "没有争议条款。", en = "No dispute clause." }\n'
-        '[suggestion]\nzh = "写上争议条款。"\nen = "Add a dispute clause."\n', encoding="utf-8")
+        '[suggestion]\nzh = "写上争议条款。"\nen = "Add a dispute clause."\n',
+        encoding="utf-8",
+    )
     monkeypatch.setattr(lexicon, "LEXICON_DIR", folder)
     lexicon.load_lexicon.cache_clear()
     check = Check(id=THROWAWAY, run=_throwaway_run)
@@ -105,8 +110,9 @@ def throwaway_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
     st.cache_data.clear()  # and the one made with it
 
 
-def test_outputs_a_new_check_reaches_every_output(throwaway_check: Check, tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_outputs_a_new_check_reaches_every_output(
+    throwaway_check: Check, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = _cli_json(capsys)
     assert [c["id"] for c in data["checks"]][-1] == THROWAWAY  # type: ignore[index]
     report = audit(SAMPLES / SAMPLE)

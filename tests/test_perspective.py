@@ -22,8 +22,11 @@ def _non_pass(report: AuditReport) -> set[str]:
 
 @pytest.fixture(scope="module")
 def reports() -> dict[tuple[str, str], AuditReport]:
-    return {(name, side): audit(SAMPLES / name, perspective=side)  # type: ignore[arg-type]
-            for name in (CLIENT_FRIENDLY, PROVIDER_FRIENDLY) for side in ("client", "provider")}
+    return {
+        (name, side): audit(SAMPLES / name, perspective=side)  # type: ignore[arg-type]
+        for name in (CLIENT_FRIENDLY, PROVIDER_FRIENDLY)
+        for side in ("client", "provider")
+    }
 
 
 def test_perspective_provider_checks_have_lexicons_and_docstrings() -> None:
@@ -45,12 +48,12 @@ def test_perspective_flips_on_the_sample_pair(reports: dict[tuple[str, str], Aud
     assert not _non_pass(reports[(CLIENT_FRIENDLY, "client")])
     assert len(_non_pass(reports[(PROVIDER_FRIENDLY, "client")])) == len(CHECKS)
     # for the provider, it is the other way round
-    assert len(_non_pass(reports[(CLIENT_FRIENDLY, "provider")])) > len(_non_pass(reports[(PROVIDER_FRIENDLY,
-                                                                                               "provider")]))
+    assert len(_non_pass(reports[(CLIENT_FRIENDLY, "provider")])) > len(
+        _non_pass(reports[(PROVIDER_FRIENDLY, "provider")])
+    )
 
 
-def test_perspective_client_friendly_contract_hurts_the_provider(
-        reports: dict[tuple[str, str], AuditReport]) -> None:
+def test_perspective_client_friendly_contract_hurts_the_provider(reports: dict[tuple[str, str], AuditReport]) -> None:
     report = reports[(CLIENT_FRIENDLY, "provider")]
     cap = report.finding("provider_liability_cap")
     assert cap.status is Status.MISSING
@@ -60,7 +63,8 @@ def test_perspective_client_friendly_contract_hurts_the_provider(
 
 
 def test_perspective_provider_friendly_contract_protects_the_provider(
-        reports: dict[tuple[str, str], AuditReport]) -> None:
+    reports: dict[tuple[str, str], AuditReport],
+) -> None:
     report = reports[(PROVIDER_FRIENDLY, "provider")]
     assert report.finding("provider_payment_terms").status is Status.PASS  # paid in full on signing
     assert report.finding("provider_client_termination").status is Status.PASS  # client's exit forfeits all
@@ -73,8 +77,10 @@ def test_perspective_provider_keeps_only_shared_red_flags(reports: dict[tuple[st
 
 
 def test_perspective_provider_check_en_uncapped_and_capped() -> None:
-    assert audit(SAMPLES / "en_04_software_sow.docx", perspective="provider").finding(
-        "provider_liability_cap").status is Status.PASS
+    assert (
+        audit(SAMPLES / "en_04_software_sow.docx", perspective="provider").finding("provider_liability_cap").status
+        is Status.PASS
+    )
 
 
 def test_perspective_app_sidebar_playbook_and_side() -> None:

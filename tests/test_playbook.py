@@ -14,8 +14,7 @@ from auditor.pipeline import audit, audit_text
 from auditor.review.playbook import PlaybookError, bundled_names, load_playbook, parse_playbook
 from tests.conftest import SAMPLES
 
-BUNDLED = ("en_services", "general_services", "influencer_livestream", "short_video_operation",
-           "software_development")
+BUNDLED = ("en_services", "general_services", "influencer_livestream", "short_video_operation", "software_development")
 
 # 40% is paid on signing: within the rubric's 50% ceiling, above a stricter team's 30%.
 FORTY_UPFRONT = """服务合同
@@ -129,20 +128,44 @@ def test_playbook_contract_type_detected_with_evidence(sample: str, kind: str, p
 @pytest.mark.parametrize(
     ("text", "line", "field", "words"),
     [
-        ("name: x\ntitle: {zh: a, en: b}\nthresholds:\n  max_upfront_percent: 150\n", 4,
-         "thresholds.max_upfront_percent", "less than or equal to 100"),
-        ("name: x\ntitle: {zh: a, en: b}\nchecks:\n  staged_payment:\n    severity: urgent\n", 5,
-         "checks.staged_payment.severity", "'high', 'medium' or 'low'"),
+        (
+            "name: x\ntitle: {zh: a, en: b}\nthresholds:\n  max_upfront_percent: 150\n",
+            4,
+            "thresholds.max_upfront_percent",
+            "less than or equal to 100",
+        ),
+        (
+            "name: x\ntitle: {zh: a, en: b}\nchecks:\n  staged_payment:\n    severity: urgent\n",
+            5,
+            "checks.staged_payment.severity",
+            "'high', 'medium' or 'low'",
+        ),
         ("name: x\ntitle: {zh: a}\n", 2, "title.en", "Field required"),
-        ("name: x\ntitle: {zh: a, en: b}\nchecks:\n  no_such_check: {severity: high}\n", 4,
-         "checks.no_such_check", "unknown check"),
-        ("name: x\ntitle: {zh: a, en: b}\nchecks:\n  staged_payment:\n    values:\n      max_upfrnt: 30\n", 6,
-         "checks.staged_payment.values.max_upfrnt", "unknown value"),
-        ("name: x\ntitle: {zh: a, en: b}\nrequired_items:\n  - id: nda\n    title: {zh: a, en: b}\n"
-         "    cues: {zh: ['保密('], en: ['x']}\n    suggestion: {zh: a, en: b}\n", 6,
-         "required_items.0.cues.zh", "does not compile"),
-        ("name: x\ntitle: {zh: a, en: b}\nthreshold:\n  max_upfront_percent: 30\n", 3,
-         "threshold", "Extra inputs are not permitted"),
+        (
+            "name: x\ntitle: {zh: a, en: b}\nchecks:\n  no_such_check: {severity: high}\n",
+            4,
+            "checks.no_such_check",
+            "unknown check",
+        ),
+        (
+            "name: x\ntitle: {zh: a, en: b}\nchecks:\n  staged_payment:\n    values:\n      max_upfrnt: 30\n",
+            6,
+            "checks.staged_payment.values.max_upfrnt",
+            "unknown value",
+        ),
+        (
+            "name: x\ntitle: {zh: a, en: b}\nrequired_items:\n  - id: nda\n    title: {zh: a, en: b}\n"
+            "    cues: {zh: ['保密('], en: ['x']}\n    suggestion: {zh: a, en: b}\n",
+            6,
+            "required_items.0.cues.zh",
+            "does not compile",
+        ),
+        (
+            "name: x\ntitle: {zh: a, en: b}\nthreshold:\n  max_upfront_percent: 30\n",
+            3,
+            "threshold",
+            "Extra inputs are not permitted",
+        ),
         ("name: x\ntitle: [zh: a\n", 3, "", "not valid YAML"),
     ],
 )
@@ -196,14 +219,14 @@ def test_playbook_cli_check_invalid_exits_2_with_line(capsys: pytest.CaptureFixt
     from auditor.cli import main
 
     bad = tmp_path / "bad.yaml"
-    bad.write_text("name: x\ntitle: {zh: a, en: b}\nchecks:\n  staged_payment:\n    severity: urgent\n",
-                   encoding="utf-8")
+    bad.write_text(
+        "name: x\ntitle: {zh: a, en: b}\nchecks:\n  staged_payment:\n    severity: urgent\n", encoding="utf-8"
+    )
     assert main(["playbook", "check", str(bad)]) == 2
     assert "line 5: checks.staged_payment.severity" in capsys.readouterr().err
 
 
-def test_playbook_cli_audit_with_playbook_and_perspective(capsys: pytest.CaptureFixture[str],
-                                                          tmp_path: Path) -> None:
+def test_playbook_cli_audit_with_playbook_and_perspective(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     from auditor.cli import main
 
     strict = tmp_path / "strict.yaml"

@@ -152,9 +152,7 @@ def audited(text: str) -> AuditReport | None:
 def assert_well_formed(report: AuditReport) -> None:
     """Every registered check, in order, and every quote exactly the text at its offsets."""
     assert [f.check_id for f in report.findings] == CHECK_IDS
-    evidence = [e for f in report.findings for e in f.evidence] + [
-        e for r in report.red_flags for e in r.evidence
-    ]
+    evidence = [e for f in report.findings for e in f.evidence] + [e for r in report.red_flags for e in r.evidence]
     for e in evidence:
         assert 0 <= e.start <= e.end <= len(report.text)
         assert report.text[e.start : e.end] == e.text
@@ -228,6 +226,4 @@ def test_properties_findings_do_not_depend_on_the_file_name(text: str, other: st
 def test_properties_findings_do_not_depend_on_audit_order(one: str, two: str) -> None:
     forward = [audited(one), audited(two)]
     backward = [audited(two), audited(one)][::-1]
-    assert [r and (r.findings, r.red_flags) for r in forward] == [
-        r and (r.findings, r.red_flags) for r in backward
-    ]
+    assert [r and (r.findings, r.red_flags) for r in forward] == [r and (r.findings, r.red_flags) for r in backward]

@@ -136,8 +136,9 @@ def test_report_csv_one_row_per_report_and_error() -> None:
 def test_report_csv_row_has_each_status(name: str) -> None:
     report = _report(name)
     row = _csv_rows(to_csv([report]))[0]
-    assert {f.check_id: row[f.check_id] for f in report.findings} == {f.check_id: f.status.value
-                                                                      for f in report.findings}
+    assert {f.check_id: row[f.check_id] for f in report.findings} == {
+        f.check_id: f.status.value for f in report.findings
+    }
     assert row["red_flag_ids"].split() == [r.flag_id for r in report.red_flags]
 
 

@@ -64,11 +64,8 @@ NUMBERED = [
 ]
 
 
-@pytest.mark.parametrize(("text", "opening", "number", "ref", "title"), NUMBERED,
-                         ids=[f"{n[1]}" for n in NUMBERED])
-def test_segment_number_ref_and_title(
-    text: str, opening: str, number: str, ref: str, title: str | None
-) -> None:
+@pytest.mark.parametrize(("text", "opening", "number", "ref", "title"), NUMBERED, ids=[f"{n[1]}" for n in NUMBERED])
+def test_segment_number_ref_and_title(text: str, opening: str, number: str, ref: str, title: str | None) -> None:
     clause = _find(_clauses(text), opening)
     assert (clause.number, clause.ref, clause.title) == (number, ref, title)
 
@@ -98,21 +95,32 @@ def test_segment_label_prefers_reference() -> None:
 
 
 def test_segment_page_kept_from_blocks() -> None:
-    doc = _doc([Block("第一条 服务内容", page=1), Block("乙方每周发布3条视频。", page=1),
-                Block("第二条 争议解决", page=2), Block("提交上海仲裁委员会仲裁。", page=2)])
+    doc = _doc(
+        [
+            Block("第一条 服务内容", page=1),
+            Block("乙方每周发布3条视频。", page=1),
+            Block("第二条 争议解决", page=2),
+            Block("提交上海仲裁委员会仲裁。", page=2),
+        ]
+    )
     assert [c.page for c in segment(doc)] == [1, 1, 2, 2]
 
 
 def test_segment_word_heading_levels_give_sections() -> None:
-    doc = _doc([Block("Services", kind="heading", level=1), Block("The Agency shall post daily."),
-                Block("Volume", kind="heading", level=2), Block("Twelve posts per month.")])
+    doc = _doc(
+        [
+            Block("Services", kind="heading", level=1),
+            Block("The Agency shall post daily."),
+            Block("Volume", kind="heading", level=2),
+            Block("Twelve posts per month."),
+        ]
+    )
     last = segment(doc)[-1]
     assert last.section == ("Services", "Volume")
 
 
 def test_segment_traditional_characters_numbered_and_normalised() -> None:
-    clauses = _clauses("第一條 服務內容\n乙方每週發佈3條原創短視頻。\n"
-                       "第二條 爭議解決\n提交上海仲裁委員會仲裁。")
+    clauses = _clauses("第一條 服務內容\n乙方每週發佈3條原創短視頻。\n第二條 爭議解決\n提交上海仲裁委員會仲裁。")
     body = _find(clauses, "乙方每週")
     assert (body.number, body.section) == ("第一條", ("服務內容",))
     assert body.text == "乙方每週發佈3條原創短視頻。"
@@ -120,8 +128,11 @@ def test_segment_traditional_characters_numbered_and_normalised() -> None:
 
 
 def test_segment_unnumbered_contract_falls_back_to_paragraphs() -> None:
-    paragraphs = ["本合同由双方协商签订。", "乙方为甲方提供短视频代运营服务，每周发布三条视频。",
-                  "甲方按月支付服务费。"]
+    paragraphs = [
+        "本合同由双方协商签订。",
+        "乙方为甲方提供短视频代运营服务，每周发布三条视频。",
+        "甲方按月支付服务费。",
+    ]
     clauses = segment(_doc(paragraphs))
     assert [c.text for c in clauses] == paragraphs
     assert all(c.number is None and c.ref is None for c in clauses)
@@ -129,47 +140,57 @@ def test_segment_unnumbered_contract_falls_back_to_paragraphs() -> None:
 
 
 def test_segment_hard_wrapped_lines_rejoined() -> None:
-    clauses = _clauses("第一条 服务内容\n"
-                       "乙方应当为甲方提供抖音账号的代运营服务，包括内容策划、\n"
-                       "拍摄、剪辑和发布，每周不少于3条。\n"
-                       "第二条 费用")
+    clauses = _clauses(
+        "第一条 服务内容\n"
+        "乙方应当为甲方提供抖音账号的代运营服务，包括内容策划、\n"
+        "拍摄、剪辑和发布，每周不少于3条。\n"
+        "第二条 费用"
+    )
     body = _find(clauses, "乙方应当")
     assert body.text.endswith("每周不少于3条。")
     assert len(clauses) == 3
 
 
 def test_segment_hard_wrapped_english_rejoined() -> None:
-    clauses = _clauses("1.1 The Agency shall publish twelve (12) posts per month on the Client's\n"
-                       "Instagram account and report monthly.\n1.2 Fees.")
+    clauses = _clauses(
+        "1.1 The Agency shall publish twelve (12) posts per month on the Client's\n"
+        "Instagram account and report monthly.\n1.2 Fees."
+    )
     assert _find(clauses, "1.1").text.endswith("report monthly.")
 
 
-@pytest.mark.parametrize("before", [
-    "本合同由以下双方于二〇二四年三月一日在上海市浦东新区签订",  # a long line without an end mark
-    "甲方（委托方）：上海云杉商贸有限公司住所地上海市浦东新区张江路一百号",
-])
+@pytest.mark.parametrize(
+    "before",
+    [
+        "本合同由以下双方于二〇二四年三月一日在上海市浦东新区签订",  # a long line without an end mark
+        "甲方（委托方）：上海云杉商贸有限公司住所地上海市浦东新区张江路一百号",
+    ],
+)
 def test_segment_party_label_line_never_merged(before: str) -> None:
     clauses = _clauses(f"{before}\n乙方（服务方）：杭州青禾文化传媒有限公司\n第一条 服务内容")
     assert _find(clauses, "乙方（服务方）").text == "乙方（服务方）：杭州青禾文化传媒有限公司"
 
 
 def test_segment_table_rows_kept_apart() -> None:
-    doc = _doc([Block("第三条 费用"), Block("首期 人民币10000元 签约后支付", kind="table_row"),
-                Block("尾款 人民币20000元 验收后支付", kind="table_row")])
+    doc = _doc(
+        [
+            Block("第三条 费用"),
+            Block("首期 人民币10000元 签约后支付", kind="table_row"),
+            Block("尾款 人民币20000元 验收后支付", kind="table_row"),
+        ]
+    )
     rows = [c for c in segment(doc) if c.kind == "table_row"]
     assert [r.text for r in rows] == ["首期 人民币10000元 签约后支付", "尾款 人民币20000元 验收后支付"]
     assert all(r.number == "第三条" for r in rows)
 
 
 def test_segment_pipe_table_lines_kept_apart() -> None:
-    clauses = _clauses("第三条 费用\n| 阶段 | 金额 | 付款条件\n"
-                       "| 首期 | 1万元 | 签约后\n| 尾款 | 2万元 | 验收后")
+    clauses = _clauses("第三条 费用\n| 阶段 | 金额 | 付款条件\n| 首期 | 1万元 | 签约后\n| 尾款 | 2万元 | 验收后")
     assert len(clauses) == 4
 
 
 def test_segment_long_heading_not_merged_with_body() -> None:
-    clauses = _clauses("ARTICLE 7 TERMINATION AND PENALTIES\n"
-                       "The Client may terminate this Agreement on notice.")
+    clauses = _clauses("ARTICLE 7 TERMINATION AND PENALTIES\nThe Client may terminate this Agreement on notice.")
     assert _find(clauses, "ARTICLE 7").text == "ARTICLE 7 TERMINATION AND PENALTIES"
     assert _find(clauses, "ARTICLE 7").title == "TERMINATION AND PENALTIES"
 

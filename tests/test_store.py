@@ -69,8 +69,7 @@ def test_store_rerun_skips_unchanged_files(tmp_path: Path, monkeypatch: pytest.M
     assert [to_json(r) for r in again.results] == [to_json(r) for r in first.results]
 
 
-def test_store_reuses_a_renamed_file_under_its_new_name(tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_store_reuses_a_renamed_file_under_its_new_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _pin(monkeypatch)
     folder, db = _folder(tmp_path), tmp_path / "a.sqlite"
     _run(folder, db)
@@ -102,8 +101,7 @@ def _forum_missing(r: AuditReport) -> bool:
     return r.finding("dispute_forum").status == "missing"
 
 
-def test_store_select_filters_by_check_status_and_flag(tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_store_select_filters_by_check_status_and_flag(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _pin(monkeypatch)
     folder, db = _folder(tmp_path), tmp_path / "a.sqlite"
     audited = [r for r in _run(folder, db).results if isinstance(r, AuditReport)]
@@ -113,19 +111,21 @@ def test_store_select_filters_by_check_status_and_flag(tmp_path: Path,
         any_missing = store.select(status="missing")
         prepaid = store.select(flag="full_prepayment")
     assert _names(missing_forum, bool) == _names(audited, _forum_missing) != []  # en_03, zh_05 (labels)
-    assert _names(any_missing, bool) == _names(audited, lambda r: any(f.status == "missing"
-                                                                      for f in r.findings))
-    assert _names(prepaid, bool) == _names(audited, lambda r: any(f.flag_id == "full_prepayment"
-                                                                  for f in r.red_flags)) != []
+    assert _names(any_missing, bool) == _names(audited, lambda r: any(f.status == "missing" for f in r.findings))
+    assert (
+        _names(prepaid, bool)
+        == _names(audited, lambda r: any(f.flag_id == "full_prepayment" for f in r.red_flags))
+        != []
+    )
 
 
-def test_cli_report_lists_filtered_results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_report_lists_filtered_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     _pin(monkeypatch)
     folder, db = _folder(tmp_path), tmp_path / "a.sqlite"
     audited = [r for r in _run(folder, db).results if isinstance(r, AuditReport)]
-    assert main(["report", "--db", str(db), "--check", "dispute_forum", "--status", "missing",
-                 "--format", "json"]) == 0
+    assert main(["report", "--db", str(db), "--check", "dispute_forum", "--status", "missing", "--format", "json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert [Path(r["file"]).name for r in listed] == _names(audited, _forum_missing)
     assert main(["report", "--db", str(db), "--format", "csv"]) == 0
@@ -138,8 +138,9 @@ def test_cli_report_lists_filtered_results(tmp_path: Path, monkeypatch: pytest.M
     assert "0 contracts" in out and "3 stored results are out of date" in err
 
 
-@pytest.mark.parametrize("args", [["--check", "dispute_forum"], ["--flag", "no_such_flag"],
-                                  ["--check", "no_such_check", "--status", "weak"]])
+@pytest.mark.parametrize(
+    "args", [["--check", "dispute_forum"], ["--flag", "no_such_flag"], ["--check", "no_such_check", "--status", "weak"]]
+)
 def test_cli_report_rejects_bad_filters(args: list[str], tmp_path: Path) -> None:
     assert main(["report", "--db", str(tmp_path / "a.sqlite"), *args]) == 2
 

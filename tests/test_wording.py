@@ -14,12 +14,18 @@ LEFTOVER = re.compile(r"\{[^{}]*\}")
 
 # (template, facts, lang, expected)
 FILLED = [
-    ("由{client}向{provider}支付{amount}。",
-     {"client": "上海云杉商贸有限公司", "provider": "杭州青禾文化传媒有限公司",
-      "amount": "人民币36,000元"}, "zh",
-     "由上海云杉商贸有限公司向杭州青禾文化传媒有限公司支付人民币36,000元。"),
-    ("{client} shall pay {amount}.", {"client": "Acme Foods Inc.", "amount": "36,000"}, "en",
-     "Acme Foods Inc. shall pay 36,000."),
+    (
+        "由{client}向{provider}支付{amount}。",
+        {"client": "上海云杉商贸有限公司", "provider": "杭州青禾文化传媒有限公司", "amount": "人民币36,000元"},
+        "zh",
+        "由上海云杉商贸有限公司向杭州青禾文化传媒有限公司支付人民币36,000元。",
+    ),
+    (
+        "{client} shall pay {amount}.",
+        {"client": "Acme Foods Inc.", "amount": "36,000"},
+        "en",
+        "Acme Foods Inc. shall pay 36,000.",
+    ),
     ("no placeholder here", {"client": "X"}, "en", "no placeholder here"),
     ("{{literal braces}} for {client}", {"client": "X"}, "en", "{literal braces} for X"),
 ]

@@ -17,19 +17,63 @@ from auditor.lexicon import load_lexicon
 from auditor.model import Clause, Fact, Lang, Parties
 
 _WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty-five": 45,
-    "sixty": 60, "ninety": 90,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty-five": 45,
+    "sixty": 60,
+    "ninety": 90,
 }
 _MULTIPLIERS = {"万": 1e4, "千": 1e3, "百万": 1e6, "亿": 1e8, "thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6}
 _DAYS = {
-    "个工作日": 1.4, "工作日": 1.4, "个自然日": 1, "自然日": 1, "日": 1, "天": 1, "个月": 30, "个自然月": 30,
-    "月": 30, "周": 7, "星期": 7, "年": 365, "小时": 1 / 24, "business day": 1.4, "working day": 1.4,
-    "calendar day": 1, "day": 1, "week": 7, "month": 30, "year": 365, "hour": 1 / 24,
+    "个工作日": 1.4,
+    "工作日": 1.4,
+    "个自然日": 1,
+    "自然日": 1,
+    "日": 1,
+    "天": 1,
+    "个月": 30,
+    "个自然月": 30,
+    "月": 30,
+    "周": 7,
+    "星期": 7,
+    "年": 365,
+    "小时": 1 / 24,
+    "business day": 1.4,
+    "working day": 1.4,
+    "calendar day": 1,
+    "day": 1,
+    "week": 7,
+    "month": 30,
+    "year": 365,
+    "hour": 1 / 24,
 }
 _PERIOD_UNIT = {
-    "daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter", "自然周": "week", "周": "week",
-    "星期": "week", "自然月": "month", "月": "month", "天": "day", "日": "day", "季度": "quarter", "季": "quarter",
+    "daily": "day",
+    "weekly": "week",
+    "monthly": "month",
+    "quarterly": "quarter",
+    "自然周": "week",
+    "周": "week",
+    "星期": "week",
+    "自然月": "month",
+    "月": "month",
+    "天": "day",
+    "日": "day",
+    "季度": "quarter",
+    "季": "quarter",
     "年": "year",
 }
 
@@ -157,9 +201,14 @@ def _institutions(clauses: tuple[Clause, ...], lang: Lang) -> Iterable[Fact]:
     candidates = [c for c in clauses if _could_name_forum(c.norm)]
     for clause, doc in zip(candidates, nlp.pipe(c.norm for c in candidates), strict=True):
         for ent in doc.ents:
-            yield Fact(kind="org", start=clause.start + ent.start_char, end=clause.start + ent.end_char,
-                       text=clause.text[ent.start_char : ent.end_char], clause=clause.index,
-                       label=ent.ent_id_ or "institution")
+            yield Fact(
+                kind="org",
+                start=clause.start + ent.start_char,
+                end=clause.start + ent.end_char,
+                text=clause.text[ent.start_char : ent.end_char],
+                clause=clause.index,
+                label=ent.ent_id_ or "institution",
+            )
 
 
 def _could_name_forum(norm: str) -> bool:
@@ -255,12 +304,14 @@ _NAME_END = re.compile(r",\s+(?!(?:inc|llc|ltd|limited|co|corp|corporation|plc|g
 
 
 def _clean_name(raw: str) -> str:
-    """"2024 by and between Summit LLC" → "Summit LLC"; "Jordan Vale, professionally known as…" → "Jordan Vale".
+    """A recital's party name: "2024 by and between Summit LLC" → "Summit LLC".
+
+    "Jordan Vale, professionally known as…" → "Jordan Vale".
 
     The name patterns may start too early in a recital and run on into the address; a name ends at the first
     comma that does not introduce its legal form (", Inc.", ", Ltd.").
     """
-    name = _NAME_TAIL.sub("", _NAME_LEAD.sub("", raw.strip())).strip().strip("\"“”,")
+    name = _NAME_TAIL.sub("", _NAME_LEAD.sub("", raw.strip())).strip().strip('"“”,')
     return _NAME_END.split(name, maxsplit=1)[0].strip()
 
 
@@ -276,8 +327,9 @@ def _role_of(text: str, lang: Lang) -> str | None:
     return None
 
 
-def _roles_by_payment(clauses: tuple[Clause, ...], aliases: list[str], roles: dict[str, str], lang: Lang,
-                      *, override: bool = False) -> None:
+def _roles_by_payment(
+    clauses: tuple[Clause, ...], aliases: list[str], roles: dict[str, str], lang: Lang, *, override: bool = False
+) -> None:
     """The party that is told to pay is the client; `override` lets payment beat the 甲方/乙方 default."""
     if not aliases or (len([a for a in aliases if a in roles]) >= 2 and not override):
         return
@@ -285,8 +337,9 @@ def _roles_by_payment(clauses: tuple[Clause, ...], aliases: list[str], roles: di
     counts = {a: 0 for a in aliases}
     for alias in aliases:
         rx = re.compile(lex.cues["pays"][lang][0].replace("{alias}", re.escape(alias)))
-        counts[alias] = sum(1 for c in clauses for m in rx.finditer(c.norm)
-                            if not _PENALTY_AFTER.match(c.norm, m.end()))
+        counts[alias] = sum(
+            1 for c in clauses for m in rx.finditer(c.norm) if not _PENALTY_AFTER.match(c.norm, m.end())
+        )
     payer = max(counts, key=lambda a: counts[a])
     others = [counts[a] for a in aliases if a != payer]
     if override:
@@ -327,8 +380,13 @@ def contract_value(clauses: tuple[Clause, ...], facts: tuple[Fact, ...], lang: L
             for rx in patterns:
                 for m in rx.finditer(clause.norm):
                     cue_end = clause.start + m.end()
-                    after = [f for f in money if f.clause == clause.index and 0 <= f.start - cue_end <= 40
-                             and not _PER_PERIOD.search(clause.norm[: f.start - clause.start])]
+                    after = [
+                        f
+                        for f in money
+                        if f.clause == clause.index
+                        and 0 <= f.start - cue_end <= 40
+                        and not _PER_PERIOD.search(clause.norm[: f.start - clause.start])
+                    ]
                     if after:
                         return after[0].value
     return None

@@ -26,8 +26,9 @@ def _entity_patterns(lang: Lang) -> list[dict[str, object]]:
         {"label": "ORG", "pattern": phrase, "id": "institution"} for phrase in values["org_phrases"][lang]
     ]
     for token_regex in values["org_token_patterns"][lang]:
-        patterns.append({"label": "ORG", "pattern": [{"LOWER": {"REGEX": r}} for r in token_regex],
-                         "id": "institution_pattern"})
+        patterns.append(
+            {"label": "ORG", "pattern": [{"LOWER": {"REGEX": r}} for r in token_regex], "id": "institution_pattern"}
+        )
     return patterns
 
 

@@ -78,8 +78,9 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def run_batch(paths: Sequence[Path], options: Options, *, store: Store | None = None,
-              progress: bool = False) -> Outcome:
+def run_batch(
+    paths: Sequence[Path], options: Options, *, store: Store | None = None, progress: bool = False
+) -> Outcome:
     """Audit every file; stored results are reused and fresh ones stored. One bad file never stops it."""
     paths = sorted(paths, key=lambda p: p.as_posix())
     entries: dict[int, Entry] = {}
@@ -117,16 +118,28 @@ def _run(paths: Sequence[Path], todo: list[int], options: Options) -> Iterator[t
 # --- the per-file task, the same in every engine ------------------------------------------------------
 
 
-def audit_entry(path: str, data: bytes | None, lang: str, password: str | None, playbook: str | None = None,
-                perspective: str = "client") -> Entry:
+def audit_entry(
+    path: str,
+    data: bytes | None,
+    lang: str,
+    password: str | None,
+    playbook: str | None = None,
+    perspective: str = "client",
+) -> Entry:
     """Audit one file (by path, or its bytes when given) into a JSON dict; never raises."""
     from auditor.pipeline import audit
 
     name = Path(path).name
     source = Path(path) if data is None else data
     try:
-        return audit(source, filename=name, lang=None if lang == "auto" else lang,  # type: ignore[arg-type]
-                     password=password, playbook=playbook, perspective=perspective).to_dict()  # type: ignore[arg-type]
+        return audit(
+            source,
+            filename=name,
+            lang=None if lang == "auto" else lang,  # type: ignore[arg-type]
+            password=password,
+            playbook=playbook,
+            perspective=perspective,  # type: ignore[arg-type]
+        ).to_dict()
     except LoadError as err:
         return render.error_entry(path, str(err))
     except Exception as err:  # noqa: BLE001 - one bad file must never stop a batch
@@ -145,8 +158,11 @@ def _with_deadline(path: str, data: bytes | None, options: Options) -> Entry:
     """
     box: list[Entry] = []
     thread = threading.Thread(
-        target=lambda: box.append(audit_entry(path, data, options.lang, options.password, options.playbook,
-                                              options.perspective)), daemon=True)
+        target=lambda: box.append(
+            audit_entry(path, data, options.lang, options.password, options.playbook, options.perspective)
+        ),
+        daemon=True,
+    )
     thread.start()
     thread.join(options.timeout)
     return box[0] if box else _timeout_entry(path, options.timeout)
@@ -156,8 +172,10 @@ def _with_deadline(path: str, data: bytes | None, options: Options) -> Entry:
 
 
 # One line per language that reaches every stage, so the first real file is not charged for start-up.
-_WARM_TEXTS = {"zh": "第一条 甲方应于2024年1月1日前支付服务费人民币壹万元（10,000元）。",
-               "en": "1. The Client shall pay a fee of USD 10,000 by 1 January 2024."}
+_WARM_TEXTS = {
+    "zh": "第一条 甲方应于2024年1月1日前支付服务费人民币壹万元（10,000元）。",
+    "en": "1. The Client shall pay a fee of USD 10,000 by 1 January 2024.",
+}
 
 
 def _warm() -> None:
@@ -172,8 +190,9 @@ def _warm() -> None:
         audit_text(text, lang=lang)  # type: ignore[arg-type]
 
 
-def _worker_main(conn: Connection, lang: str, password: str | None, playbook: str | None = None,
-                 perspective: str = "client") -> None:
+def _worker_main(
+    conn: Connection, lang: str, password: str | None, playbook: str | None = None, perspective: str = "client"
+) -> None:
     """A worker: warm up, say so, then audit each path received until told to stop (None)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops us
     _warm()
@@ -187,9 +206,11 @@ class _Worker:
 
     def __init__(self, ctx: Any, options: Options) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, options.lang, options.password, options.playbook,
-                                                                  options.perspective),
-                                daemon=True)
+        self.proc = ctx.Process(
+            target=_worker_main,
+            args=(child, options.lang, options.password, options.playbook, options.perspective),
+            daemon=True,
+        )
         self.proc.start()
         child.close()
         self.ready = False
@@ -225,8 +246,7 @@ def _context() -> Any:
     return mp.get_context("spawn")
 
 
-def _run_pool(paths: Sequence[Path], todo: list[int], options: Options,
-              size: int) -> Iterator[tuple[int, Entry]]:
+def _run_pool(paths: Sequence[Path], todo: list[int], options: Options, size: int) -> Iterator[tuple[int, Entry]]:
     """Feed files to `size` workers one at a time; a worker past the timeout, or dead, is replaced."""
     ctx = _context()
     queue = deque(todo)
@@ -238,8 +258,10 @@ def _run_pool(paths: Sequence[Path], todo: list[int], options: Options,
                     i = queue.popleft()
                     w.give(i, paths[i])
             busy = [w.since + options.timeout for w in pool if w.task is not None]
-            wait([x for w in pool for x in (w.conn, w.proc.sentinel)],
-                 max(0.0, min(busy) - time.monotonic()) if busy else None)
+            wait(
+                [x for w in pool for x in (w.conn, w.proc.sentinel)],
+                max(0.0, min(busy) - time.monotonic()) if busy else None,
+            )
             alive = []
             for w in pool:
                 done, replace = _collect(w, paths, options)
@@ -277,8 +299,10 @@ def _collect(w: _Worker, paths: Sequence[Path], options: Options) -> tuple[tuple
         if w.task is None:
             return None, True
         path = str(paths[w.task])
-        return (w.task, render.error_entry(
-            path, f"{Path(path).name}: the worker process stopped (exit code {w.proc.exitcode})")), True
+        return (
+            w.task,
+            render.error_entry(path, f"{Path(path).name}: the worker process stopped (exit code {w.proc.exitcode})"),
+        ), True
     if w.task is not None and time.monotonic() - w.since >= options.timeout:
         return (w.task, _timeout_entry(str(paths[w.task]), options.timeout)), True
     return None, False

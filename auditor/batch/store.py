@@ -122,36 +122,43 @@ class Store:
         """Store a fresh report, replacing whatever an older engine or lexicon produced for this content."""
         self._db.execute(
             "INSERT OR REPLACE INTO reports VALUES (?, ?, ?, ?, ?, ?)",
-            (digest, path.suffix.lower(), lang, self.engine, self.lexicon,
-             json.dumps(report, ensure_ascii=False)),
+            (digest, path.suffix.lower(), lang, self.engine, self.lexicon, json.dumps(report, ensure_ascii=False)),
         )
         self._remember(path, digest, lang)
         self._db.commit()
 
     def _remember(self, path: Path, digest: str, lang: str) -> None:
-        self._db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
-                         (str(path.resolve()), digest, path.suffix.lower(), lang))
+        self._db.execute(
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", (str(path.resolve()), digest, path.suffix.lower(), lang)
+        )
 
-    def select(self, *, check: str | None = None, status: str | None = None,
-               flag: str | None = None) -> list[AuditReport]:
+    def select(
+        self, *, check: str | None = None, status: str | None = None, flag: str | None = None
+    ) -> list[AuditReport]:
         """Current reports of every known file, by path, each named by its full path.
 
         `status` alone matches a contract where any check has it; with `check`, only that check.
         """
-        rows = self._db.execute(_SELECT, {"engine": self.engine, "lexicon": self.lexicon,
-                                          "check": check, "status": status, "flag": flag})
+        rows = self._db.execute(
+            _SELECT, {"engine": self.engine, "lexicon": self.lexicon, "check": check, "status": status, "flag": flag}
+        )
         return [replace(from_dict(json.loads(report)), file=path) for path, report in rows]
 
     def stale(self) -> int:
         """Known files whose stored report an older engine or lexicon made: re-audit them to refresh."""
-        return int(self._db.execute(
-            "SELECT count(*) FROM files f JOIN reports r USING (sha256, suffix, lang) "
-            "WHERE r.engine != ? OR r.lexicon != ?", (self.engine, self.lexicon)).fetchone()[0])
+        return int(
+            self._db.execute(
+                "SELECT count(*) FROM files f JOIN reports r USING (sha256, suffix, lang) "
+                "WHERE r.engine != ? OR r.lexicon != ?",
+                (self.engine, self.lexicon),
+            ).fetchone()[0]
+        )
 
     def close(self) -> None:
         """Drop reports no known file points to any more (edited contracts), then close."""
-        self._db.execute("DELETE FROM reports WHERE (sha256, suffix, lang) NOT IN "
-                         "(SELECT sha256, suffix, lang FROM files)")
+        self._db.execute(
+            "DELETE FROM reports WHERE (sha256, suffix, lang) NOT IN (SELECT sha256, suffix, lang FROM files)"
+        )
         self._db.commit()
         self._db.close()
 
@@ -178,8 +185,7 @@ def from_dict(data: dict[str, Any]) -> AuditReport:
             for f in data["checks"]
         ),
         red_flags=tuple(
-            RedFlag(flag_id=r["id"], message=r["message"], evidence=_evidence(r["evidence"]),
-                    severity=r["severity"])
+            RedFlag(flag_id=r["id"], message=r["message"], evidence=_evidence(r["evidence"]), severity=r["severity"])
             for r in data["red_flags"]
         ),
         warnings=tuple(data["warnings"]),
@@ -187,13 +193,15 @@ def from_dict(data: dict[str, Any]) -> AuditReport:
         playbook=data.get("playbook"),
         perspective=data.get("perspective", "client"),
         contract_type=ContractType(**{**data["contract_type"], "cues": tuple(data["contract_type"]["cues"])})
-        if data.get("contract_type") else None,
+        if data.get("contract_type")
+        else None,
     )
 
 
 def _evidence(items: list[dict[str, Any]]) -> tuple[Evidence, ...]:
     return tuple(
-        Evidence(clause=e["clause"], start=e["start"], end=e["end"], text=e["text"], page=e["page"],
-                 matched=e["matched"])
+        Evidence(
+            clause=e["clause"], start=e["start"], end=e["end"], text=e["text"], page=e["page"], matched=e["matched"]
+        )
         for e in items
     )

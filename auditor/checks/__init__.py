@@ -54,7 +54,6 @@ PROVIDER_CHECKS: tuple[Check, ...] = tuple(
 )
 
 
-
 def all_checks() -> tuple[Check, ...]:
     """Every registered check, both sides: what a playbook may configure and `report --check` may name."""
     return CHECKS + PROVIDER_CHECKS

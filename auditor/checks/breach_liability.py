@@ -61,15 +61,16 @@ def _low_caps(inp: CheckInput) -> tuple[Hit, ...]:
     if not inp.contract_value:
         return ()
     limit = float(inp.lexicon.values["low_cap_percent"])
-    return tuple(h for h in inp.hits("cap", negatable=False)
-                 if any(f.value is not None and 100 * f.value / inp.contract_value <= limit
-                        for f in inp.facts_near(h, "money")))
+    return tuple(
+        h
+        for h in inp.hits("cap", negatable=False)
+        if any(f.value is not None and 100 * f.value / inp.contract_value <= limit for f in inp.facts_near(h, "money"))
+    )
 
 
 def _about_breach(inp: CheckInput, hit: Hit) -> bool:
     """A consequence counts when its sentence speaks of a breach or an indemnity, or sits under a breach heading."""
-    return (inp.in_sentence(hit, "breach") or inp.in_sentence(hit, "third_party")
-            or hit.clause in inp.section("breach"))
+    return inp.in_sentence(hit, "breach") or inp.in_sentence(hit, "third_party") or hit.clause in inp.section("breach")
 
 
 def _penalty_notes(inp: CheckInput, hits: list[Hit]) -> list[str]:

@@ -29,8 +29,7 @@ def run(inp: CheckInput) -> Finding:
     strong = (("named_commission", _institutions(inp, forum)), ("client_court", inp.hits("client_court", forum)))
     for key, hits in strong:
         if hits:
-            return inp.finding(Status.PASS, [inp.reason(key, name=hits[0].matched)], inp.evidence(hits),
-                               notes=notes)
+            return inp.finding(Status.PASS, [inp.reason(key, name=hits[0].matched)], inp.evidence(hits), notes=notes)
     return _weak_forum(inp, forum, notes)
 
 
@@ -40,8 +39,11 @@ def _institutions(inp: CheckInput, forum: tuple[Clause, ...]) -> tuple[Hit, ...]
     """
     in_forum = {c.index for c in forum}
     arbitral = inp.rx("arbitration")
-    orgs = tuple(h for h in inp.hits_at(f for f in inp.facts if f.kind == "org" and f.clause in in_forum)
-                 if arbitral.search(h.matched) or inp.rx("named_commission").search(h.matched))
+    orgs = tuple(
+        h
+        for h in inp.hits_at(f for f in inp.facts if f.kind == "org" and f.clause in in_forum)
+        if arbitral.search(h.matched) or inp.rx("named_commission").search(h.matched)
+    )
     unnamed = inp.hits("unnamed_commission", forum) + inp.hits("forum_blank", forum, negatable=False)
     found = [h for h in (*inp.hits("named_commission", forum), *orgs) if not _overlaps(h, unnamed)]
     return tuple(sorted(found, key=lambda h: h.start))
@@ -61,17 +63,20 @@ def _weak_forum(inp: CheckInput, forum: tuple[Clause, ...], notes: list[str]) ->
     named = [h for h in inp.hits("named_court", forum) if not _overlaps(h, not_named)]
     provider_home = [h for h in named if _home_of(inp, h) == "provider"]
     if provider_home:
-        return inp.finding(Status.WEAK, [inp.reason("provider_court")], inp.evidence(provider_home),
-                           notes=notes)
+        return inp.finding(Status.WEAK, [inp.reason("provider_court")], inp.evidence(provider_home), notes=notes)
     if named:
-        return inp.finding(Status.PASS, [inp.reason("named_court", name=named[0].matched)],
-                           inp.evidence(named), notes=notes)
+        return inp.finding(
+            Status.PASS, [inp.reason("named_court", name=named[0].matched)], inp.evidence(named), notes=notes
+        )
     for key in ("provider_court", "unnamed_commission", "vague_court"):
         hits = provider if key == "provider_court" else inp.hits(key, forum)
         if hits:
             return inp.finding(Status.WEAK, [inp.reason(key)], inp.evidence(hits), notes=notes)
-    for key, reason in (("arbitration", "unnamed_commission"), ("litigation", "vague_court"),
-                        ("negotiation", "negotiation_only")):
+    for key, reason in (
+        ("arbitration", "unnamed_commission"),
+        ("litigation", "vague_court"),
+        ("negotiation", "negotiation_only"),
+    ):
         hits = inp.hits(key, forum)
         if hits:
             return inp.finding(Status.WEAK, [inp.reason(reason)], inp.evidence(hits), notes=notes)

@@ -16,8 +16,11 @@ from auditor.model import Clause, Evidence, Fact, Finding, Status
 
 def run(inp: CheckInput) -> Finding:
     """Services named → counted per period → term stated, with the ways a count can be hollow."""
-    services = tuple(h for h in inp.hits("services")
-                     if not inp.in_sentence(h, "result_not_service") and not inp.in_sentence(h, "breach_context"))
+    services = tuple(
+        h
+        for h in inp.hits("services")
+        if not inp.in_sentence(h, "result_not_service") and not inp.in_sentence(h, "breach_context")
+    )
     counts = _counts(inp, services)
     if not services and not counts:
         return inp.finding(Status.MISSING, [inp.reason("missing")])
@@ -41,8 +44,11 @@ def run(inp: CheckInput) -> Finding:
     notes = _notes(inp)
     if weak:
         return inp.finding(Status.WEAK, weak, evidence, notes=notes)
-    what = "、".join(dict.fromkeys(f.text for f in counts[:3])) if inp.lang == "zh" else ", ".join(
-        dict.fromkeys(f.text for f in counts[:3]))
+    what = (
+        "、".join(dict.fromkeys(f.text for f in counts[:3]))
+        if inp.lang == "zh"
+        else ", ".join(dict.fromkeys(f.text for f in counts[:3]))
+    )
     count_ev = inp.evidence(inp.hits_at(counts[:2]))
     return inp.finding(Status.PASS, [inp.reason("counted", what=what)], (*count_ev, *evidence), notes=notes)
 

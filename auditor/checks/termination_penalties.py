@@ -26,8 +26,11 @@ def run(inp: CheckInput) -> Finding:
         return _no_client_exit(inp, clauses, early)
     weak: list[str] = []
     evidence = list(inp.evidence(client_exit))
-    settled = [h for h in inp.substantive(inp.hits("refund", clauses) + inp.hits("compensation", clauses))
-               if not inp.has_blank(h)]
+    settled = [
+        h
+        for h in inp.substantive(inp.hits("refund", clauses) + inp.hits("compensation", clauses))
+        if not inp.has_blank(h)
+    ]
     forfeit = inp.hits("forfeit_all", clauses, negatable=False)
     if forfeit:
         weak.append(inp.reason("forfeit_all"))
@@ -39,12 +42,13 @@ def run(inp: CheckInput) -> Finding:
     if weak:
         return inp.finding(Status.WEAK, weak, evidence, notes=notes)
     what = settled[0].matched if settled else ""
-    return inp.finding(Status.PASS, [inp.reason("pass", what=what)], (*evidence, *inp.evidence(settled[:1])),
-                       notes=notes)
+    return inp.finding(
+        Status.PASS, [inp.reason("pass", what=what)], (*evidence, *inp.evidence(settled[:1])), notes=notes
+    )
 
 
 def _expiry_only(inp: CheckInput, hit: Hit) -> bool:
-    """"期满本合同自然终止" is expiry, not an early exit."""
+    """True for expiry ("期满本合同自然终止"), which is not an early exit."""
     return inp.in_sentence(hit, "expiry") and not inp.rx("terminate").search(hit.matched.replace("终止", ""))
 
 

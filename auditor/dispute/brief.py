@@ -40,11 +40,23 @@ def build_brief(report: AuditReport, scenario: str, lang: Lang | None = None) ->
     steps, warnings = escalation_steps(r, roles, terms, forum), _warnings(r)
     points = (*claims, *gaps, *steps, *warnings, *(exposure.notes if exposure else ()))
     return DisputeBrief(
-        scenario=scenario, title=r.say("heading", scenario=r.say(f"scenario_{scenario}")), lang=out,
-        file=report.file, client=report.parties.client or report.parties.client_alias,
-        provider=report.parties.provider or report.parties.provider_alias, contract_value=r.price,
-        currency=r.currency, quotes=quotes, terms=terms, claims=claims, gaps=gaps,
-        evidence=_evidence(r, roles), steps=steps, forum=forum, exposure=exposure, warnings=warnings,
+        scenario=scenario,
+        title=r.say("heading", scenario=r.say(f"scenario_{scenario}")),
+        lang=out,
+        file=report.file,
+        client=report.parties.client or report.parties.client_alias,
+        provider=report.parties.provider or report.parties.provider_alias,
+        contract_value=r.price,
+        currency=r.currency,
+        quotes=quotes,
+        terms=terms,
+        claims=claims,
+        gaps=gaps,
+        evidence=_evidence(r, roles),
+        steps=steps,
+        forum=forum,
+        exposure=exposure,
+        warnings=warnings,
         law=_law(r, points, terms, exposure),
     )
 
@@ -66,9 +78,11 @@ def _claims(r: Reading, roles: Roles) -> tuple[Point, ...]:
 
 def _gaps(r: Reading, roles: Roles) -> tuple[Point, ...]:
     """What the contract does not give, with the statute that fills the gap (none under a foreign law)."""
-    return tuple(Point(gap["reason"], r.say(gap["reason"]), (), () if r.foreign_law else tuple(gap["law"]))
-                 for gap in r.spec["gaps"]
-                 if not roles[gap["role"]] and ("when" not in gap or roles[gap["when"]]))
+    return tuple(
+        Point(gap["reason"], r.say(gap["reason"]), (), () if r.foreign_law else tuple(gap["law"]))
+        for gap in r.spec["gaps"]
+        if not roles[gap["role"]] and ("when" not in gap or roles[gap["when"]])
+    )
 
 
 def _evidence(r: Reading, roles: Roles) -> tuple[Point, ...]:
@@ -100,18 +114,21 @@ def _warnings(r: Reading) -> tuple[Point, ...]:
     return tuple(out)
 
 
-def _law(r: Reading, points: Iterable[Point], terms: Iterable[Term],
-         exposure: Exposure | None) -> tuple[Point, ...]:
+def _law(r: Reading, points: Iterable[Point], terms: Iterable[Term], exposure: Exposure | None) -> tuple[Point, ...]:
     """The statutes the brief points to, once each, with what they say; none under a foreign law."""
     if r.foreign_law:
         return ()
-    keys = [*r.spec["law"], *(k for p in points for k in p.law), *(k for t in terms for k in t.law),
-            *(exposure.law if exposure else ())]
+    keys = [
+        *r.spec["law"],
+        *(k for p in points for k in p.law),
+        *(k for t in terms for k in t.law),
+        *(exposure.law if exposure else ()),
+    ]
     return tuple(_law_line(r, k) for k in dict.fromkeys(keys))
 
 
 def _law_line(r: Reading, key: str) -> Point:
-    """"民法典第577条：…" — the article's name and what it says, from the lexicon."""
+    """A statute line ("民法典第577条：…"): the article's name and what it says, from the lexicon."""
     text = r.say("law_line", name=r.say(f"lawname_{key}"), text=r.say(f"law_{key}"))
     return Point(f"law_{key}", text, law=(key,))
 
@@ -126,8 +143,14 @@ def _exposure(r: Reading, roles: Roles) -> Exposure:
         return Exposure("no_right", r.say("exposure_no_right"), (), law=tuple(law["no_right"]))
     clauses = list(dict.fromkeys(h.clause for h in exits))
     context = " ".join(r.norm(clause_span(r, c)) for c in clauses)
-    kind = next((k["kind"] for k in r.values["exposure_kinds"]
-                 if any(r.rx(name).search(context) for name in k["cues"].split("|"))), "unsettled")
+    kind = next(
+        (
+            k["kind"]
+            for k in r.values["exposure_kinds"]
+            if any(r.rx(name).search(context) for name in k["cues"].split("|"))
+        ),
+        "unsettled",
+    )
     stages = tuple(s for c in clauses for s in _stages(r, c)) if kind == "stages" else ()
     key = "exposure_stage" if kind == "stages" and not stages else f"exposure_{kind}"
     wording = r.say("list_sep").join(r.text(clause_span(r, c)).strip(" \n;；。.") for c in clauses)
@@ -156,8 +179,11 @@ def _prepaid(r: Reading) -> float | None:
     flag = next((f for f in r.report.red_flags if f.flag_id == "full_prepayment"), None)
     if flag is None:
         return None
-    amounts = [f.value for f in r.report.facts if f.kind == "money" and f.value
-               and any(e.start <= f.start < e.end for e in flag.evidence)]
+    amounts = [
+        f.value
+        for f in r.report.facts
+        if f.kind == "money" and f.value and any(e.start <= f.start < e.end for e in flag.evidence)
+    ]
     return max(amounts) if amounts else r.price
 
 
@@ -170,8 +196,10 @@ def _stages(r: Reading, clause: Clause) -> list[Term]:
 def _inline_items(r: Reading, clause: Clause) -> list[tuple[str, int, int]]:
     marks = list(re.finditer(r.values["inline_item"][r.report.language], clause.norm))
     ends = [m.start() for m in marks[1:]] + [len(clause.norm)] if marks else []
-    return [(f"{clause.label} {m.group().strip(' ;:')}", clause.start + m.start(), clause.start + end)
-            for m, end in zip(marks, ends, strict=True)]
+    return [
+        (f"{clause.label} {m.group().strip(' ;:')}", clause.start + m.start(), clause.start + end)
+        for m, end in zip(marks, ends, strict=True)
+    ]
 
 
 def _stage(r: Reading, label: str, start: int, end: int) -> Term:

@@ -50,8 +50,11 @@ def _forum_name(r: Reading, kind: str, evidence: Sequence[Evidence]) -> str | No
     """The arbitration institution (an ORG fact where one was found) or the court the clause names."""
     if kind == "arbitration":
         word = r.rx("dispute.institution_word")
-        orgs = (f.text for f in r.report.facts if f.kind == "org" and word.search(f.text.lower())
-                and any(e.start <= f.start < e.end for e in evidence))
+        orgs = (
+            f.text
+            for f in r.report.facts
+            if f.kind == "org" and word.search(f.text.lower()) and any(e.start <= f.start < e.end for e in evidence)
+        )
         return next(orgs, None) or _forum_match(r, evidence, ("named_commission",))
     if kind in ("agreed_court", "provider_court", "invalid"):
         return _forum_match(r, evidence, ("client_court", "provider_court", "named_court"))
@@ -94,7 +97,9 @@ def escalation_steps(r: Reading, roles: Roles, terms: Sequence[Term], forum: For
     """Written notice with a deadline → complaint where it fits → the forum (after any agreed negotiation)."""
     path = _Path(r, roles, terms, forum)
     build: dict[str, Callable[[_Path], list[Point]]] = {
-        "notice": _notice_step, "complaint": _complaint_step, "exit_notice": _exit_step,
+        "notice": _notice_step,
+        "complaint": _complaint_step,
+        "exit_notice": _exit_step,
         "forum": _forum_steps,
     }
     return tuple(p for step in r.spec["steps"] for p in build[step](path))

@@ -102,8 +102,7 @@ class Reading:
 
     def say(self, key: str, **values: object) -> str:
         """A sentence of the dispute lexicon in the brief's language, the parties filled in."""
-        return self.lex.reason(key, self.lang, client=self.party("client"), provider=self.party("provider"),
-                               **values)
+        return self.lex.reason(key, self.lang, client=self.party("client"), provider=self.party("provider"), **values)
 
     def party(self, role: str) -> str:
         """How a sentence names a party: the contract's alias when it speaks the brief's language."""
@@ -162,9 +161,12 @@ def _source_hits(r: Reading, source: dict[str, Any]) -> list[Hit]:
         return list(r.inp.hits_at(r.inp.facts_of(source["facts"])))
     lexicon, key = source["cue"].split(".", 1)
     whole = source.get("scope") == "clause"
-    hits = [h for h in r.inp.bind(load_lexicon(lexicon)).hits(key, negatable=source.get("negatable", True))
-            if all(_holds(r, h, c, whole) for c in source.get("with", ()))
-            and not any(_holds(r, h, c, whole) for c in source.get("without", ()))]
+    hits = [
+        h
+        for h in r.inp.bind(load_lexicon(lexicon)).hits(key, negatable=source.get("negatable", True))
+        if all(_holds(r, h, c, whole) for c in source.get("with", ()))
+        and not any(_holds(r, h, c, whole) for c in source.get("without", ()))
+    ]
     if "side" not in source:
         return hits
     breach = r.inp.bind(load_lexicon("breach_liability"))

@@ -23,6 +23,7 @@ Line = tuple[str, str]  # (style, text): style is item, number, quote, para, or 
 
 def _sections(brief: DisputeBrief) -> list[tuple[str, list[Line]]]:
     """The brief as (heading, lines) blocks, shared by the Markdown and the DOCX output."""
+
     def w(key: str, **values: object) -> str:
         return dispute_lexicon().reason(key, brief.lang, **values)
 
@@ -30,14 +31,17 @@ def _sections(brief: DisputeBrief) -> list[tuple[str, list[Line]]]:
         return w("clause_sep").join(w(f"role_{x}") for x in quote.roles)
 
     price = f"{brief.currency}{brief.contract_value:,.0f}" if brief.contract_value else w("price_unknown")
-    fields = (("contract", brief.file), ("client", brief.client), ("provider", brief.provider),
-              ("price", price))
+    fields = (("contract", brief.file), ("client", brief.client), ("provider", brief.provider), ("price", price))
     quotes: list[Line] = [
-        ("quote", w("quote_head", clause=q.clause, roles=roles(q)) + "\n" + q.text) for q in brief.quotes]
+        ("quote", w("quote_head", clause=q.clause, roles=roles(q)) + "\n" + q.text) for q in brief.quotes
+    ]
     exposure: list[Line] = []
     if brief.exposure:
-        exposure = [("para", brief.exposure.text), *([("table", "stages")] if brief.exposure.stages else []),
-                    *_lines(brief.exposure.notes)]
+        exposure = [
+            ("para", brief.exposure.text),
+            *([("table", "stages")] if brief.exposure.stages else []),
+            *_lines(brief.exposure.notes),
+        ]
     sections = [
         ("", [("item", w("field", label=w(k), value=v)) for k, v in fields if v]),
         (w("sec_quotes"), quotes or [("para", w("none_found"))]),
@@ -59,6 +63,7 @@ def _lines(points: Iterable[Point], style: str = "item") -> list[Line]:
 
 def _table(brief: DisputeBrief, which: str) -> tuple[list[str], list[list[str]]]:
     """The terms table or the stages table: a header and one row per term."""
+
     def w(key: str) -> str:
         return dispute_lexicon().reason(key, brief.lang)
 

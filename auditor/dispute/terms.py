@@ -27,8 +27,11 @@ def governing_quotes(r: Reading, roles: Roles, forum: Forum) -> tuple[Quote, ...
             home = next((s for s in quoted if s[0] <= span[0] and span[1] <= s[1]), span)
             owner, listed = quoted.setdefault(home, (clause, []))
             listed.extend([role] if role not in listed else [])
-    return tuple(Quote(_merged_roles(quoted, span), owner.label, r.text(span).strip(), owner.page, *span)
-                 for span, (owner, _) in quoted.items() if not _inside_another(quoted, span))
+    return tuple(
+        Quote(_merged_roles(quoted, span), owner.label, r.text(span).strip(), owner.page, *span)
+        for span, (owner, _) in quoted.items()
+        if not _inside_another(quoted, span)
+    )
 
 
 def _inside_another(quoted: dict[Span, Any], span: Span) -> bool:
@@ -44,8 +47,11 @@ def _merged_roles(quoted: dict[Span, tuple[Clause, list[str]]], span: Span) -> t
 def contract_terms(r: Reading, quotes: Sequence[Quote], roles: Roles) -> tuple[Term, ...]:
     """Values in the quoted clauses (KPIs, quantities, money, shares, periods, deadlines); the price first."""
     kpi_quotes = [q for q in quotes if "kpi" in q.roles]
-    kpi_spans = list(dict.fromkeys(phrase_span(r, h.start, h.end) for h in roles["kpi"]
-                                   if any(q.start <= h.start < q.end for q in kpi_quotes)))
+    kpi_spans = list(
+        dict.fromkeys(
+            phrase_span(r, h.start, h.end) for h in roles["kpi"] if any(q.start <= h.start < q.end for q in kpi_quotes)
+        )
+    )
     terms = [_kpi_term(r, span) for span in kpi_spans]
     seen: set[tuple[str | None, float | None, str]] = set()
     for fact in _facts_in(r, quotes):
@@ -66,16 +72,24 @@ def _position(r: Reading, term: Term) -> int:
 def _facts_in(r: Reading, quotes: Sequence[Quote]) -> list[Fact]:
     """Facts inside the quotes, less the unit of a rate ("每逾期一日" is not a period)."""
     rate = r.rx("dispute.rate_unit")
-    return [f for f in r.report.facts if f.kind in ("quantity", "money", "percent", "duration")
-            and any(q.start <= f.start < q.end for q in quotes)
-            and not (f.kind == "duration" and rate.search(r.norm((max(f.start - 8, 0), f.start))))]
+    return [
+        f
+        for f in r.report.facts
+        if f.kind in ("quantity", "money", "percent", "duration")
+        and any(q.start <= f.start < q.end for q in quotes)
+        and not (f.kind == "duration" and rate.search(r.norm((max(f.start - 8, 0), f.start))))
+    ]
 
 
 def _kpi_term(r: Reading, span: Span) -> Term:
     """A KPI as its phrase, with the shortest number-bearing target in it as the figure ("不少于15,000人")."""
     norm = r.norm(span)
-    found = [m for rx in load_lexicon("kpi_remedies").each("kpi_number", r.report.language)
-             for m in rx.finditer(norm) if re.search(r"\d", m.group())]
+    found = [
+        m
+        for rx in load_lexicon("kpi_remedies").each("kpi_number", r.report.language)
+        for m in rx.finditer(norm)
+        if re.search(r"\d", m.group())
+    ]
     if not found:
         return Term(kind="kpi", figure="", text=r.text(span), clause=label_at(r, span[0]))
     m = min(found, key=lambda m: len(m.group()))
@@ -87,8 +101,13 @@ def _kpi_term(r: Reading, span: Span) -> Term:
 def _fact_term(r: Reading, fact: Fact) -> Term:
     """A fact read in its phrase: what kind of term it is, and its money where the base is the price."""
     span = phrase_span(r, fact.start, fact.end)
-    term = Term(kind=_kind_of(r, fact, span), figure=fact.text, text=r.text(span),
-                clause=label_at(r, fact.start), value=fact.value)
+    term = Term(
+        kind=_kind_of(r, fact, span),
+        figure=fact.text,
+        text=r.text(span),
+        clause=label_at(r, fact.start),
+        value=fact.value,
+    )
     if fact.kind == "percent":
         return share_of_price(r, term, fact, span)
     return _deposit(r, term) if term.kind == "deposit" and fact.kind == "money" else term
@@ -148,15 +167,29 @@ def _deposit(r: Reading, term: Term) -> Term:
 def _deadline_terms(r: Reading, quotes: Sequence[Quote]) -> list[Term]:
     """Dates something is due by ("2024年6月30日前…交付"), in the quoted clauses."""
     rx = r.rx("dispute.deadline")
-    return [Term(kind="deadline", figure=c.text[m.start("date") : m.end("date")],
-                 text=r.text(phrase_span(r, c.start + m.start(), c.start + m.end())), clause=c.label)
-            for c in r.report.clauses if any(q.start <= c.start < q.end for q in quotes)
-            for m in rx.finditer(c.norm)]
+    return [
+        Term(
+            kind="deadline",
+            figure=c.text[m.start("date") : m.end("date")],
+            text=r.text(phrase_span(r, c.start + m.start(), c.start + m.end())),
+            clause=c.label,
+        )
+        for c in r.report.clauses
+        if any(q.start <= c.start < q.end for q in quotes)
+        for m in rx.finditer(c.norm)
+    ]
 
 
 def _price_term(r: Reading) -> tuple[Term, ...]:
     fact = r.price_fact
     if fact is None or fact.value is None:
         return ()
-    return (Term(kind="price", figure=r.money(fact.value), text=r.text(phrase_span(r, fact.start, fact.end)),
-                 clause=label_at(r, fact.start), value=fact.value),)
+    return (
+        Term(
+            kind="price",
+            figure=r.money(fact.value),
+            text=r.text(phrase_span(r, fact.start, fact.end)),
+            clause=label_at(r, fact.start),
+            value=fact.value,
+        ),
+    )

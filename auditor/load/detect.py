@@ -70,9 +70,7 @@ def detect_format(data: bytes, name: str) -> str:
         return "md"
     if suffix == ".txt" or decode_text(data) is not None:
         return "txt"
-    raise LoadError(
-        f"{name}: unsupported file type (not PDF, DOCX, text or image); supported: {supported()}"
-    )
+    raise LoadError(f"{name}: unsupported file type (not PDF, DOCX, text or image); supported: {supported()}")
 
 
 def supported() -> str:

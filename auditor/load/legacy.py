@@ -27,8 +27,7 @@ def read_legacy(src: Source) -> RawDocument:
     office = shutil.which("soffice") or shutil.which("libreoffice")
     if office is None:
         raise LoadError(
-            f"{src.name}: a legacy Word (.doc/.wps/.rtf) file; save it as .docx, "
-            "or install LibreOffice to convert it"
+            f"{src.name}: a legacy Word (.doc/.wps/.rtf) file; save it as .docx, or install LibreOffice to convert it"
         )
     suffix = ".rtf" if src.data.startswith(RTF_MAGIC) else Path(src.name).suffix.lower()
     with tempfile.TemporaryDirectory(prefix="auditor-convert-") as tmp:
@@ -49,9 +48,7 @@ def read_legacy(src: Source) -> RawDocument:
             subprocess.run(command, check=True, capture_output=True, timeout=CONVERT_TIMEOUT)
             data = source.with_suffix(".docx").read_bytes()
         except (OSError, subprocess.SubprocessError) as exc:
-            raise LoadError(
-                f"{src.name}: LibreOffice could not convert this legacy Word file ({reason(exc)})"
-            ) from exc
+            raise LoadError(f"{src.name}: LibreOffice could not convert this legacy Word file ({reason(exc)})") from exc
     document = read_docx(Source(data, src.name))
     note = "Converted from a legacy Word file with LibreOffice; check numbering and tables."
     return replace(document, warnings=(*document.warnings, note))

@@ -28,9 +28,7 @@ def read_pdf(src: Source) -> RawDocument:
         if exc.args and isinstance(exc.args[0], PDFPasswordIncorrect):
             if src.password:
                 raise LoadError(f"{src.name}: wrong password for this encrypted PDF") from exc
-            raise LoadError(
-                f"{src.name}: the PDF is password-protected; pass its password with --password"
-            ) from exc
+            raise LoadError(f"{src.name}: the PDF is password-protected; pass its password with --password") from exc
         raise
     pages: list[list[Line]] = []
     scanned: list[int] = []

@@ -31,9 +31,7 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _TERMINAL = re.compile(r"[。；！？：:;.!?…][)）」』”’\"'\]】]*$")
-_CJK_STOP = re.compile(
-    r"[。；！？：][)）」』”’\]】]*$"
-)  # Chinese lines fill to the margin unless a paragraph ends
+_CJK_STOP = re.compile(r"[。；！？：][)）」』”’\]】]*$")  # Chinese lines fill to the margin unless a paragraph ends
 _EDGE_LINES = 2  # lines at the top and bottom of a page that may be running headers or footers
 
 
@@ -162,9 +160,7 @@ def drop_furniture(pages: Sequence[Sequence[Line]]) -> list[Line]:
         key, zone, pos = edges[p, i]
         return len({page for page, other in seen[key, zone] if abs(other - pos) <= 4}) >= threshold
 
-    return [
-        line for p, lines in enumerate(pages) for i, line in enumerate(lines) if not is_furniture(p, i, line)
-    ]
+    return [line for p, lines in enumerate(pages) for i, line in enumerate(lines) if not is_furniture(p, i, line)]
 
 
 def pdf_blocks(lines: Sequence[Line]) -> list[Block]:
@@ -182,9 +178,7 @@ def pdf_blocks(lines: Sequence[Line]) -> list[Block]:
     def flush() -> None:
         if current:
             text = (
-                " | ".join(cell[1] for cell in row)
-                if current_kind == "table_row"
-                else _join([x.text for x in current])
+                " | ".join(cell[1] for cell in row) if current_kind == "table_row" else _join([x.text for x in current])
             )
             blocks.append(Block(text, kind=current_kind, page=current[0].page))
 
@@ -216,9 +210,7 @@ def _line_pitch(lines: Sequence[Line]) -> float:
     Taken low in the distribution (the 20th percentile): the steps between short paragraphs can
     outnumber those inside them, and a few odd lines (superscripts) must not set it either.
     """
-    steps = sorted(
-        b.top - a.top for a, b in zip(lines, lines[1:], strict=False) if a.page == b.page and b.top > a.top
-    )
+    steps = sorted(b.top - a.top for a, b in zip(lines, lines[1:], strict=False) if a.page == b.page and b.top > a.top)
     return steps[len(steps) // 5] if steps else math.inf
 
 

@@ -56,11 +56,7 @@ def _locate(ev: Evidence, lines: list[str], line_starts: list[int], keys: list[s
     piece = pieces[0] if pieces else ""
     if not piece:
         return None
-    hits = [
-        i
-        for i, key in enumerate(keys)
-        if key and (piece in key or (key in piece and 2 * len(key) >= len(piece)))
-    ]
+    hits = [i for i, key in enumerate(keys) if key and (piece in key or (key in piece and 2 * len(key) >= len(piece)))]
     if not hits:
         return None
     line_no = bisect.bisect_right(line_starts, ev.start) - 1
@@ -152,4 +148,3 @@ def annotated_docx(report: AuditReport, original_docx: bytes | None = None) -> b
     _add_comments(document, report)
     _add_appendix(document, report)
     return to_bytes(document)
-

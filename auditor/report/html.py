@@ -39,9 +39,6 @@ def _level(status: Status | None) -> int:
     return _LEVEL_PASS if status is Status.PASS else _LEVEL_WEAK
 
 
-
-
-
 def citations(report: AuditReport) -> tuple[Citation, ...]:
     """Every evidence span the findings and red flags cite, findings first, in report order."""
     lang = report.language
@@ -50,11 +47,7 @@ def citations(report: AuditReport) -> tuple[Citation, ...]:
         for f in report.findings
         for ev in f.evidence
     ]
-    out += [
-        Citation(ev, "red_flags", _level(None), flag.message)
-        for flag in report.red_flags
-        for ev in flag.evidence
-    ]
+    out += [Citation(ev, "red_flags", _level(None), flag.message) for flag in report.red_flags for ev in flag.evidence]
     return tuple(out)
 
 
@@ -125,9 +118,7 @@ def _runs(text: str, levels: list[int], cues: list[bool]) -> str:
     return "".join(out)
 
 
-def _paint(
-    report: AuditReport, start: int, end: int, cited: tuple[Citation, ...]
-) -> tuple[list[int], list[bool]]:
+def _paint(report: AuditReport, start: int, end: int, cited: tuple[Citation, ...]) -> tuple[list[int], list[bool]]:
     """Per character of text[start:end]: the strongest citation covering it, and whether a cue matched it."""
     levels = [0] * (end - start)
     cues = [False] * (end - start)
@@ -190,4 +181,3 @@ def contract_html(report: AuditReport, *, cited_only: bool = False, focus: int |
             f"{_runs(clause.text, levels, cues)}{f'<div>{chips}</div>' if chips else ''}</div>"
         )
     return f"<div class='ca-contract'>{''.join(parts)}</div>"
-

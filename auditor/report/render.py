@@ -35,10 +35,17 @@ def to_jsonl(reports: Iterable[AuditReport | dict[str, str]]) -> str:
 
 
 def summary_line(report: AuditReport) -> str:
-    """"N checks: 3 pass, 2 weak, 2 missing; 4 red flags."""
+    """The counts in one line: "N checks: 3 pass, 2 weak, 2 missing; 4 red flags"."""
     counts = {s: sum(f.status is s for f in report.findings) for s in Status}
-    return report_word("summary", report.language, total=len(report.findings), passed=counts[Status.PASS],
-              weak=counts[Status.WEAK], missing=counts[Status.MISSING], flags=len(report.red_flags))
+    return report_word(
+        "summary",
+        report.language,
+        total=len(report.findings),
+        passed=counts[Status.PASS],
+        weak=counts[Status.WEAK],
+        missing=counts[Status.MISSING],
+        flags=len(report.red_flags),
+    )
 
 
 def _where(ev: Evidence, lang: Lang) -> str:
@@ -69,7 +76,7 @@ def _header(report: AuditReport) -> list[tuple[str, str]]:
 
 
 def _severity(finding: Finding, lang: Lang) -> str:
-    """" (severity: high)" when a playbook set one; nothing otherwise."""
+    """The severity after a check's status, " (severity: high)", when a playbook set one."""
     if not finding.severity:
         return ""
     return f" ({report_word('severity', lang, level=report_word(f'level_{finding.severity}', lang))})"
@@ -82,8 +89,10 @@ def to_markdown(report: AuditReport) -> str:
     out += [f"- **{k}**: {v}" for k, v in _header(report)]
     head = f"| {report_word('check', lang)} | {report_word('status', lang)} |"
     out += ["", f"**{summary_line(report)}**", "", head, "|---|---|"]
-    out += [f"| {f.title} | {MARK[f.status]} {report_word(f.status.value, lang)}{_severity(f, lang)} |"
-            for f in report.findings]
+    out += [
+        f"| {f.title} | {MARK[f.status]} {report_word(f.status.value, lang)}{_severity(f, lang)} |"
+        for f in report.findings
+    ]
     for f in report.findings:
         out += ["", f"## {MARK[f.status]} {f.title}: {report_word(f.status.value, lang)}", ""]
         out += [f"- {r}" for r in f.reasons]

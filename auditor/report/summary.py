@@ -24,13 +24,22 @@ CHART_SUFFIXES = (".png", ".html")
 ERROR = "error"
 NOT_RUN = "-"  # a check this report did not run (another report of the batch did)
 # Strong colours for the heatmap, light ones (Excel's own good/neutral/bad fills) behind xlsx text.
-_COLOUR: dict[str, str] = {Status.PASS: "#2e7d32", Status.WEAK: "#f9a825", Status.MISSING: "#c62828",
-                           ERROR: "#9e9e9e", NOT_RUN: "#eeeeee"}
-_FILL: dict[str, str] = {Status.PASS: "C6EFCE", Status.WEAK: "FFEB9C", Status.MISSING: "FFC7CE",
-                         ERROR: "D9D9D9", NOT_RUN: "FFFFFF"}
+_COLOUR: dict[str, str] = {
+    Status.PASS: "#2e7d32",
+    Status.WEAK: "#f9a825",
+    Status.MISSING: "#c62828",
+    ERROR: "#9e9e9e",
+    NOT_RUN: "#eeeeee",
+}
+_FILL: dict[str, str] = {
+    Status.PASS: "C6EFCE",
+    Status.WEAK: "FFEB9C",
+    Status.MISSING: "FFC7CE",
+    ERROR: "D9D9D9",
+    NOT_RUN: "FFFFFF",
+}
 # Fonts with Chinese glyphs, preferred first; any other font named "CJK" also does.
-_CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "Microsoft YaHei", "PingFang SC",
-              "SimHei")
+_CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "Microsoft YaHei", "PingFang SC", "SimHei")
 
 
 def _name(result: Result) -> str:
@@ -102,8 +111,7 @@ def _cjk_font() -> str | None:
     from matplotlib import font_manager
 
     names = {f.name for f in font_manager.fontManager.ttflist}
-    return next((n for n in _CJK_FONTS if n in names), None) or next(
-        (n for n in sorted(names) if "CJK" in n), None)
+    return next((n for n in _CJK_FONTS if n in names), None) or next((n for n in sorted(names) if "CJK" in n), None)
 
 
 def _heatmap_png(results: Sequence[Result], path: Path) -> None:
@@ -122,8 +130,14 @@ def _heatmap_png(results: Sequence[Result], path: Path) -> None:
     with plt.rc_context({"font.sans-serif": fonts}), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Glyph .* missing")  # no CJK font: boxes, not 1000 warnings
         fig, ax = plt.subplots(figsize=(9, height))
-        ax.imshow(grid, cmap=ListedColormap([_COLOUR[k] for k in keys]), vmin=0, vmax=len(keys) - 1,
-                  aspect="auto", interpolation="nearest")
+        ax.imshow(
+            grid,
+            cmap=ListedColormap([_COLOUR[k] for k in keys]),
+            vmin=0,
+            vmax=len(keys) - 1,
+            aspect="auto",
+            interpolation="nearest",
+        )
         ax.set_xticks(range(len(columns)), columns, rotation=35, ha="right")
         ax.set_yticks(range(len(results)), [_name(r) for r in results], fontsize=8)
         ax.set_xticks([x - 0.5 for x in range(1, len(columns))], minor=True)
@@ -133,8 +147,13 @@ def _heatmap_png(results: Sequence[Result], path: Path) -> None:
         for y, r in enumerate(results):
             if isinstance(r, AuditReport) and r.red_flags:
                 ax.text(len(columns) - 0.4, y, f"{len(r.red_flags)} flags", va="center", fontsize=8)
-        ax.legend(handles=[Patch(color=_COLOUR[k], label=str(k)) for k in keys], loc="lower left",
-                  bbox_to_anchor=(0, 1.0), ncol=len(keys), frameon=False)
+        ax.legend(
+            handles=[Patch(color=_COLOUR[k], label=str(k)) for k in keys],
+            loc="lower left",
+            bbox_to_anchor=(0, 1.0),
+            ncol=len(keys),
+            frameon=False,
+        )
         fig.savefig(path, dpi=min(100, int(30000 / height)), bbox_inches="tight")  # PNG height limit
         plt.close(fig)
 
@@ -148,8 +167,11 @@ def _heatmap_html(results: Sequence[Result]) -> str:
     rows = []
     for r in results:
         cells = "".join(f'<td style="background:{_COLOUR[k]}">{html.escape(str(k))}</td>' for k in _cells(r, columns))
-        extra = html.escape(r["error"]) if not isinstance(r, AuditReport) else " ".join(
-            html.escape(f.flag_id) for f in r.red_flags)
+        extra = (
+            html.escape(r["error"])
+            if not isinstance(r, AuditReport)
+            else " ".join(html.escape(f.flag_id) for f in r.red_flags)
+        )
         rows.append(f"<tr><th>{html.escape(_name(r))}</th>{cells}<td class=x>{extra}</td></tr>")
     return (
         '<!doctype html>\n<html><head><meta charset="utf-8"><title>Contract audit heatmap</title><style>'
@@ -172,11 +194,15 @@ def counts(results: Sequence[Result], from_store: int) -> str:
     flagged = [r for r in reports if r.red_flags]
     columns = check_columns(results)
     width = max(len(c) for c in columns)
-    lines = [f"{len(results)} contracts: {len(results) - from_store} audited, {from_store} from the store, "
-             f"{errors} {'error' if errors == 1 else 'errors'}",
-             f"{'':{width}}  {'pass':>5} {'weak':>5} {'missing':>8}"]
-    lines += [f"{c:{width}}  {tally[c, Status.PASS]:>5} {tally[c, Status.WEAK]:>5} "
-              f"{tally[c, Status.MISSING]:>8}" for c in columns]
+    lines = [
+        f"{len(results)} contracts: {len(results) - from_store} audited, {from_store} from the store, "
+        f"{errors} {'error' if errors == 1 else 'errors'}",
+        f"{'':{width}}  {'pass':>5} {'weak':>5} {'missing':>8}",
+    ]
+    lines += [
+        f"{c:{width}}  {tally[c, Status.PASS]:>5} {tally[c, Status.WEAK]:>5} {tally[c, Status.MISSING]:>8}"
+        for c in columns
+    ]
     lines.append(f"red flags: {sum(len(r.red_flags) for r in flagged)} in {len(flagged)} contracts")
     return "\n".join(lines) + "\n"
 

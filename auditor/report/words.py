@@ -23,7 +23,7 @@ def ui_word(key: str, lang: Lang, **values: object) -> str:
 
 
 def colon(lang: Lang) -> str:
-    """"：" after a Chinese label, ": " after an English one."""
+    """The colon after a label: full-width after Chinese, ": " after English."""
     return "：" if lang == "zh" else ": "
 
 

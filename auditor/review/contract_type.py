@@ -27,6 +27,9 @@ def detect_contract_type(inp: CheckInput) -> ContractType:
     cues = fired.get(kind, ())
     title = values["titles"][inp.lang][kind]
     sep = "、" if inp.lang == "zh" else ", "
-    reason = (lexicon.reason("detected", inp.lang, kind=title, cues=sep.join(cues)) if cues
-              else lexicon.reason("general", inp.lang))
+    reason = (
+        lexicon.reason("detected", inp.lang, kind=title, cues=sep.join(cues))
+        if cues
+        else lexicon.reason("general", inp.lang)
+    )
     return ContractType(kind=kind, playbook=values["playbooks"][inp.lang][kind], cues=cues, reason=reason)

@@ -129,8 +129,11 @@ class Playbook(_Strict):
 
     def values_for(self, check_id: str) -> dict[str, Any]:
         """The `values` this playbook overrides for one check: named thresholds first, then `checks.*`."""
-        named = {key: getattr(self.thresholds, name) for name, (cid, key) in THRESHOLDS.items()
-                 if cid == check_id and getattr(self.thresholds, name) is not None}
+        named = {
+            key: getattr(self.thresholds, name)
+            for name, (cid, key) in THRESHOLDS.items()
+            if cid == check_id and getattr(self.thresholds, name) is not None
+        }
         return {**named, **self.rule(check_id).values}
 
 
@@ -146,16 +149,19 @@ def effective_lexicon(lexicon: Lexicon, playbook: Playbook | None) -> Lexicon:
     if rule.suggestion:
         suggestion["default"] = rule.suggestion.model_dump()
     reasons = {**lexicon.reasons, **{k: v.model_dump() for k, v in rule.reasons.items()}}
-    return dataclasses.replace(lexicon, values={**lexicon.values, **values}, reasons=reasons,
-                               suggestion=suggestion)
+    return dataclasses.replace(lexicon, values={**lexicon.values, **values}, reasons=reasons, suggestion=suggestion)
 
 
 def required_item_lexicon(item: RequiredItem) -> Lexicon:
     """A required item seen as a one-cue lexicon, so the checks' own matching helpers can read it."""
     words = load_lexicon("playbook")
-    return Lexicon(name=item.id, title=item.title.model_dump(), cues={"present": {
-        "zh": tuple(item.cues.zh), "en": tuple(item.cues.en)}}, reasons=words.reasons,
-        suggestion={"default": item.suggestion.model_dump()})
+    return Lexicon(
+        name=item.id,
+        title=item.title.model_dump(),
+        cues={"present": {"zh": tuple(item.cues.zh), "en": tuple(item.cues.en)}},
+        reasons=words.reasons,
+        suggestion={"default": item.suggestion.model_dump()},
+    )
 
 
 # --- loading and validation ------------------------------------------------------------------------------
@@ -181,8 +187,13 @@ def load_playbook(ref: str | Path) -> Playbook:
     path = Path(ref)
     if path.suffix.lower() not in (".yaml", ".yml"):
         if str(ref) not in bundled_names():
-            raise PlaybookError(str(ref), [f"no bundled playbook named {str(ref)!r}; bundled: "
-                                           f"{', '.join(bundled_names())} (or give a .yaml file)"])
+            raise PlaybookError(
+                str(ref),
+                [
+                    f"no bundled playbook named {str(ref)!r}; bundled: "
+                    f"{', '.join(bundled_names())} (or give a .yaml file)"
+                ],
+            )
         return _load_bundled(str(ref))
     try:
         text = path.read_text(encoding="utf-8")
@@ -233,9 +244,12 @@ def _semantic_problems(playbook: Playbook) -> Iterable[tuple[tuple[str | int, ..
                 settable = ", ".join(k for k in lexicon.values if k != "headings") or "none"
                 yield ("checks", check_id, "values", key), f"unknown value; this check reads: {settable}"
             elif not isinstance(value, type(lexicon.values[key])) and not (
-                    isinstance(value, int | float) and isinstance(lexicon.values[key], int | float)):
-                yield ("checks", check_id, "values", key), (
-                    f"expected {type(lexicon.values[key]).__name__}, got {type(value).__name__}")
+                isinstance(value, int | float) and isinstance(lexicon.values[key], int | float)
+            ):
+                yield (
+                    ("checks", check_id, "values", key),
+                    (f"expected {type(lexicon.values[key]).__name__}, got {type(value).__name__}"),
+                )
         for key in rule.reasons:
             if key not in lexicon.reasons:
                 yield ("checks", check_id, "reasons", key), f"unknown reason; known: {', '.join(lexicon.reasons)}"
@@ -246,7 +260,7 @@ def _semantic_problems(playbook: Playbook) -> Iterable[tuple[tuple[str | int, ..
 
 
 def _located(root: yaml.Node | None, loc: tuple[str | int, ...], msg: str) -> str:
-    """"line N: a.b.c: message", the line being that of the deepest part of `loc` present in the YAML."""
+    """An error as "line N: a.b.c: message", the line being that of the deepest part of `loc` present in the YAML."""
     line, node = 1, root
     for part in loc:
         if node is None:

@@ -43,8 +43,11 @@ def stated_share(inp: CheckInput, hits: tuple[Hit, ...]) -> float | None:
     shares: list[float] = []
     for hit in hits:
         for kind in ("percent", "money"):
-            near = [(d, f) for f in inp.facts_near(hit, kind)
-                    if f.value is not None and (d := _distance(hit, f, before_cost)) <= window]
+            near = [
+                (d, f)
+                for f in inp.facts_near(hit, kind)
+                if f.value is not None and (d := _distance(hit, f, before_cost)) <= window
+            ]
             if not near:
                 continue
             value = min(near, key=lambda pair: pair[0])[1].value or 0.0

@@ -90,8 +90,13 @@ class CheckInput:
 
     def hits(self, key: str, clauses: Iterable[Clause] | None = None, *, negatable: bool = True) -> tuple[Hit, ...]:
         """Non-negated matches of a cue in operative clauses (or in `clauses`)."""
-        found = find(clauses if clauses is not None else self.operative, self.rx(key), key,
-                     self.rx("negation", self.common) if negatable else None, self.sentences)
+        found = find(
+            clauses if clauses is not None else self.operative,
+            self.rx(key),
+            key,
+            self.rx("negation", self.common) if negatable else None,
+            self.sentences,
+        )
         return tuple(h for h in found if not h.negated)
 
     def substantive(self, hits: Iterable[Hit]) -> tuple[Hit, ...]:
@@ -148,8 +153,9 @@ class CheckInput:
 
     def hits_at(self, facts: Iterable[Fact]) -> tuple[Hit, ...]:
         """Facts seen as hits, so evidence can quote the sentence a value sits in."""
-        return tuple(Hit(self.clauses[f.clause], f.start, f.end, f.label or f.kind)
-                     for f in facts if f.clause is not None)
+        return tuple(
+            Hit(self.clauses[f.clause], f.start, f.end, f.label or f.kind) for f in facts if f.clause is not None
+        )
 
     def missing_references(self, hits: Iterable[Hit]) -> tuple[Hit, ...]:
         """References ("详见《服务清单》", "per Exhibit A") in the hits' sentences to annexes the document lacks."""

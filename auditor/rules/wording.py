@@ -13,12 +13,22 @@ from auditor.model import Lang
 
 _BLANKS: dict[Lang, dict[str, str]] = {
     "zh": {
-        "client": "甲方", "provider": "乙方", "amount": "【合同总金额】", "city": "【城市】",
-        "commission": "【仲裁委员会名称】", "term": "【服务期限】", "court": "【法院】",
+        "client": "甲方",
+        "provider": "乙方",
+        "amount": "【合同总金额】",
+        "city": "【城市】",
+        "commission": "【仲裁委员会名称】",
+        "term": "【服务期限】",
+        "court": "【法院】",
     },
     "en": {
-        "client": "the Client", "provider": "the Provider", "amount": "[total fee]", "city": "[city]",
-        "commission": "[arbitration institution]", "term": "[term]", "court": "[court]",
+        "client": "the Client",
+        "provider": "the Provider",
+        "amount": "[total fee]",
+        "city": "[city]",
+        "commission": "[arbitration institution]",
+        "term": "[term]",
+        "court": "[court]",
     },
 }
 

@@ -116,8 +116,12 @@ def _units(doc: RawDocument) -> list[_Unit]:
         numbering = match_number(stripped)
         end = start + len(block.text)
         prev_is_title = bool(units) and _is_title_line(prev_text, units[-1].numbering)
-        if (units and units[-1].kind != "table_row" and not prev_is_title
-                and _is_continuation(prev_text, block, numbering, width)):
+        if (
+            units
+            and units[-1].kind != "table_row"
+            and not prev_is_title
+            and _is_continuation(prev_text, block, numbering, width)
+        ):
             units[-1].end = end
         else:
             units.append(_Unit(start, end, block.page, block.kind, numbering, block.level))
@@ -173,7 +177,10 @@ def segment(doc: RawDocument) -> tuple[Clause, ...]:
 
 
 def _reference(stack: list[_Open], number: str) -> str:
-    """"第五条 2" for item 2 under 第五条; dotted numbers ("5.2") and articles already say where they are."""
+    """A clause's full reference ("第五条 2" for item 2 under 第五条).
+
+    Dotted numbers ("5.2") and articles already say where they are.
+    """
     parent = next((o.number for o in reversed(stack) if o.number), None)
     if parent is None or "." in number or number.startswith(("第", "Article", "Section", "article", "section")):
         return number

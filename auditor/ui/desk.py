@@ -93,7 +93,7 @@ def w(key: str, **values: object) -> str:
 
 
 def kv(label: str, value: object) -> str:
-    """"label: value" with the colon of the interface language."""
+    """A "label: value" line with the colon of the interface language."""
     return f"{label}{'：' if ui_lang() == 'zh' else ': '}{value}"
 
 
@@ -107,15 +107,17 @@ def warm_up() -> None:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def audit_file(data: bytes, name: str, lang: Lang | None, playbook: str | None = None,
-               perspective: Perspective = "client") -> AuditReport:
+def audit_file(
+    data: bytes, name: str, lang: Lang | None, playbook: str | None = None, perspective: Perspective = "client"
+) -> AuditReport:
     """Audit uploaded bytes; cached by their hash, so reruns and language switches back are instant."""
     return audit(data, filename=name, lang=lang, playbook=playbook, perspective=perspective)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def audit_pasted(text: str, lang: Lang | None, playbook: str | None = None,
-                 perspective: Perspective = "client") -> AuditReport:
+def audit_pasted(
+    text: str, lang: Lang | None, playbook: str | None = None, perspective: Perspective = "client"
+) -> AuditReport:
     """Audit pasted text, cached like a file."""
     return audit_document(load_text(text, "pasted.txt"), lang=lang, playbook=playbook, perspective=perspective)
 
@@ -127,9 +129,7 @@ def word_file(_report: AuditReport, original: bytes | None, text: str, lang: Lan
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def brief_files(
-    _report: AuditReport, text: str, contract_lang: Lang, scenario: str, lang: Lang
-) -> tuple[str, bytes]:
+def brief_files(_report: AuditReport, text: str, contract_lang: Lang, scenario: str, lang: Lang) -> tuple[str, bytes]:
     """A dispute brief as Markdown and Word; the text and languages (hashed) stand in for the report."""
     brief = build_brief(_report, scenario, lang)
     return brief_markdown(brief), brief_docx(brief)
@@ -147,14 +147,27 @@ def _focus(file: str, index: int, label: str) -> None:
 def sidebar() -> tuple[Source | None, Lang | None]:
     """Input (upload / paste / sample), contract language override, interface language."""
     with st.sidebar:
-        st.segmented_control(t("ui_language"), ["zh", "en"], key="ui_lang", default="zh", required=True,
-                             format_func=lambda k: {"zh": "中文", "en": "English"}[k], on_change=_on_ui_lang)
+        st.segmented_control(
+            t("ui_language"),
+            ["zh", "en"],
+            key="ui_lang",
+            default="zh",
+            required=True,
+            format_func=lambda k: {"zh": "中文", "en": "English"}[k],
+            on_change=_on_ui_lang,
+        )
         modes = {"upload": t("mode_upload"), "paste": t("mode_paste"), "sample": t("mode_sample")}
         mode = st.radio(t("source"), list(modes), format_func=lambda k: modes[k], key="mode", horizontal=True)
         source = {"upload": _upload, "paste": _paste, "sample": _sample}[mode]()
         langs = {"auto": t("lang_auto"), "zh": t("lang_zh"), "en": t("lang_en")}
-        lang = st.segmented_control(t("contract_lang"), list(langs), format_func=lambda k: langs[k],
-                                    key="contract_lang", default="auto", required=True)
+        lang = st.segmented_control(
+            t("contract_lang"),
+            list(langs),
+            format_func=lambda k: langs[k],
+            key="contract_lang",
+            default="auto",
+            required=True,
+        )
         review_options()
         st.divider()
         st.caption(f":material/lock: {t('privacy')}")
@@ -169,8 +182,14 @@ def review_options() -> tuple[str | None, Perspective]:
     labels = {"none": t("playbook_none"), "auto": t("playbook_auto")}
     choice = st.selectbox(t("playbook"), books, key="playbook", format_func=lambda b: labels.get(b, b))
     sides = {"client": t("perspective_client"), "provider": t("perspective_provider")}
-    side = st.segmented_control(t("perspective"), list(sides), format_func=lambda k: sides[k], key="perspective",
-                                default="client", required=True)
+    side = st.segmented_control(
+        t("perspective"),
+        list(sides),
+        format_func=lambda k: sides[k],
+        key="perspective",
+        default="client",
+        required=True,
+    )
     return (None if choice in (None, "none") else choice), ("provider" if side == "provider" else "client")
 
 
@@ -248,13 +267,25 @@ def overview(report: AuditReport, lang_override: Lang | None) -> None:
         facts.append(kv(w("contract_value"), money(report.contract_value)))
     st.caption(" · ".join(facts))
     if report.contract_type is not None:
-        st.caption(t("playbook_used", playbook=report.playbook or t("playbook_none"),
-                     side=t(f"perspective_{report.perspective}"), proposed=report.contract_type.playbook,
-                     why=report.contract_type.reason))
+        st.caption(
+            t(
+                "playbook_used",
+                playbook=report.playbook or t("playbook_none"),
+                side=t(f"perspective_{report.perspective}"),
+                proposed=report.contract_type.playbook,
+                why=report.contract_type.reason,
+            )
+        )
     st.subheader(t("scorecard"))
     counts = {status: sum(f.status is status for f in report.findings) for status in Status}
-    summary = w("summary", total=len(report.findings), passed=counts[Status.PASS], weak=counts[Status.WEAK],
-                missing=counts[Status.MISSING], flags=len(report.red_flags))
+    summary = w(
+        "summary",
+        total=len(report.findings),
+        passed=counts[Status.PASS],
+        weak=counts[Status.WEAK],
+        missing=counts[Status.MISSING],
+        flags=len(report.red_flags),
+    )
     st.markdown(f"**{summary}**")
     cards = "".join(
         f"<a class='ca-card {STATUS_CLASS[f.status]}' href='#ca-f-{f.check_id}'><div class='t'>"
@@ -311,9 +342,14 @@ def finding_body(report: AuditReport, f: Finding) -> None:
         head.caption(_where(ev) or "—")
         clause = clause_at(report, ev.start)
         if clause is not None:
-            button.button(t("jump"), key=f"jump-{f.check_id}-{i}", type="tertiary",
-                          icon=":material/north_east:", on_click=_focus,
-                          args=(report.file, clause.index, clause.label))
+            button.button(
+                t("jump"),
+                key=f"jump-{f.check_id}-{i}",
+                type="tertiary",
+                icon=":material/north_east:",
+                on_click=_focus,
+                args=(report.file, clause.index, clause.label),
+            )
         st.html(evidence_html(report, ev, f.check_id, f.status))
     if f.suggestion:
         st.markdown(f"**{w('suggestion')}**")
@@ -352,12 +388,34 @@ def downloads_tab(report: AuditReport, source: Source) -> None:
     original = source.data if source.name.lower().endswith(".docx") else None
     docx_bytes = word_file(report, original, report.text, report.language)
     md, js, wd = st.columns(3)
-    md.download_button(t("download_md"), to_markdown(report), f"{stem}-audit.md", "text/markdown",
-                       icon=":material/article:", key="dl_md", width="stretch")
-    js.download_button(t("download_json"), to_json(report), f"{stem}-audit.json", "application/json",
-                       icon=":material/data_object:", key="dl_json", width="stretch")
-    wd.download_button(t("download_docx"), docx_bytes, f"{stem}-annotated.docx", DOCX_MIME,
-                       icon=":material/rate_review:", key="dl_docx", width="stretch", type="primary")
+    md.download_button(
+        t("download_md"),
+        to_markdown(report),
+        f"{stem}-audit.md",
+        "text/markdown",
+        icon=":material/article:",
+        key="dl_md",
+        width="stretch",
+    )
+    js.download_button(
+        t("download_json"),
+        to_json(report),
+        f"{stem}-audit.json",
+        "application/json",
+        icon=":material/data_object:",
+        key="dl_json",
+        width="stretch",
+    )
+    wd.download_button(
+        t("download_docx"),
+        docx_bytes,
+        f"{stem}-annotated.docx",
+        DOCX_MIME,
+        icon=":material/rate_review:",
+        key="dl_docx",
+        width="stretch",
+        type="primary",
+    )
 
 
 def dispute_tab(report: AuditReport, source: Source) -> None:
@@ -366,23 +424,41 @@ def dispute_tab(report: AuditReport, source: Source) -> None:
         st.info(t("dispute_client_only"), icon=":material/info:")
         return
     st.caption(t("dispute_intro"))
-    scenario = st.radio(t("dispute_pick"), SCENARIOS, format_func=lambda s: scenario_title(s, ui_lang()),
-                        key="scenario", horizontal=True)
+    scenario = st.radio(
+        t("dispute_pick"),
+        SCENARIOS,
+        format_func=lambda s: scenario_title(s, ui_lang()),
+        key="scenario",
+        horizontal=True,
+    )
     markdown, word = brief_files(report, report.text, report.language, scenario, ui_lang())
     stem = f"{Path(source.name).stem}-{scenario}"
     md, wd, _ = st.columns(3)
-    md.download_button(t("download_brief_md"), markdown, f"{stem}.md", "text/markdown",
-                       icon=":material/article:", key="dl_brief_md", width="stretch")
-    wd.download_button(t("download_brief_docx"), word, f"{stem}.docx", DOCX_MIME,
-                       icon=":material/description:", key="dl_brief_docx", width="stretch")
+    md.download_button(
+        t("download_brief_md"),
+        markdown,
+        f"{stem}.md",
+        "text/markdown",
+        icon=":material/article:",
+        key="dl_brief_md",
+        width="stretch",
+    )
+    wd.download_button(
+        t("download_brief_docx"),
+        word,
+        f"{stem}.docx",
+        DOCX_MIME,
+        icon=":material/description:",
+        key="dl_brief_docx",
+        width="stretch",
+    )
     with st.container(border=True):
         st.markdown(re.sub(r"^#", "###", markdown, flags=re.MULTILINE))  # headings sized for a panel
 
 
 def main() -> None:
     """One page: sidebar input, header, scorecard and red flags, then the tabs."""
-    st.set_page_config(page_title="合同条款审计 · Contract Auditor", page_icon=":material/fact_check:",
-                       layout="wide")
+    st.set_page_config(page_title="合同条款审计 · Contract Auditor", page_icon=":material/fact_check:", layout="wide")
     st.html(CSS)
     warm_up()
     source, lang = sidebar()

@@ -37,8 +37,14 @@ def desk_script() -> Path:
 def command(port: int = 8501, address: str = "localhost") -> list[str]:
     """The `streamlit run` command line that serves the desk with the settings above."""
     options = {**SERVER_OPTIONS, "server.port": str(port), "server.address": address}
-    return [sys.executable, "-m", "streamlit", "run", str(desk_script()),
-            *(f"--{key}={value}" for key, value in options.items())]
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(desk_script()),
+        *(f"--{key}={value}" for key, value in options.items()),
+    ]
 
 
 def run(port: int = 8501, address: str = "localhost") -> int:

@@ -21,8 +21,13 @@ def run(inp: CheckInput) -> Finding:
     if not exits:
         return inp.finding(Status.PASS, [inp.reason("no_convenience")])
     term = inp.bind(load_lexicon("termination_penalties"))
-    paid = [h for h in exits if term.in_sentence(h, "compensation") or term.in_sentence(h, "forfeit_all")
-            or inp.in_sentence(h, "paid_for_work")]
+    paid = [
+        h
+        for h in exits
+        if term.in_sentence(h, "compensation")
+        or term.in_sentence(h, "forfeit_all")
+        or inp.in_sentence(h, "paid_for_work")
+    ]
     if paid:
         return inp.finding(Status.PASS, [inp.reason("pass")], inp.evidence(paid))
     return inp.finding(Status.WEAK, [inp.reason("unpaid_exit")], inp.evidence(exits))
