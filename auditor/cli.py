@@ -55,6 +55,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     ev.add_argument("--labels", type=Path, help="labels file (default: CORPUS/labels.json)")
     ev.add_argument("--quiet", action="store_true", help="omit the list of disagreements")
+    clauses = sub.add_parser("eval-clauses", help="measure the clause recognisers on label<TAB>text files")
+    clauses.add_argument("folder", type=Path, help="folder of <tag>.tsv files, e.g. LegalBench's CUAD tasks")
+    clauses.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    clauses.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the clauses")
     rep = sub.add_parser("report", help="list stored results, e.g. contracts whose dispute forum is missing")
     rep.add_argument("--db", type=Path, help="result store (default: as for audit)")
     rep.add_argument("--check", help="with --status: the check to filter on, e.g. dispute_forum")
@@ -313,6 +317,24 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_eval_clauses(args: argparse.Namespace) -> int:
+    """Balanced accuracy, precision and recall of each clause recogniser on a folder of labelled clauses."""
+    from auditor.analyse.clause_tags import TAG_IDS, evaluate_folder, format_table
+
+    if not args.folder.is_dir():
+        print(f"contract-audit: no folder {args.folder}", file=sys.stderr)
+        return 2
+    if not any((args.folder / f"{tag}.tsv").is_file() for tag in TAG_IDS):
+        print(f"contract-audit: no <tag>.tsv files in {args.folder}; tags: {', '.join(TAG_IDS)}", file=sys.stderr)
+        return 2
+    result = evaluate_folder(args.folder, args.lang)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(result, indent=2) + "\n")
+    else:
+        sys.stdout.write(format_table(result))
+    return 0
+
+
 def _cmd_dispute(args: argparse.Namespace) -> int:
     from auditor.dispute import render as brief_render
     from auditor.dispute.brief import build_brief
@@ -403,6 +425,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "eval": _cmd_eval,
             "report": _cmd_report,
             "dispute": _cmd_dispute,
+            "eval-clauses": _cmd_eval_clauses,
             "playbook": _cmd_playbook,
             "ui": _cmd_ui,
         }[args.command](args)

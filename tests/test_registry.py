@@ -34,6 +34,7 @@ NON_CHECK_LEXICONS = {
     "dispute": "dispute-scenario view (dispute.py)",
     "contract_types": "contract-type cues and the playbook each proposes (perspective.py)",
     "playbook": "reasons of playbook-defined required items (playbook.py)",
+    "clause_tags": "clause-type recognisers (analyse/clause_tags.py), measured by `eval-clauses` on LegalBench",
 }
 NON_CHECK_PREFIXES = ("playbook",)  # playbook*.toml
 REGISTERED = tuple(c.id for c in all_checks())
@@ -132,4 +133,3 @@ def test_registry_suggestion_templates_fill_completely(check_id: str, lang: str)
             text = fill(templates[lang], facts, lang)  # type: ignore[arg-type]
             assert text.strip()
             assert not LEFTOVER_PLACEHOLDER.search(text), f"{check_id} [{variant}] {lang}: {text}"
-
