@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.analyse.facts import analyse, extract_facts, extract_parties
+from auditor.analyse.facts import analyse, extract_facts
+from auditor.analyse.parties import extract_parties
 from auditor.load import load_text
 from auditor.model import Clause, Fact, Parties
 from auditor.text.segment import segment

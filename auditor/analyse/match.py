@@ -128,3 +128,14 @@ def dedupe(evidence: Iterable[Evidence], limit: int = 4) -> tuple[Evidence, ...]
         seen.add((ev.start, ev.end))
         out.append(ev)
     return tuple(out[:limit])
+
+
+def longest_matches(norm: str, patterns: tuple[re.Pattern[str], ...]) -> list[re.Match[str]]:
+    """Matches of all alternatives, the longest kept where two overlap."""
+    found = sorted((m for rx in patterns for m in rx.finditer(norm)), key=lambda m: (m.start(), -m.end()))
+    kept: list[re.Match[str]] = []
+    for m in found:
+        if kept and m.start() < kept[-1].end():
+            continue
+        kept.append(m)
+    return kept

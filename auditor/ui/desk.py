@@ -8,34 +8,26 @@ nothing here touches the network or the disk.
 from __future__ import annotations
 
 import html
-import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
-from auditor.analyse.nlp import get_nlp
-from auditor.dispute.brief import build_brief
 from auditor.dispute.model import SCENARIOS
 from auditor.dispute.reading import scenario_title
-from auditor.dispute.render import to_docx as brief_docx
-from auditor.dispute.render import to_markdown as brief_markdown
-from auditor.lexicon import lexicon_names, load_lexicon
-from auditor.load import SUPPORTED_SUFFIXES, LoadError, load_text
-from auditor.model import AuditReport, Evidence, Finding, Lang, Perspective, Status
-from auditor.pipeline import audit, audit_document
-from auditor.report.annotate import annotated_docx
+from auditor.lexicon import load_lexicon
+from auditor.model import AuditReport, Evidence, Finding, Lang, Status
 from auditor.report.html import anchor, clause_at, contract_html, evidence_html
 from auditor.report.render import to_json, to_markdown
-from auditor.report.words import MARK, money, report_word, ui_word
-from auditor.resources import sample, sample_names
-from auditor.review.playbook import bundled_names
-from auditor.ui.launch import MAX_UPLOAD_MB
+from auditor.report.words import MARK, money
+from auditor.ui.sidebar import sidebar
+from auditor.ui.state import Source, brief_files, kv, run_audit, t, ui_lang, w, warm_up, word_file
 
-MAX_MB = MAX_UPLOAD_MB  # the server refuses larger uploads too (launch.SERVER_OPTIONS)
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
 STATUS_CLASS = {Status.PASS: "ca-pass", Status.WEAK: "ca-weakcard", Status.MISSING: "ca-missing"}
+
 
 CSS = """<style>
 .ca-cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(112px,1fr));gap:.5rem;
@@ -68,187 +60,9 @@ b.ca-cue{text-decoration:underline;text-decoration-thickness:2px;text-underline-
 </style>"""
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
-    """What the user gave us: a file's bytes, or pasted text."""
-
-    name: str
-    data: bytes | None = None
-    text: str | None = None
-
-
-def ui_lang() -> Lang:
-    """The interface language (Chinese first), separate from the contract's."""
-    return st.session_state.get("ui_lang") or "zh"
-
-
-def t(key: str, **values: object) -> str:
-    """A UI word in the interface language."""
-    return ui_word(key, ui_lang(), **values)
-
-
-def w(key: str, **values: object) -> str:
-    """A report word (pass, evidence, suggestion…) in the interface language."""
-    return report_word(key, ui_lang(), **values)
-
-
-def kv(label: str, value: object) -> str:
-    """A "label: value" line with the colon of the interface language."""
-    return f"{label}{'：' if ui_lang() == 'zh' else ': '}{value}"
-
-
-@st.cache_resource(show_spinner=False)
-def warm_up() -> None:
-    """Build the spaCy/jieba pipelines and read every lexicon once per process, before the first audit."""
-    for name in lexicon_names():
-        load_lexicon(name)
-    get_nlp("zh")
-    get_nlp("en")
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def audit_file(
-    data: bytes, name: str, lang: Lang | None, playbook: str | None = None, perspective: Perspective = "client"
-) -> AuditReport:
-    """Audit uploaded bytes; cached by their hash, so reruns and language switches back are instant."""
-    return audit(data, filename=name, lang=lang, playbook=playbook, perspective=perspective)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def audit_pasted(
-    text: str, lang: Lang | None, playbook: str | None = None, perspective: Perspective = "client"
-) -> AuditReport:
-    """Audit pasted text, cached like a file."""
-    return audit_document(load_text(text, "pasted.txt"), lang=lang, playbook=playbook, perspective=perspective)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def word_file(_report: AuditReport, original: bytes | None, text: str, lang: Lang) -> bytes:
-    """The annotated Word file; `text` and `lang` (hashed) stand in for the report, which is not hashed."""
-    return annotated_docx(_report, original)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def brief_files(_report: AuditReport, text: str, contract_lang: Lang, scenario: str, lang: Lang) -> tuple[str, bytes]:
-    """A dispute brief as Markdown and Word; the text and languages (hashed) stand in for the report."""
-    brief = build_brief(_report, scenario, lang)
-    return brief_markdown(brief), brief_docx(brief)
-
-
-def _on_ui_lang() -> None:
-    st.session_state.pop("tab", None)  # the selected tab is stored by label, which just changed language
-
-
 def _focus(file: str, index: int, label: str) -> None:
     st.session_state["focus"] = (file, index, label)
     st.session_state["tab"] = t("tab_text")
-
-
-def sidebar() -> tuple[Source | None, Lang | None]:
-    """Input (upload / paste / sample), contract language override, interface language."""
-    with st.sidebar:
-        st.segmented_control(
-            t("ui_language"),
-            ["zh", "en"],
-            key="ui_lang",
-            default="zh",
-            required=True,
-            format_func=lambda k: {"zh": "中文", "en": "English"}[k],
-            on_change=_on_ui_lang,
-        )
-        modes = {"upload": t("mode_upload"), "paste": t("mode_paste"), "sample": t("mode_sample")}
-        mode = st.radio(t("source"), list(modes), format_func=lambda k: modes[k], key="mode", horizontal=True)
-        source = {"upload": _upload, "paste": _paste, "sample": _sample}[mode]()
-        langs = {"auto": t("lang_auto"), "zh": t("lang_zh"), "en": t("lang_en")}
-        lang = st.segmented_control(
-            t("contract_lang"),
-            list(langs),
-            format_func=lambda k: langs[k],
-            key="contract_lang",
-            default="auto",
-            required=True,
-        )
-        review_options()
-        st.divider()
-        st.caption(f":material/lock: {t('privacy')}")
-        st.caption(f":material/balance: {t('not_advice')}")
-    chosen: Lang | None = "zh" if lang == "zh" else "en" if lang == "en" else None
-    return source, chosen
-
-
-def review_options() -> tuple[str | None, Perspective]:
-    """The playbook (none: the rubric as bundled; auto: proposed from the contract type) and the side."""
-    books = ["none", "auto", *bundled_names()]
-    labels = {"none": t("playbook_none"), "auto": t("playbook_auto")}
-    choice = st.selectbox(t("playbook"), books, key="playbook", format_func=lambda b: labels.get(b, b))
-    sides = {"client": t("perspective_client"), "provider": t("perspective_provider")}
-    side = st.segmented_control(
-        t("perspective"),
-        list(sides),
-        format_func=lambda k: sides[k],
-        key="perspective",
-        default="client",
-        required=True,
-    )
-    return (None if choice in (None, "none") else choice), ("provider" if side == "provider" else "client")
-
-
-def _upload() -> Source | None:
-    """The uploader; Streamlit itself refuses other file types and, by the config, larger files."""
-    types = [s.lstrip(".") for s in SUPPORTED_SUFFIXES]
-    label = t("upload_label", types=", ".join(x.upper() for x in types), mb=MAX_MB)
-    upload = st.file_uploader(label, type=types, key="upload")
-    return None if upload is None else Source(upload.name, data=upload.getvalue())
-
-
-def _paste() -> Source | None:
-    """A text box in a form, so the audit runs on 开始审查 and not on every keystroke."""
-    with st.form("paste_form", border=False):
-        text = st.text_area(t("paste_label"), height=220, key="paste_text")
-        if st.form_submit_button(t("paste_button"), type="primary"):
-            st.session_state["pasted"] = text
-    pasted = st.session_state.get("pasted")
-    if pasted is None:
-        return None
-    if not pasted.strip():
-        st.warning(t("empty_paste"))
-        return None
-    return Source("pasted.txt", text=pasted)
-
-
-def _zh_first(name: str) -> tuple[bool, str]:
-    return not name.startswith("zh"), name
-
-
-def _sample() -> Source | None:
-    """The bundled labelled corpus, Chinese contracts first, to see the tool work at once."""
-    names = sorted(sample_names(), key=_zh_first)
-    name = st.selectbox(t("sample_label"), names, key="sample")
-    return Source(name, data=sample(name).read_bytes()) if name else None
-
-
-def run_audit(source: Source, lang: Lang | None) -> AuditReport | None:
-    """The cached audit behind a spinner; a file that cannot be read becomes a message, not a traceback."""
-    if source.data is not None and len(source.data) > MAX_MB * 2**20:
-        size = math.ceil(len(source.data) / 2**20 * 10) / 10
-        st.error(t("too_big", name=source.name, size=size, mb=MAX_MB), icon=":material/block:")
-        return None
-    playbook, side = review_options_state()
-    try:
-        with st.spinner(t("spinner")):
-            if source.text is not None:
-                return audit_pasted(source.text, lang, playbook, side)
-            return audit_file(source.data or b"", source.name, lang, playbook, side)
-    except LoadError as err:
-        st.error(kv(t("cannot_read"), err), icon=":material/block:")
-        return None
-
-
-def review_options_state() -> tuple[str | None, Perspective]:
-    """The sidebar's playbook and side, as chosen (the widgets keep them in the session)."""
-    choice = st.session_state.get("playbook")
-    side: Perspective = "provider" if st.session_state.get("perspective") == "provider" else "client"
-    return (None if choice in (None, "none") else str(choice)), side
 
 
 def overview(report: AuditReport, lang_override: Lang | None) -> None:

@@ -1,0 +1,147 @@
+"""Who is who: the client (the party that pays) and the provider, their names, aliases and places,
+from the contract's opening lines, recitals and payment sentences.
+"""
+
+from __future__ import annotations
+
+import re
+
+from auditor.analyse.match import longest_matches
+from auditor.lexicon import load_lexicon
+from auditor.model import Clause, Lang, Parties
+
+
+def extract_parties(clauses: tuple[Clause, ...], lang: Lang) -> Parties:
+    """Who is the client (the one who pays) and who the provider, with their names and aliases."""
+    lex = load_lexicon("analysis")
+    head = clauses[:40]
+    found: dict[str, str] = {}  # alias -> name
+    roles: dict[str, str] = {}  # alias -> "client" | "provider"
+    places: dict[str, str] = {}  # alias -> the text that says where it is
+    address = lex.cue("address_line", lang)
+    for i, clause in enumerate(head):
+        for key in ("party_line", "defined_party"):
+            for m in longest_matches(clause.norm, lex.each(key, lang)):
+                alias = m.group("alias").strip()
+                role_text = (m.groupdict().get("role") or "").strip()
+                short = re.search(r"甲方|乙方", role_text) if lang == "zh" else None
+                if short:
+                    alias, role_text = short.group(), alias  # "品牌方（以下简称甲方）": the contract says 甲方
+                role_text = role_text or alias
+                role = _role_of(role_text, lang)
+                raw = clause.text[m.start("name") : m.end("place") if m.groupdict().get("place") else m.end("name")]
+                raw = _RECITAL_LEAD.split(raw)[-1]  # "…is entered into as of 3 May, 2024 by and between X"
+                name = _clean_name(raw)
+                if role is None and not _LEGAL_FORM.search(name):
+                    continue  # a defined term ("the Term", "the Services"), not a party
+                found.setdefault(alias, name)
+                nxt = head[i + 1] if i + 1 < len(head) else None
+                place = raw.lower()
+                if nxt is not None and address.search(nxt.norm):
+                    place += " " + nxt.norm
+                places.setdefault(alias, place.strip())
+                if role:
+                    roles.setdefault(alias, role)
+    aliases = list(found)
+    stated = bool(roles)
+    if lang == "zh":
+        for alias, default in (("甲方", "client"), ("乙方", "provider")):
+            if alias in found or any(alias in c.norm for c in head):
+                roles.setdefault(alias, default)
+                found.setdefault(alias, "")
+        aliases = list(found)
+    _roles_by_payment(clauses, aliases, roles, lang, override=not stated)
+    client = next((a for a in aliases if roles.get(a) == "client"), None)
+    provider = next((a for a in aliases if roles.get(a) == "provider"), None)
+    return Parties(
+        client=(found.get(client) or None) if client else None,
+        provider=(found.get(provider) or None) if provider else None,
+        client_alias=_display_alias(client, clauses),
+        provider_alias=_display_alias(provider, clauses),
+        client_place=places.get(client) if client else None,
+        provider_place=places.get(provider) if provider else None,
+    )
+
+
+_PENALTY_AFTER = re.compile(r"[^。；;.]{0,20}(?:违约金|赔偿|罚|滞纳金|退还|返还|penalt|damages|refund|interest)")
+
+
+_NAME_TAIL = re.compile(r"\s*[(（][^)）]*(?:简称|簡稱|以下称|hereinafter)[^)）]*[)）]\s*$")
+
+
+_RECITAL_LEAD = re.compile(r"\b(?:by and between|between|on which|whereby)\s+", re.IGNORECASE)
+
+
+_LEGAL_FORM = re.compile(  # a party's name ends with its legal form (a defined term such as "the Term" does not)
+    r"(?:公司|工作室|事务所|中心|商行|\b(?:inc|llc|ltd|limited|co|corp|corporation|company|gmbh|plc|pty|pte|llp|lp))"
+    r"\.?\s*(?:[(（][^)）]*[)）])?$",
+    re.IGNORECASE,
+)
+
+
+_NAME_LEAD = re.compile(r"^(?:.*?\b(?:by and between|between)\s+|and\s+)", re.IGNORECASE)
+
+
+_NAME_END = re.compile(r",\s+(?!(?:inc|llc|ltd|limited|co|corp|corporation|plc|gmbh|l\.?l\.?c)\b\.?)", re.IGNORECASE)
+
+
+def _clean_name(raw: str) -> str:
+    """A recital's party name: "2024 by and between Summit LLC" → "Summit LLC".
+
+    "Jordan Vale, professionally known as…" → "Jordan Vale".
+
+    The name patterns may start too early in a recital and run on into the address; a name ends at the first
+    comma that does not introduce its legal form (", Inc.", ", Ltd.").
+    """
+    name = _NAME_TAIL.sub("", _NAME_LEAD.sub("", raw.strip())).strip().strip('"“”,')
+    return _NAME_END.split(name, maxsplit=1)[0].strip()
+
+
+def _role_of(text: str, lang: Lang) -> str | None:
+    lex = load_lexicon("analysis")
+    probe = text.strip().lower()
+    if lang == "en":
+        probe = probe.removeprefix("the ").strip()
+    if lex.cue("client_role", lang).search(probe):
+        return "client"
+    if lex.cue("provider_role", lang).search(probe):
+        return "provider"
+    return None
+
+
+def _roles_by_payment(
+    clauses: tuple[Clause, ...], aliases: list[str], roles: dict[str, str], lang: Lang, *, override: bool = False
+) -> None:
+    """The party that is told to pay is the client; `override` lets payment beat the 甲方/乙方 default."""
+    if not aliases or (len([a for a in aliases if a in roles]) >= 2 and not override):
+        return
+    lex = load_lexicon("analysis")
+    counts = {a: 0 for a in aliases}
+    for alias in aliases:
+        rx = re.compile(lex.cues["pays"][lang][0].replace("{alias}", re.escape(alias)))
+        counts[alias] = sum(
+            1 for c in clauses for m in rx.finditer(c.norm) if not _PENALTY_AFTER.match(c.norm, m.end())
+        )
+    payer = max(counts, key=lambda a: counts[a])
+    others = [counts[a] for a in aliases if a != payer]
+    if override:
+        if counts[payer] >= 2 and counts[payer] > 2 * max(others, default=0):
+            for alias in aliases:
+                roles[alias] = "client" if alias == payer else "provider"
+        return
+    if counts[payer]:
+        roles.setdefault(payer, "client")
+        for other in aliases:
+            if other != payer and other not in roles:
+                roles[other] = "provider"
+
+
+def _display_alias(alias: str | None, clauses: tuple[Clause, ...]) -> str | None:
+    """The alias as the contract spells it (case kept: "the Company"), found from its normalised form."""
+    if alias is None:
+        return None
+    for clause in clauses[:60]:
+        i = clause.norm.find(alias)
+        if i >= 0:
+            return clause.text[i : i + len(alias)]
+    return alias

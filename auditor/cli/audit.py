@@ -1,0 +1,171 @@
+"""`contract-audit audit`: files and folders through the batch engine, rendered, with summaries and charts."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from auditor.load import SUPPORTED_SUFFIXES
+from auditor.model import AuditReport, Status
+from auditor.report import render
+
+Result = AuditReport | dict[str, str]
+
+
+def with_sample(paths: list[Path], sample_name: str | None, stack: contextlib.ExitStack) -> list[Path]:
+    """The paths given, plus the bundled sample asked for (as a real file for as long as `stack` lives)."""
+    if sample_name is None:
+        return paths
+    from importlib.resources import as_file
+
+    from auditor.resources import sample
+
+    return [*paths, stack.enter_context(as_file(sample(sample_name)))]
+
+
+def playbook_option(args: argparse.Namespace) -> str | None:
+    """The --playbook value, validated now (a file as an absolute path, for worker processes)."""
+    from auditor.review.playbook import load_playbook
+
+    if args.playbook is None or args.playbook == "auto":
+        return args.playbook  # type: ignore[no-any-return]
+    load_playbook(args.playbook)  # raises PlaybookError naming line and field
+    path = Path(args.playbook)
+    return str(path.resolve()) if path.suffix.lower() in (".yaml", ".yml") else str(args.playbook)
+
+
+def iter_files(paths: Sequence[Path]) -> Iterator[Path]:
+    """Files named directly, and every supported file under named folders, in a stable order."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(("~$", "."))
+            )
+        else:
+            yield path
+
+
+def _render(results: list[Result], fmt: str, brief: bool) -> str:
+    if fmt == "json":
+        if len(results) == 1:
+            return render.to_json(results[0]) + "\n"
+        return "[\n" + ",\n".join(render.to_json(r) for r in results) + "\n]\n"
+    if fmt == "jsonl":
+        return render.to_jsonl(results)
+    if fmt == "csv":
+        return render.to_csv(results)
+    parts = []
+    for r in results:
+        if isinstance(r, AuditReport):
+            parts.append(render.to_markdown(r) if fmt == "md" else render.to_text(r, verbose=not brief))
+        else:
+            parts.append(f"== {r['file']}\n   ✖ {r['error']}\n")
+    return ("\n---\n\n" if fmt == "md" else "\n").join(parts)
+
+
+def _exit_code(results: list[Result], fail_on: str | None) -> int:
+    if any(not isinstance(r, AuditReport) for r in results):
+        return 2
+    if fail_on:
+        limit = Status(fail_on).rank
+        if any(f.status.rank >= limit for r in results if isinstance(r, AuditReport) for f in r.findings):
+            return 1
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    """Audit the files, folders or bundled sample named; the exit code says what was found."""
+    with contextlib.ExitStack() as stack:
+        try:
+            args.paths = with_sample(args.paths, args.sample, stack)
+        except KeyError as err:
+            print(f"contract-audit: {err.args[0]}", file=sys.stderr)
+            return 2
+        if not args.paths:
+            print("contract-audit: name contract files or folders, or --sample zh|en", file=sys.stderr)
+            return 2
+        return _audit_paths(args)
+
+
+def _audit_paths(args: argparse.Namespace) -> int:
+    missing = [p for p in args.paths if not p.exists()]
+    if missing:
+        print(f"contract-audit: no such file or folder: {missing[0]}", file=sys.stderr)
+        return 2
+    files = list(iter_files(args.paths))
+    if not files:
+        print(f"contract-audit: no contracts ({', '.join(SUPPORTED_SUFFIXES)}) found", file=sys.stderr)
+        return 2
+    problem = _batch_problem(args)
+    if problem:
+        print(f"contract-audit: {problem}", file=sys.stderr)
+        return 2
+    from auditor.review.playbook import PlaybookError
+
+    try:
+        playbook = playbook_option(args)
+    except PlaybookError as err:
+        print(f"contract-audit: {err}", file=sys.stderr)
+        return 2
+    from auditor.batch import pool as batch
+    from auditor.batch.store import Store, default_path
+    from auditor.report import summary
+
+    options = batch.Options(
+        lang=args.lang,
+        password=args.password,
+        workers=args.workers,
+        timeout=args.timeout,
+        dask=args.dask,
+        dask_bytes=args.dask_bytes,
+        playbook=playbook,
+        perspective=args.perspective,
+    )
+    with contextlib.nullcontext() if args.no_db else Store(args.db or default_path()) as store:
+        outcome = batch.run_batch(files, options, store=store, progress=sys.stderr.isatty())
+    results = outcome.results
+    output = _render(results, args.format, args.brief)
+    if args.out:
+        encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
+        args.out.write_text(output, encoding=encoding)
+    else:
+        sys.stdout.write(output)
+    if args.summary:
+        summary.write_summary(results, args.summary)
+    if args.chart:
+        summary.write_chart(results, args.chart)
+    for r in results:
+        if not isinstance(r, AuditReport):
+            print(f"contract-audit: {_error_line(r)}", file=sys.stderr)
+    if len(results) > 1:
+        sys.stderr.write(summary.counts(results, outcome.from_store))
+    return _exit_code(results, args.fail_on)
+
+
+def _batch_problem(args: argparse.Namespace) -> str | None:
+    """A usage error in the batch options, found before any file is audited."""
+    from auditor.report.summary import CHART_SUFFIXES, SUMMARY_SUFFIXES
+
+    if args.workers is not None and args.workers < 1:
+        return "--workers must be at least 1"
+    if args.timeout <= 0:
+        return "--timeout must be more than 0 seconds"
+    if args.summary and args.summary.suffix.lower() not in SUMMARY_SUFFIXES:
+        return f"--summary must end in {' or '.join(SUMMARY_SUFFIXES)}"
+    if args.chart and args.chart.suffix.lower() not in CHART_SUFFIXES:
+        return f"--chart must end in {' or '.join(CHART_SUFFIXES)}"
+    if args.dask_bytes and not args.dask:
+        return "--dask-bytes needs --dask"
+    return None
+
+
+def _error_line(entry: dict[str, str]) -> str:
+    """The error as "path: reason", naming the file once (loader messages already start with its name)."""
+    name = Path(entry["file"]).name
+    reason = entry["error"].removeprefix(f"{name}: ")
+    return f"{entry['file']}: {reason}"

@@ -1,0 +1,161 @@
+"""The other commands: stored results (`report`), accuracy (`eval`, `eval-clauses`), dispute briefs,
+playbooks and the review desk (`ui`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+from pathlib import Path
+
+from auditor.cli.audit import playbook_option, with_sample
+from auditor.load import LoadError
+from auditor.report import render
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Stored results, filtered, without auditing anything."""
+    from auditor.batch.store import Store, default_path
+    from auditor.checks import all_checks
+    from auditor.red_flags import FLAGS
+    from auditor.report.summary import listing
+    from auditor.review.playbook import required_item_ids
+
+    if args.check and not args.status:
+        print("contract-audit: --check needs --status", file=sys.stderr)
+        return 2
+    check_ids = (*(c.id for c in all_checks()), *required_item_ids())
+    for value, known, option in ((args.check, check_ids, "--check"), (args.flag, tuple(FLAGS), "--flag")):
+        if value and value not in known:
+            print(f"contract-audit: {option} must be one of: {', '.join(known)}", file=sys.stderr)
+            return 2
+    db = args.db or default_path()
+    if not db.is_file():
+        print(f"contract-audit: no result store at {db}; run `contract-audit audit` first", file=sys.stderr)
+        return 2
+    with Store(db) as store:
+        reports = store.select(check=args.check, status=args.status, flag=args.flag)
+        stale = store.stale()
+    if args.format == "json":
+        sys.stdout.write(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(render.to_csv(reports) if args.format == "csv" else listing(reports))
+    if stale:
+        print(
+            f"contract-audit: {stale} stored results are out of date (engine or lexicons changed) and not "
+            "listed; audit those files again to refresh them",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Accuracy of the checks against a labelled corpus (default: the bundled samples)."""
+    from auditor.evaluate import evaluate
+    from auditor.evaluate import render as render_eval
+
+    with contextlib.ExitStack() as stack:
+        if args.corpus is None:
+            from importlib.resources import as_file
+
+            from auditor.resources import sample_dir
+
+            args.corpus = stack.enter_context(as_file(sample_dir()))
+        labels = args.labels or args.corpus / "labels.json"
+        if not labels.is_file():
+            print(f"contract-audit: no labels file at {labels}", file=sys.stderr)
+            return 2
+        sys.stdout.write(render_eval(evaluate(args.corpus, labels), show_misses=not args.quiet))
+    return 0
+
+
+def cmd_eval_clauses(args: argparse.Namespace) -> int:
+    """Balanced accuracy, precision and recall of each clause recogniser on a folder of labelled clauses."""
+    from auditor.analyse.clause_tags import TAG_IDS, evaluate_folder, format_table
+
+    if not args.folder.is_dir():
+        print(f"contract-audit: no folder {args.folder}", file=sys.stderr)
+        return 2
+    if not any((args.folder / f"{tag}.tsv").is_file() for tag in TAG_IDS):
+        print(f"contract-audit: no <tag>.tsv files in {args.folder}; tags: {', '.join(TAG_IDS)}", file=sys.stderr)
+        return 2
+    result = evaluate_folder(args.folder, args.lang)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(result, indent=2) + "\n")
+    else:
+        sys.stdout.write(format_table(result))
+    return 0
+
+
+def cmd_dispute(args: argparse.Namespace) -> int:
+    """A dispute brief for one contract and scenario, as Markdown or JSON, and optionally Word."""
+    from auditor.dispute import render as brief_render
+    from auditor.dispute.brief import build_brief
+    from auditor.pipeline import audit
+
+    if args.perspective != "client":
+        print(
+            "contract-audit: the dispute brief is written for the client; --perspective provider is not "
+            "supported for dispute yet",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        with contextlib.ExitStack() as stack:
+            paths = with_sample([args.path] if args.path else [], args.sample, stack)
+            if len(paths) != 1:
+                print("contract-audit: name one contract, or --sample NAME", file=sys.stderr)
+                return 2
+            lang = None if args.lang == "auto" else args.lang
+            brief = build_brief(audit(paths[0], playbook=playbook_option(args)), args.scenario, lang)
+    except KeyError as err:
+        print(f"contract-audit: {err.args[0]}", file=sys.stderr)
+        return 2
+    except (LoadError, ValueError, OSError) as err:
+        print(f"contract-audit: {err}", file=sys.stderr)
+        return 2
+    if args.format == "json":
+        output = json.dumps(brief_render.to_dict(brief), ensure_ascii=False, indent=2) + "\n"
+    else:
+        output = brief_render.to_markdown(brief)
+    if args.docx:
+        args.docx.write_bytes(brief_render.to_docx(brief))
+    if args.out:
+        args.out.write_text(output, encoding="utf-8")
+    else:
+        sys.stdout.write(output)
+    return 0
+
+
+def cmd_playbook(args: argparse.Namespace) -> int:
+    """List, show or validate playbooks; exit 2 with the errors (line and field) for an invalid one."""
+    from auditor.review.playbook import PlaybookError, bundled_names, dump_bundled, load_playbook
+
+    try:
+        if args.action == "list":
+            for name in bundled_names():
+                playbook = load_playbook(name)
+                print(f"{name:24} {playbook.title.zh} / {playbook.title.en}")
+        elif args.action == "show":
+            sys.stdout.write(dump_bundled(args.name))
+        else:
+            playbook = load_playbook(args.file if args.file.suffix else Path(f"{args.file}.yaml"))
+            print(f"{args.file}: valid playbook {playbook.name!r}")
+    except PlaybookError as err:
+        print(f"contract-audit: {err.source}: invalid playbook", file=sys.stderr)
+        for problem in err.errors:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    """Serve the review desk on localhost."""
+    from auditor.ui.launch import run
+
+    if not 0 < args.port < 65536:
+        print("contract-audit: --port must be between 1 and 65535", file=sys.stderr)
+        return 2
+    return run(args.port)
