@@ -1,4 +1,4 @@
-"""The review desk in a real browser: `streamlit run app.py` driven through Debian's Chromium with Playwright.
+"""The review desk in a real browser: `contract-audit ui` driven through Debian's Chromium with Playwright.
 
 Uploads a PDF and a DOCX from sample_contracts/, checks the scorecard, a suggestion, the jump to a clause,
 the English interface, the annotated Word download and a damaged upload. Screenshots go to
@@ -53,24 +53,16 @@ def _free_port() -> int:
 
 @contextmanager
 def _streamlit() -> Iterator[str]:
-    """`streamlit run app.py` on a free port, stopped afterwards; yields its URL once it answers."""
+    """`contract-audit ui` (as `python -m auditor ui`) on a free port, stopped afterwards; yields its URL once
+    it answers.
+    """
     port = _free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-    ]
+    command = [sys.executable, "-m", "auditor", "ui", "--port", str(port)]
     log = ARTIFACTS / "streamlit.log"
     with log.open("wb") as out:
         server = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
         try:
-            url = f"http://127.0.0.1:{port}"
+            url = f"http://localhost:{port}"
             deadline = time.monotonic() + 30
             while True:
                 try:

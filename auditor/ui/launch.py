@@ -9,7 +9,6 @@ watches no files, from any folder.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -48,10 +47,14 @@ def command(port: int = 8501, address: str = "localhost") -> list[str]:
 
 
 def run(port: int = 8501, address: str = "localhost") -> int:
-    """Serve the desk until interrupted; returns Streamlit's exit code (0 on Ctrl-C)."""
+    """Serve the desk until interrupted, in this process (Streamlit replaces it, so a signal sent to
+    `contract-audit ui` reaches the server and leaves nothing behind); returns only if it cannot start.
+    """
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    print(f"Contract Auditor review desk: http://{address}:{port} (Ctrl+C to stop)", file=sys.stderr)
+    print(f"Contract Auditor review desk: http://{address}:{port} (Ctrl+C to stop)", file=sys.stderr, flush=True)
+    args = command(port, address)
     try:
-        return subprocess.run(command(port, address), env=env, check=False).returncode
-    except KeyboardInterrupt:
-        return 0
+        os.execve(args[0], args, env)
+    except OSError as err:
+        print(f"contract-audit: cannot start the review desk ({err.strerror or err})", file=sys.stderr)
+    return 2
