@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One entry point for the README's commands; everything the project needs is installed from here.
 #   scripts/dev.sh run    set up, audit a bundled sample in the terminal, then open the review desk
-#   scripts/dev.sh test   set up (with test tools and the browser for UI tests), run the whole test suite
+#   scripts/dev.sh test   set up (with test tools and the browser for UI tests), lint, type-check, run the
+#                         whole test suite, then build the wheel and try it outside the checkout
 #   scripts/dev.sh setup  set up only
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,15 +38,18 @@ case "${1:-}" in
     ;;
   run)
     setup "ocr"
-    "$VENV/bin/contract-audit" audit sample_contracts/zh_01_douyin_operation.docx
+    "$VENV/bin/contract-audit" audit --sample zh_01 --no-db
     echo
-    echo "Opening the review desk at http://localhost:8501 (Ctrl+C to stop) ..."
-    exec "$VENV/bin/streamlit" run app.py
+    exec "$VENV/bin/contract-audit" ui
     ;;
   test)
     setup "dev,ocr"
     browser_deps
-    exec "$VENV/bin/python" -m pytest -p no:cacheprovider -rs "${@:2}"
+    "$VENV/bin/ruff" check .
+    "$VENV/bin/ruff" format --check .
+    "$VENV/bin/mypy" auditor
+    "$VENV/bin/python" -m pytest -p no:cacheprovider -rs "${@:2}"
+    scripts/wheel_smoke.sh
     ;;
   *)
     echo "usage: scripts/dev.sh run|test|setup" >&2
