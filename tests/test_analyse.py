@@ -235,6 +235,28 @@ PARTIES = [
         id="en-recital",
     ),
     pytest.param(
+        "SPONSORSHIP AGREEMENT\nThis Agreement is entered into by and between Harbour Rowing Club, Inc., a "
+        'Maine nonprofit corporation ("Harbour"), and Kestrel Outdoor Gear, LLC, a Maine limited liability '
+        'company (maker and seller of tents and stoves) ("Kestrel").\n1. Fees. Kestrel shall pay Harbour a fee.',
+        "en",
+        "Kestrel Outdoor Gear",
+        "Harbour Rowing Club",
+        "Kestrel",
+        "Harbour",
+        id="en-names-as-aliases-roles-by-payment",
+    ),
+    pytest.param(
+        "CONSULTING AGREEMENT\nMade between Lumen Labs Ltd. (hereinafter referred to as \"Lumen\") and "
+        'Ortega Advisory LLC (the "Adviser").\n1. Engagement. Lumen hereby engages the Adviser to review its '
+        "pricing.",
+        "en",
+        "Lumen Labs Ltd.",
+        "Ortega Advisory LLC",
+        "Lumen",
+        "Adviser",
+        id="en-engagement",
+    ),
+    pytest.param(
         "SERVICES AGREEMENT\nClient: Acme Foods Inc. / Agency: Summit Social LLC\n1. Services.",
         "en",
         "Acme Foods Inc.",

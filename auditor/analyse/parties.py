@@ -42,6 +42,13 @@ def extract_parties(clauses: tuple[Clause, ...], lang: Lang) -> Parties:
                 places.setdefault(alias, place.strip())
                 if role:
                     roles.setdefault(alias, role)
+    if lang == "en":
+        preamble = _preamble_parties(clauses)
+        if len(preamble) == 2:  # the preamble names both parties: it beats lines matched anywhere in the head
+            found = {alias: name for alias, name, _ in preamble}
+            places = {alias: place for alias, _, place in preamble}
+            roles = {alias: role for alias, _, _ in preamble if (role := roles.get(alias) or _role_of(alias, lang))}
+            _roles_by_engagement(clauses, list(found), roles)
     aliases = list(found)
     stated = bool(roles)
     if lang == "zh":
@@ -95,6 +102,75 @@ def _clean_name(raw: str) -> str:
     """
     name = _NAME_TAIL.sub("", _NAME_LEAD.sub("", raw.strip())).strip().strip('"“”,')
     return _NAME_END.split(name, maxsplit=1)[0].strip()
+
+
+_PREAMBLE_LEAD = re.compile(r"\b(?:by and )?between\b\s*:?|\bamong\b\s*:?", re.IGNORECASE)
+_PREAMBLE_END = re.compile(
+    r"\b(?:whereas|recitals|witnesseth|background|now,? therefore|it is (?:hereby )?agreed)\b|\(collectively",
+    re.IGNORECASE,
+)
+_DEFINED = re.compile(
+    r"\(\s*(?:(?:hereinafter|herein)\s*)?(?:(?:referred to|called)\s*(?:as\s*)?)?(?:the\s*)?"
+    r"[\"“”']+\s*(?P<alias>[A-Za-z][\w .'&-]{0,40}?)\s*[\"“”']+\s*\)"
+)
+# What ends the previous party's description: "…, a Nevada corporation, and Stephen Marley", "…between X".
+_LAST_PARTY = re.compile(r"\bby and between\b|\bbetween\b:?|[,;)]\s*and\s*:?\s+(?=\(?\d|[A-Za-z])", re.IGNORECASE)
+_NOT_A_PARTY = frozenset({"agreement", "effective date", "execution date", "parties", "party", "services", "term"})
+_NAME_STOP = re.compile(
+    r",|\(|\s+(?:a|an)\s+[a-z]|\s+whose\b|\s+with\s+(?:its|offices|an? )|\s+located\b|\s+having\b", re.IGNORECASE
+)
+
+
+def _preamble_parties(clauses: tuple[Clause, ...]) -> list[tuple[str, str, str]]:
+    """The two parties an English preamble defines: "… by and between Acme LLC, a Delaware company ("Club"),
+    and Beta Inc. ("Sponsor")" → (alias, name, place) for each, in order, aliases lower-case as matched.
+    """
+    text = " ".join(c.text for c in clauses[:25])
+    lead = _PREAMBLE_LEAD.search(text)
+    if lead is None:
+        return []
+    window = text[lead.end() : lead.end() + 1500]
+    end = _PREAMBLE_END.search(window)
+    window = window[: end.start()] if end else window
+    parties: list[tuple[str, str, str]] = []
+    start = 0
+    for m in _DEFINED.finditer(window):
+        alias = " ".join(m.group("alias").split())
+        if alias.lower() in _NOT_A_PARTY:
+            start = m.end()
+            continue
+        segment = _LAST_PARTY.split(window[start : m.start()])[-1]
+        segment = re.sub(r"^\W*(?:\(?\d+\)|party [ab]\s*:)?\W*", "", segment, flags=re.IGNORECASE)
+        stop = _NAME_STOP.search(segment)
+        name = _clean_name(segment[: stop.start()] if stop else segment)
+        if name:
+            parties.append((alias.lower(), name, segment.strip().lower()))
+        start = m.end()
+        if len(parties) == 2:
+            break
+    return parties
+
+
+def _roles_by_engagement(clauses: tuple[Clause, ...], aliases: list[str], roles: dict[str, str]) -> None:
+    """Roles from who engages whom and who pays whom, when the aliases say nothing ("Club", "On2")."""
+    if len(aliases) != 2 or len(roles) == 2:
+        return
+    lex = load_lexicon("analysis")
+    score = {a: 0 for a in aliases}
+    for a, b in (aliases, aliases[::-1]):
+        for key, sign in (("engages", 1), ("pays", 1), ("paid_to", -1)):
+            rx = re.compile(lex.cues[key]["en"][0].replace("{alias}", re.escape(a)).replace("{other}", re.escape(b)))
+            score[a] += sign * sum(len(rx.findall(c.norm)) for c in clauses)
+    known = next(iter(roles.items()), None)
+    if known is not None:
+        other = next(a for a in aliases if a != known[0])
+        roles[other] = "provider" if known[1] == "client" else "client"
+        return
+    first, second = aliases
+    if score[first] != score[second]:
+        payer = first if score[first] > score[second] else second
+        for alias in aliases:
+            roles[alias] = "client" if alias == payer else "provider"
 
 
 def _role_of(text: str, lang: Lang) -> str | None:
