@@ -33,14 +33,7 @@ def sidebar() -> tuple[Source | None, Lang | None]:
         mode = st.radio(t("source"), list(modes), format_func=lambda k: modes[k], key="mode", horizontal=True)
         source = {"upload": _upload, "paste": _paste, "sample": _sample}[mode]()
         langs = {"auto": t("lang_auto"), "zh": t("lang_zh"), "en": t("lang_en")}
-        lang = st.segmented_control(
-            t("contract_lang"),
-            list(langs),
-            format_func=lambda k: langs[k],
-            key="contract_lang",
-            default="auto",
-            required=True,
-        )
+        lang = _choice(t("contract_lang"), langs, "contract_lang")
         review_options()
         st.divider()
         st.caption(f":material/lock: {t('privacy')}")
@@ -55,14 +48,7 @@ def review_options() -> tuple[str | None, Perspective]:
     labels = {"none": t("playbook_none"), "auto": t("playbook_auto")}
     choice = st.selectbox(t("playbook"), books, key="playbook", format_func=lambda b: labels.get(b, b))
     sides = {"client": t("perspective_client"), "provider": t("perspective_provider")}
-    side = st.segmented_control(
-        t("perspective"),
-        list(sides),
-        format_func=lambda k: sides[k],
-        key="perspective",
-        default="client",
-        required=True,
-    )
+    side = _choice(t("perspective"), sides, "perspective")
     return (None if choice in (None, "none") else choice), ("provider" if side == "provider" else "client")
 
 
@@ -98,3 +84,11 @@ def _sample() -> Source | None:
     names = sorted(sample_names(), key=_zh_first)
     name = st.selectbox(t("sample_label"), names, key="sample")
     return Source(name, data=sample(name).read_bytes()) if name else None
+
+
+def _choice(label: str, options: dict[str, str], key: str) -> str:
+    """A required one-of-few choice shown as segments, labelled in the interface language, first by default."""
+    chosen = st.segmented_control(
+        label, list(options), format_func=lambda k: options[k], key=key, default=next(iter(options)), required=True
+    )
+    return str(chosen)
