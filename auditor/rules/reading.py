@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
+from rapidfuzz import fuzz
+
 from auditor.analyse.match import Hit, Sentences, dedupe, evidence_for, find, heading_matches
 from auditor.lexicon import Lexicon, load_lexicon
 from auditor.model import Clause, Contract, Evidence, Fact, Finding, Lang, Parties, Status
@@ -193,6 +195,13 @@ class CheckInput:
         headings = self.lexicon.values["headings"][key][self.lang]
         return tuple(c for c in self.operative if heading_matches(c, headings))
 
+    def titled_clauses(self) -> tuple[Clause, ...]:
+        """Operative clauses whose own title is one of this check's headings (`values.headings`), closely:
+        "违约责任", "争议的解决办法", "Termination." — not a longer title that merely contains the word.
+        """
+        headings = [h for group in self.lexicon.values.get("headings", {}).values() for h in group[self.lang]]
+        return tuple(c for c in self.operative if c.title and any(_is_title(c.title, h) for h in headings))
+
     def evidence(self, hits: Iterable[Hit], limit: int = 4) -> tuple[Evidence, ...]:
         """Sentences quoted for hits, deduplicated."""
         return dedupe((evidence_for(h, self.text, self.sentences) for h in hits), limit)
@@ -233,13 +242,31 @@ class CheckInput:
         variant: str = "default",
         notes: Iterable[str] = (),
     ) -> Finding:
-        """A finding with this check's title; wording suggested whenever the status is not pass."""
+        """A finding with this check's title; wording suggested whenever the status is not pass.
+
+        One rule for every check: "missing" with nothing found, in a contract that has a clause titled as
+        the check's subject (违约责任：按法律规定执行, 争议的解决办法：＿＿), is `weak` — something is there,
+        it is just not specific — with the heading quoted.
+        """
+        evidence = dedupe(evidence)
+        if status is Status.MISSING and not evidence:
+            titled = self.titled_clauses()
+            if titled:
+                status, evidence = Status.WEAK, self.evidence(Hit(c, c.start, c.end, "heading_only") for c in titled)
+                title = re.sub(r"[\s_＿:：.。]+$", "", titled[0].title or "")
+                reasons = [self.common.reason("heading_only", self.lang, title=title)]
         return Finding(
             check_id=self.lexicon.name,
             status=status,
             reasons=tuple(dict.fromkeys(reasons)),
-            evidence=dedupe(evidence),
+            evidence=evidence,
             suggestion=None if status is Status.PASS else self.suggestion(variant),
             title=self.lexicon.title[self.lang],
             notes=tuple(dict.fromkeys(notes)),
         )
+
+
+def _is_title(title: str, heading: str) -> bool:
+    """True when a clause title reads as the heading itself, give or take a few characters."""
+    probe = "".join(ch for ch in title.lower() if ch.isalnum() or ch == " ").strip()
+    return len(heading) - 1 <= len(probe) <= len(heading) + 4 and fuzz.partial_ratio(heading, probe) >= 90
