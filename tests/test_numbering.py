@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.text.numbering import match_number, starts_new_clause
+from auditor.text.numbering import match_number, split_run_on, starts_new_clause
 
 # (line, style, number as printed)
 NUMBERS = [
@@ -114,3 +114,20 @@ def test_numbering_rank_orders_styles(outer: str, inner: str) -> None:
 def test_numbering_leading_spaces_ignored() -> None:
     found = match_number("   第三条 费用")
     assert found is not None and found.number == "第三条"
+
+
+def test_numbering_run_on_line_is_cut_where_numbered_clauses_start() -> None:
+    line = (
+        "9.4 On termination each party returns the other's materials and pays what is due. 10. GENERAL "
+        "10.1 The parties are independent contractors and nothing here makes either an agent of the other. "
+        "10.2 Liability is limited to the fees paid in the twelve months before the claim, save for fraud. "
+        "10.3 This Agreement is governed by the laws of England, and Sections 3 to 10 survive its end. "
+        "A fee of 12 USD applies. 10.4 Notices are given in writing to the addresses above."
+    )
+    assert [p.split()[0] for p in split_run_on(line)] == ["9.4", "10.", "10.1", "10.2", "10.3", "10.4"]
+
+
+def test_numbering_short_lines_and_out_of_sequence_numbers_are_not_cut() -> None:
+    assert split_run_on("5.1 The fee is due. 2 Months later it doubles.") == [
+        "5.1 The fee is due. 2 Months later it doubles."
+    ]

@@ -38,3 +38,25 @@ def test_rubric_a_word_inside_a_longer_title_is_not_the_heading() -> None:
     # "Term" is the contract's duration, not a termination clause
     finding = audit_text(HEAD_EN + "2. Term. This Agreement runs for twelve months.").finding("termination_penalties")
     assert finding.status is Status.MISSING
+
+
+CHOICE = (
+    "第九条 争议解决\n因本合同发生的争议，协商不成的，确定按以下第{n}种方式处理：\n"
+    "（1）提交杭州仲裁委员会仲裁；\n（2）向甲方所在地人民法院起诉。\n第十条 其他\n本合同一式两份。"
+)
+
+
+def test_rubric_blank_choices_are_an_unfilled_blank_not_arbitration_or_litigation() -> None:
+    report = audit_text(HEAD_ZH + CHOICE.format(n="      "))
+    flags = {f.flag_id for f in report.red_flags}
+    assert "unfilled_blank" in flags and "arbitration_or_litigation" not in flags
+    assert report.finding("dispute_forum").status is Status.WEAK
+
+
+@pytest.mark.parametrize(("n", "status"), [(" 1 ", Status.PASS), (" 2 ", Status.PASS)])
+def test_rubric_the_chosen_option_is_judged_not_the_others(n: str, status: Status) -> None:
+    report = audit_text(HEAD_ZH + CHOICE.format(n=n))
+    finding = report.finding("dispute_forum")
+    assert finding.status is status
+    chosen = "杭州仲裁委员会" if n.strip() == "1" else "甲方所在地人民法院"
+    assert all(chosen in e.text for e in finding.evidence), [e.text for e in finding.evidence]

@@ -12,6 +12,7 @@ import charset_normalizer
 
 from auditor.load.source import LoadError, Source
 from auditor.model import Block, RawDocument
+from auditor.text.numbering import split_run_on
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16: its BOM starts with the UTF-16 LE one
@@ -123,7 +124,7 @@ def text_blocks(text: str, *, markdown: bool) -> list[Block]:
                 cells = [c.strip() for c in line.strip("|").split("|")]
                 blocks.append(Block(" | ".join(c for c in cells if c), kind="table_row"))
         else:
-            blocks.append(Block(line))
+            blocks.extend(Block(piece) for piece in split_run_on(line))
     return [b for b in blocks if b.text]
 
 

@@ -79,7 +79,12 @@ class CheckInput:
         """Clauses that bind: definitions, filling notes and signature blocks left out."""
         skip = self.common.values["non_operative_headings"][self.lang]
         sig = self.common.cue("signature_line", self.lang)
-        return tuple(c for c in self.clauses if not heading_matches(c, skip) and not sig.search(c.norm))
+        unchosen = _unchosen_options(self.clauses, self.common.cue("option_opener", self.lang))
+        return tuple(
+            c
+            for c in self.clauses
+            if not heading_matches(c, skip) and not sig.search(c.norm) and c.index not in unchosen
+        )
 
     def rx(self, key: str, lexicon: Lexicon | None = None) -> re.Pattern[str]:
         """A cue compiled for this contract's party aliases."""
@@ -270,3 +275,45 @@ def _is_title(title: str, heading: str) -> bool:
     """True when a clause title reads as the heading itself, give or take a few characters."""
     probe = "".join(ch for ch in title.lower() if ch.isalnum() or ch == " ").strip()
     return len(heading) - 1 <= len(probe) <= len(heading) + 4 and fuzz.partial_ratio(heading, probe) >= 90
+
+
+_OPTION_NUMBER = re.compile(r"^[（(]?\s*[\d一二三四五六七八九十]{1,2}\s*[)）.、．]?$")
+_OPTION_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def _option_number(text: str) -> int | None:
+    """The number of an option ("1", "（2）", "三"), or None when it has none or is blank."""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if digits:
+        return int(digits)
+    return next((n for ch, n in _OPTION_DIGITS.items() if ch in text), None)
+
+
+def _unchosen_options(clauses: tuple[Clause, ...], opener: re.Pattern[str]) -> frozenset[int]:
+    """Clauses that are options the parties did not choose ("按以下第 1 种方式处理：1. … 2. …").
+
+    A clause that opens a choice is followed by its options, one level deeper; the option whose number
+    fills the choice is kept, the others (with their own items) are not terms of the contract. When the
+    choice is left blank, no option was agreed: none of them is kept, and the opener's blank is what the
+    contract says.
+    """
+    dropped: set[int] = set()
+    for i, clause in enumerate(clauses):
+        m = opener.search(clause.norm)
+        if m is None:
+            continue
+        chosen = _option_number(m.group("n"))
+        depth: int | None = None
+        keep = False
+        for option in clauses[i + 1 :]:
+            beside = option.level == clause.level and option.number != clause.number
+            if option.level < clause.level or (option.level == clause.level and not beside):
+                break
+            if beside and not _OPTION_NUMBER.match(option.number or ""):
+                break
+            if depth is None or option.level <= depth:
+                depth = option.level
+                keep = chosen is not None and _option_number(option.number or "") == chosen
+            if not keep:
+                dropped.add(option.index)
+    return frozenset(dropped)

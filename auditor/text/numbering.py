@@ -67,3 +67,49 @@ def match_number(line: str) -> Numbering | None:
 def starts_new_clause(line: str) -> bool:
     """True when `line` opens with a clause number, so a loader must not join it to the line before."""
     return match_number(line) is not None
+
+
+# Where a numbered clause starts inside a run-on line: after a sentence end or an all-caps heading, a dotted
+# number, then a capital or an opening bracket ("… survive termination. 10. MISCELLANEOUS 10.1 The Parties …").
+_INLINE_NUMBER = re.compile(r"(?:(?<=[.;:!?)\]])|(?<=[A-Z]{4}))\s+(?P<n>\d{1,2}(?:\.\d{1,2}){0,2})\.?\s+(?=[A-Z(\[\"“])")
+_LEADING_NUMBER = re.compile(r"^\s*(?:(?:article|section|clause)\s+)?(?P<n>\d{1,2}(?:\.\d{1,2}){0,2})\b", re.IGNORECASE)
+RUN_ON = 400  # a line this long may hold several numbered clauses (filed contracts flattened to one line)
+
+
+def _parts(number: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in number.split("."))
+
+
+def _follows(prev: tuple[int, ...], nxt: tuple[int, ...]) -> bool:
+    """True when `nxt` is a plausible next clause number after `prev`: the next sibling at some depth, or
+    the first child (9.4 → 9.5, 10, 10.1; 3 → 3.1; not 9.4 → 2 or → 15).
+    """
+    if nxt == (*prev, 1) or (len(nxt) == len(prev) + 1 and nxt[:-1] == prev and nxt[-1] <= 2):
+        return True
+    for depth in range(len(prev), 0, -1):
+        if nxt[: depth - 1] == prev[: depth - 1] and len(nxt) >= depth and nxt[depth - 1] == prev[depth - 1] + 1:
+            return all(x <= 1 for x in nxt[depth:])
+    return False
+
+
+def split_run_on(line: str) -> list[str]:
+    """A long line cut where numbered clauses start inside it, when the numbers run in sequence.
+
+    Filed contracts often reach us as one line per section; cutting at "… 10.1 The Parties" and
+    "… 10.2 IN NO EVENT" gives each clause its own number, so evidence, headings and forum clauses are read
+    clause by clause. A number out of sequence (a cross-reference, an amount) is not a cut.
+    """
+    if len(line) < RUN_ON:
+        return [line]
+    lead = _LEADING_NUMBER.match(line)
+    prev = _parts(lead.group("n")) if lead else None
+    cuts = []
+    for m in _INLINE_NUMBER.finditer(line):
+        number = _parts(m.group("n"))
+        if prev is None or _follows(prev, number):
+            cuts.append(m.start("n"))
+            prev = number
+    if not cuts:
+        return [line]
+    bounds = [0, *cuts, len(line)]
+    return [piece for a, b in zip(bounds, bounds[1:], strict=False) if (piece := line[a:b].strip())]
