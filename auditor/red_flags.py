@@ -13,6 +13,7 @@ from auditor.analyse.match import Hit
 from auditor.lexicon import load_lexicon
 from auditor.model import RedFlag
 from auditor.rules.acceptance import days_text, short_deemed_acceptance
+from auditor.rules.forum import both_routes
 from auditor.rules.payment import deposit_share, full_prepayment
 from auditor.rules.reading import CheckInput
 from auditor.rules.sides import breaching_side
@@ -20,14 +21,11 @@ from auditor.rules.sides import breaching_side
 Detector = Callable[[CheckInput], tuple[tuple[Hit, ...], dict[str, str]]]
 
 
-def _via(check_id: str, key: str, *, unless_blank: bool = False) -> Detector:
+def _via(check_id: str, key: str) -> Detector:
     """A flag that is a check's own cue seen from the red-flag side."""
 
     def detect(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
-        hits = inp.bind(load_lexicon(check_id)).hits(key, negatable=False)
-        if unless_blank:
-            hits = tuple(h for h in hits if not inp.has_blank(h))
-        return hits, {}
+        return inp.bind(load_lexicon(check_id)).hits(key, negatable=False), {}
 
     return detect
 
@@ -41,6 +39,10 @@ def _own(key: str, *, negatable: bool = False) -> Detector:
 
 def _full_prepayment(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
     return full_prepayment(inp.bind(load_lexicon("staged_payment"))), {}
+
+
+def _both_routes(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
+    return both_routes(inp), {}
 
 
 def _deemed_acceptance(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
@@ -108,7 +110,7 @@ def _unfilled_blank(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
 # id → (detector, severity 1–3), most serious first.
 FLAGS: dict[str, tuple[Detector, int]] = {
     "full_prepayment": (_full_prepayment, 3),
-    "arbitration_or_litigation": (_via("dispute_forum", "arbitration_or_litigation", unless_blank=True), 3),
+    "arbitration_or_litigation": (_both_routes, 3),
     "effect_disclaimer": (_via("kpi_remedies", "disclaimer"), 3),
     "account_ownership": (_account_ownership, 3),
     "unilateral_change": (_unilateral, 3),

@@ -174,9 +174,10 @@ def test_cli_eval_prints_per_check_lines(samples_dir: Path, tmp_path: Path, caps
     assert main(["eval", str(samples_dir), "--labels", str(labels)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert "files audited: 2" in lines[0]
-    for check in CHECKS:
-        assert sum(line.startswith(check.id) for line in lines) == 1, check.id
-    assert any(line.startswith("red flags:") for line in lines)
+    for check in CHECKS:  # one line per language (zh, en) and one for both
+        assert sum(line.strip().startswith(check.id) for line in lines) == 3, check.id
+    assert any(line.strip().startswith("red flags:") for line in lines)
+    assert any(line.startswith("3-way accuracy") for line in lines)
 
 
 def test_cli_eval_without_labels(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -60,3 +60,27 @@ def test_rubric_the_chosen_option_is_judged_not_the_others(n: str, status: Statu
     assert finding.status is status
     chosen = "杭州仲裁委员会" if n.strip() == "1" else "甲方所在地人民法院"
     assert all(chosen in e.text for e in finding.evidence), [e.text for e in finding.evidence]
+
+
+def test_rubric_only_the_contracts_own_law_is_cited() -> None:
+    body = (
+        "9. Governing Law. This Agreement is governed by the laws of the State of Delaware.\n"
+        "10. Disputes. Any dispute may be submitted to arbitration, or either party may bring it before the courts."
+    )
+    finding = audit_text(HEAD_EN + body).finding("dispute_forum")
+    assert finding.status is Status.WEAK
+    text = " ".join(finding.reasons)
+    assert "Delaware" in text and "Chinese" not in text and "PRC" not in text
+
+
+def test_rubric_a_governing_law_clause_alone_is_weak() -> None:
+    body = "9. Governing Law. This Agreement is governed by the laws of the State of Delaware."
+    assert audit_text(HEAD_EN + body).finding("dispute_forum").status is Status.WEAK
+
+
+@pytest.mark.parametrize(
+    "forum",
+    ["因本合同发生的争议，由被告住所地人民法院管辖。", "因本合同发生的争议，由乙方住所地人民法院管辖。"],
+)
+def test_rubric_the_defendants_or_providers_home_court_is_weak(forum: str) -> None:
+    assert audit_text(HEAD_ZH + "第九条 争议解决\n" + forum).finding("dispute_forum").status is Status.WEAK

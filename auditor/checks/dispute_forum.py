@@ -14,18 +14,25 @@ import re
 from auditor.analyse.match import Hit
 from auditor.checks._base import Check, CheckInput
 from auditor.model import Clause, Finding, Status
+from auditor.rules.forum import both_routes
+from auditor.rules.law import PRC, governing_law, law_name
 
 
 def run(inp: CheckInput) -> Finding:
     """Decide the forum status from the strongest forum the clauses name."""
     forum = _forum_clauses(inp)
+    law = governing_law(inp)
     if not forum:
-        return inp.finding(Status.MISSING, [inp.reason("missing")])
+        return _law_only(inp, law) or inp.finding(Status.MISSING, [inp.reason("missing")])
     notes = _notes(inp, forum)
-    for key in ("arbitration_or_litigation", "forum_blank"):
-        hits = inp.hits(key, forum)
-        if hits:
-            return inp.finding(Status.WEAK, [inp.reason(key)], inp.evidence(hits), notes=notes)
+    routes = both_routes(inp)
+    if routes:
+        return inp.finding(
+            Status.WEAK, [_reason(inp, "arbitration_or_litigation", law)], inp.evidence(routes), notes=notes
+        )
+    blank = inp.hits("forum_blank", forum)
+    if blank:
+        return inp.finding(Status.WEAK, [inp.reason("forum_blank")], inp.evidence(blank), notes=notes)
     strong = (("named_commission", _institutions(inp, forum)), ("client_court", inp.hits("client_court", forum)))
     for key, hits in strong:
         if hits:
@@ -39,20 +46,25 @@ def _institutions(inp: CheckInput, forum: tuple[Clause, ...]) -> tuple[Hit, ...]
     """
     in_forum = {c.index for c in forum}
     arbitral = inp.rx("arbitration")
+    # an institution counts when it hears the arbitration, not when it only appoints a mediator
     orgs = tuple(
         h
         for h in inp.hits_at(f for f in inp.facts if f.kind == "org" and f.clause in in_forum)
         if arbitral.search(h.matched) or inp.rx("named_commission").search(h.matched)
     )
     unnamed = inp.hits("unnamed_commission", forum) + inp.hits("forum_blank", forum, negatable=False)
-    found = [h for h in (*inp.hits("named_commission", forum), *orgs) if not _overlaps(h, unnamed)]
+    found = [
+        h
+        for h in (*inp.hits("named_commission", forum), *orgs)
+        if not _overlaps(h, unnamed) and not inp.in_sentence(h, "appoints_mediator")
+    ]
     return tuple(sorted(found, key=lambda h: h.start))
 
 
 def _forum_clauses(inp: CheckInput) -> tuple[Clause, ...]:
     """Clauses that speak of disputes: by heading, or by a dispute word in the text."""
     by_heading = set(inp.section("dispute"))
-    by_words = {h.clause for h in inp.hits("dispute")}
+    by_words = {h.clause for h in inp.hits("dispute") if not inp.in_sentence(h, "legal_service")}
     return tuple(sorted(by_heading | by_words, key=lambda c: c.index))
 
 
@@ -68,10 +80,11 @@ def _weak_forum(inp: CheckInput, forum: tuple[Clause, ...], notes: list[str]) ->
         return inp.finding(
             Status.PASS, [inp.reason("named_court", name=named[0].matched)], inp.evidence(named), notes=notes
         )
+    law = governing_law(inp)
     for key in ("provider_court", "unnamed_commission", "vague_court"):
         hits = provider if key == "provider_court" else inp.hits(key, forum)
         if hits:
-            return inp.finding(Status.WEAK, [inp.reason(key)], inp.evidence(hits), notes=notes)
+            return inp.finding(Status.WEAK, [_reason(inp, key, law)], inp.evidence(hits), notes=notes)
     for key, reason in (
         ("arbitration", "unnamed_commission"),
         ("litigation", "vague_court"),
@@ -79,8 +92,30 @@ def _weak_forum(inp: CheckInput, forum: tuple[Clause, ...], notes: list[str]) ->
     ):
         hits = inp.hits(key, forum)
         if hits:
-            return inp.finding(Status.WEAK, [inp.reason(reason)], inp.evidence(hits), notes=notes)
-    return inp.finding(Status.MISSING, [inp.reason("missing")])
+            return inp.finding(Status.WEAK, [_reason(inp, reason, law)], inp.evidence(hits), notes=notes)
+    return _law_only(inp, law) or inp.finding(Status.MISSING, [inp.reason("missing")])
+
+
+def _reason(inp: CheckInput, key: str, law: str | None) -> str:
+    """The reason, citing PRC statutes only for a PRC-law contract; otherwise the variant naming the law the
+    contract names, or one citing no law when it names none.
+    """
+    reasons = inp.lexicon.reasons
+    if law == PRC:
+        return inp.reason(key)
+    if law is not None and f"{key}_law" in reasons:
+        return inp.reason(f"{key}_law", law=law_name(law, inp.lang))
+    return inp.reason(f"{key}_open" if f"{key}_open" in reasons else key)
+
+
+def _law_only(inp: CheckInput, law: str | None) -> Finding | None:
+    """A governing-law clause with no court or arbitration: something is there, but no forum is chosen."""
+    hits = inp.hits("governing_law")
+    if not hits:
+        return None
+    if law is None:
+        return inp.finding(Status.WEAK, [inp.reason("law_only_open")], inp.evidence(hits))
+    return inp.finding(Status.WEAK, [inp.reason("law_only", law=law_name(law, inp.lang))], inp.evidence(hits))
 
 
 def _home_of(inp: CheckInput, hit: Hit) -> str | None:

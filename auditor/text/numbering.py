@@ -71,7 +71,10 @@ def starts_new_clause(line: str) -> bool:
 
 # Where a numbered clause starts inside a run-on line: after a sentence end or an all-caps heading, a dotted
 # number, then a capital or an opening bracket ("… survive termination. 10. MISCELLANEOUS 10.1 The Parties …").
-_INLINE_NUMBER = re.compile(r"(?:(?<=[.;:!?)\]])|(?<=[A-Z]{4}))\s+(?P<n>\d{1,2}(?:\.\d{1,2}){0,2})\.?\s+(?=[A-Z(\[\"“])")
+_INLINE_NUMBER = re.compile(
+    r"(?:(?<=[.;:!?)\]])|(?<=[A-Z]{4}))\s+"  # after a sentence end or an all-caps heading word
+    r"(?P<n>\d{1,2}(?:\.\d{1,2}){0,2})\.?\s+(?=[A-Z(\[\"“])"
+)
 _LEADING_NUMBER = re.compile(r"^\s*(?:(?:article|section|clause)\s+)?(?P<n>\d{1,2}(?:\.\d{1,2}){0,2})\b", re.IGNORECASE)
 RUN_ON = 400  # a line this long may hold several numbered clauses (filed contracts flattened to one line)
 
