@@ -23,7 +23,7 @@ def both_routes(inp: CheckInput) -> tuple[Hit, ...]:
     single = tuple(
         h
         for h in inp.hits("arbitration_or_litigation", negatable=False)
-        if not inp.has_blank(h) and not inp.in_sentence(h, "court_support")
+        if not inp.has_blank(h) and not inp.in_sentence(h, "court_support") and not inp.in_sentence(h, "not_a_route")
     )
     if single:
         return single
