@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from auditor.analyse.match import Hit
 from auditor.checks._base import Check, CheckInput
-from auditor.model import Finding, Status
+from auditor.model import Clause, Finding, Status
 from auditor.rules.sides import breaching_side
+
+# A run-in heading ("6.1 Disclaimer of Certain Damages.") has at most this many words.
+_HEADING_WORDS = 8
 
 
 def run(inp: CheckInput) -> Finding:
@@ -23,14 +26,14 @@ def run(inp: CheckInput) -> Finding:
     excluded = inp.negated_hits("consequence")
     if not (concrete or vague or inp.section("breach")) or (excluded and not (concrete or vague)):
         return inp.finding(Status.MISSING, [inp.reason("missing")], inp.evidence(excluded))
-    own_loss = [h for h in provider if not inp.in_sentence(h, "third_party")]
+    own_loss = [h for h in provider if not _third_party_only(inp, h)]
     if own_loss:
         return _gutted_or_pass(inp, own_loss)
     if provider:
         return inp.finding(Status.WEAK, [inp.reason("third_party")], inp.evidence(provider))
     if concrete:
         return inp.finding(Status.WEAK, [inp.reason("client_only")], inp.evidence(concrete))
-    return inp.finding(Status.WEAK, [inp.reason("vague")], inp.evidence(vague))
+    return inp.finding(Status.WEAK, [inp.reason("vague")], inp.evidence(vague or inp.hits("cap", negatable=False)))
 
 
 def _gutted_or_pass(inp: CheckInput, hits: list[Hit]) -> Finding:
@@ -48,12 +51,56 @@ def _gutted_or_pass(inp: CheckInput, hits: list[Hit]) -> Finding:
 
 
 def _taken_away(inp: CheckInput, hit: Hit) -> bool:
-    """Consequences in a heading, in a sentence that excludes liability, or that remedy a missed KPI, do not
-    count here.
+    """Consequences in a heading, a form's hint or a cited section's title, in a sentence that excludes or
+    caps liability ("liability is limited to damages up to $X" is a ceiling, not a remedy), or that remedy a
+    missed KPI, do not count here.
     """
-    if not inp.substantive((hit,)):
+    if not inp.substantive((hit,)) or _run_in_heading(inp, hit):
         return True
-    return inp.in_sentence(hit, "exclusion") or inp.in_sentence(hit, "kpi_shortfall")
+    if _inside(inp, hit, "form_hint") or _inside(inp, hit, "cross_ref"):
+        return True
+    return inp.in_sentence(hit, "exclusion") or inp.in_sentence(hit, "kpi_shortfall") or inp.in_sentence(hit, "cap")
+
+
+def _run_in_heading(inp: CheckInput, hit: Hit) -> bool:
+    """A heading run into the text ("12. Indemnification.", "6.1 Disclaimer of Certain Damages."): a few
+    words, each significant one capitalised, promise nothing by themselves.
+    """
+    start, end = inp.sentences.around(hit.start, hit.end)
+    words = [w for w in inp.text[start:end].split() if any(ch.isalpha() for ch in w)]
+    if not words or len(words) > _HEADING_WORDS or inp.lang != "en":
+        return False
+    return all(w[0].isupper() or not w[0].isalpha() for w in words if len(w) > 3)
+
+
+def _inside(inp: CheckInput, hit: Hit, key: str) -> bool:
+    """True when the hit lies within a match of cue `key` in its sentence."""
+    start, end = inp.sentences.around(hit.start, hit.end)
+    return any(
+        start + m.start() <= hit.start and hit.end <= start + m.end()
+        for m in inp.rx(key).finditer(inp.norm_span(start, end))
+    )
+
+
+def _third_party_only(inp: CheckInput, hit: Hit) -> bool:
+    """A remedy only for claims by others: third parties named in its sentence, or an indemnity whose clause
+    is built for claims (notice, defence, injury to persons), even when the qualifier sits in the next sentence.
+    """
+    if inp.in_sentence(hit, "third_party"):
+        return True
+    if not inp.rx("indemnity").search(hit.matched):
+        return False
+    return any(inp.rx("claim_machinery").search(c.norm) for c in _with_continuations(inp, hit.clause))
+
+
+def _with_continuations(inp: CheckInput, clause: Clause) -> list[Clause]:
+    """A clause and the paragraphs that continue it (same number, printed as separate paragraphs)."""
+    family = [clause]
+    for nxt in inp.clauses[clause.index + 1 :]:
+        if nxt.number != clause.number or nxt.title:
+            break
+        family.append(nxt)
+    return family
 
 
 def _low_caps(inp: CheckInput) -> tuple[Hit, ...]:
@@ -69,8 +116,14 @@ def _low_caps(inp: CheckInput) -> tuple[Hit, ...]:
 
 
 def _about_breach(inp: CheckInput, hit: Hit) -> bool:
-    """A consequence counts when its sentence speaks of a breach or an indemnity, or sits under a breach heading."""
-    return inp.in_sentence(hit, "breach") or inp.in_sentence(hit, "third_party") or hit.clause in inp.section("breach")
+    """A consequence counts when its sentence, or an earlier sentence of its clause (which often states the
+    condition: "If the Provider breaches the warranty …. If it cannot restore it, the Customer receives a
+    refund"), speaks of a breach or an indemnity, or it sits under a breach heading.
+    """
+    if inp.in_sentence(hit, "breach") or inp.in_sentence(hit, "third_party") or hit.clause in inp.section("breach"):
+        return True
+    start, _ = inp.sentences.around(hit.start, hit.end)
+    return start > hit.clause.start and bool(inp.rx("breach").search(inp.norm_span(hit.clause.start, start)))
 
 
 def _penalty_notes(inp: CheckInput, hits: list[Hit]) -> list[str]:

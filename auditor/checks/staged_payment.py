@@ -9,9 +9,10 @@ Pass / weak / missing: rubric §4 (shared/domain.md).
 
 from __future__ import annotations
 
+from auditor.analyse.match import Hit
 from auditor.checks._base import Check, CheckInput
 from auditor.model import Clause, Finding, Status
-from auditor.rules.payment import deposit_share, full_prepayment, stated_share
+from auditor.rules.payment import deposit_share, full_prepayment, paid_before_work, periodic_prepayment, stated_share
 
 
 def run(inp: CheckInput) -> Finding:
@@ -20,9 +21,9 @@ def run(inp: CheckInput) -> Finding:
     free = inp.hits("no_payment", negatable=False)
     if not clauses or free:
         return inp.finding(Status.MISSING, [inp.reason("no_payment")], inp.evidence(free))
-    full = full_prepayment(inp, clauses)
-    if full:
-        return inp.finding(Status.MISSING, [inp.reason("full_prepayment")], inp.evidence(full))
+    whole = full_prepayment(inp, clauses)
+    if whole:
+        return inp.finding(Status.MISSING, [inp.reason("full_prepayment")], inp.evidence(whole))
     pays = inp.hits("payment", clauses)
     amounts = sorted(inp.facts_of("percent", clauses) + inp.facts_of("money", clauses), key=lambda f: f.start)
     evidence = list(inp.evidence(inp.hits_at(amounts[:4]) or pays))
@@ -31,8 +32,13 @@ def run(inp: CheckInput) -> Finding:
     refs = inp.missing_references(pays)
     if refs:
         return inp.finding(Status.WEAK, [inp.reason("external", what=inp.ref_name(refs[0]))], inp.evidence(refs))
+    period_prepaid = periodic_prepayment(inp, clauses)
+    if period_prepaid:
+        weak.append(inp.reason("period_prepaid"))
+        evidence[:0] = inp.evidence(period_prepaid)
     periodic = inp.hits("periodic", clauses)
-    if stages < 2 and not periodic:
+    after_work = _paid_only_after_work(inp, clauses)
+    if stages < 2 and not periodic and not after_work:
         weak.append(inp.reason("single_payment"))
     if not (inp.hits("trigger", clauses) or periodic):
         weak.append(inp.reason("no_trigger"))
@@ -44,8 +50,19 @@ def run(inp: CheckInput) -> Finding:
     weak.extend(_share_problems(inp, clauses))
     if weak:
         return inp.finding(Status.WEAK, weak, evidence)
+    if stages < 2 and not periodic:
+        return inp.finding(Status.PASS, [inp.reason("pass_after_acceptance")], (*inp.evidence(after_work), *evidence))
     label = _stages_text(stages, inp)
     return inp.finding(Status.PASS, [inp.reason("pass", stages=label)], evidence)
+
+
+def _paid_only_after_work(inp: CheckInput, clauses: tuple[Clause, ...]) -> tuple[Hit, ...]:
+    """The whole price paid only once the work is accepted or handed over, nothing before: the client keeps
+    all its leverage until it has what it paid for.
+    """
+    if paid_before_work(inp, clauses):
+        return ()
+    return inp.hits("paid_on_acceptance", clauses)
 
 
 def _payment_clauses(inp: CheckInput) -> tuple[Clause, ...]:
@@ -59,8 +76,16 @@ def _stage_count(inp: CheckInput, clauses: tuple[Clause, ...]) -> int:
     percents = inp.facts_of("percent", clauses)
     with_value = {f.clause for f in inp.facts_of("money", clauses) + percents}
     with_value |= {h.clause.index for h in inp.hits("instalments", clauses)}
-    explicit = [h for h in inp.hits("instalments", clauses) if h.matched.startswith("分")]
-    return max(len(with_value), len(percents), 3 if explicit else 0)
+    stated = (_stated_count(inp, h.matched) for h in inp.hits("instalment_count", clauses))
+    return max(len(with_value), len(percents), *stated)
+
+
+def _stated_count(inp: CheckInput, matched: str) -> int:
+    """The number in "分三期" / "in two equal instalments"; a redacted or unusual number still means two or more."""
+    m = inp.rx("instalment_count").search(matched)
+    word = (m.group("n") if m else "").strip("() ")
+    words: dict[str, int] = inp.lexicon.values["number_words"][inp.lang]
+    return int(word) if word.isdigit() else words.get(word, 2)
 
 
 def _share_problems(inp: CheckInput, clauses: tuple[Clause, ...]) -> list[str]:

@@ -13,6 +13,10 @@ from __future__ import annotations
 from auditor.analyse.match import Hit
 from auditor.checks._base import Check, CheckInput
 from auditor.model import Clause, Finding, Status
+from auditor.rules.payment import paid_after_work
+
+# How many clauses after a lead-in ("有下列情形之一的，甲方有权解除：") may hold its listed grounds.
+_LIST_ITEMS = 12
 
 
 def run(inp: CheckInput) -> Finding:
@@ -21,7 +25,7 @@ def run(inp: CheckInput) -> Finding:
     if not early:
         return inp.finding(Status.MISSING, [inp.reason("missing")])
     clauses = _termination_clauses(inp, early)
-    client_exit = [h for h in inp.hits("client_may", clauses) if inp.in_sentence(h, "breach_ground")]
+    client_exit = [h for h in inp.hits("client_may", clauses) if _on_breach(inp, h)]
     if not client_exit:
         return _no_client_exit(inp, clauses, early)
     weak: list[str] = []
@@ -29,9 +33,9 @@ def run(inp: CheckInput) -> Finding:
     settled = [
         h
         for h in inp.substantive(inp.hits("refund", clauses) + inp.hits("compensation", clauses))
-        if not inp.has_blank(h)
-    ]
-    forfeit = inp.hits("forfeit_all", clauses, negatable=False)
+        if not inp.has_blank(h) and _on_exit(inp, h)
+    ] or list(paid_after_work(inp))
+    forfeit = inp.hits("forfeit_all", clauses, negatable=False) + inp.hits("non_refundable", negatable=False)
     if forfeit:
         weak.append(inp.reason("forfeit_all"))
         evidence[:0] = inp.evidence(forfeit)
@@ -47,15 +51,60 @@ def run(inp: CheckInput) -> Finding:
     )
 
 
+def _on_breach(inp: CheckInput, hit: Hit) -> bool:
+    """The exit is for the provider's failure (or at the client's will). A ground named only as "the
+    following" is decided by the listed items, unless the lead-in already names the provider as the actor.
+    """
+    if inp.in_sentence(hit, "breach_ground"):
+        return True
+    if inp.in_sentence(hit, "at_will") and not inp.in_sentence(hit, "force_majeure"):
+        return True
+    if not inp.in_sentence(hit, "list_ground"):
+        return False
+    start, end = inp.sentences.around(hit.start, hit.end)
+    if inp.rx("provider_named").search(inp.norm_span(start, end)):
+        return True
+    return bool(inp.hits("breach_ground", _items_after(inp, hit.clause)))
+
+
+def _items_after(inp: CheckInput, lead: Clause) -> tuple[Clause, ...]:
+    """The clauses a lead-in lists: those that follow it, up to the next clause that itself ends a contract."""
+    items: list[Clause] = []
+    terminate = inp.rx("terminate")
+    for clause in inp.clauses[lead.index + 1 : lead.index + 1 + _LIST_ITEMS]:
+        if terminate.search(clause.norm) or clause.title:
+            break
+        items.append(clause)
+    return tuple(items)
+
+
+def _on_exit(inp: CheckInput, hit: Hit) -> bool:
+    """Money counts as settled on exit when its sentence speaks of ending the contract or it sits under a
+    termination heading; a penalty for late delivery elsewhere says nothing about exit, and an amount left
+    to later negotiation settles nothing.
+    """
+    if inp.in_sentence(hit, "open_amount"):
+        return False
+    return inp.in_sentence(hit, "termination_word") or hit.clause in inp.section("termination")
+
+
 def _expiry_only(inp: CheckInput, hit: Hit) -> bool:
     """True for expiry ("期满本合同自然终止"), which is not an early exit."""
     return inp.in_sentence(hit, "expiry") and not inp.rx("terminate").search(hit.matched.replace("终止", ""))
 
 
 def _termination_clauses(inp: CheckInput, early: list[Hit]) -> tuple[Clause, ...]:
-    """Clauses that speak of ending the contract, plus everything under a termination heading."""
+    """Clauses that speak of ending the contract, the items a termination lead-in lists, and everything under
+    a termination heading.
+    """
     found = {h.clause for h in (*early, *inp.hits("termination_word"))} | set(inp.section("termination"))
+    found |= {item for lead in early if _is_lead_in(lead.clause) for item in _items_after(inp, lead.clause)}
     return tuple(sorted(found, key=lambda c: c.index))
+
+
+def _is_lead_in(clause: Clause) -> bool:
+    """A clause that ends in a colon introduces a list: "This Agreement may be terminated:"."""
+    return clause.text.rstrip().endswith((":", "："))
 
 
 def _no_client_exit(inp: CheckInput, clauses: tuple[Clause, ...], early: list[Hit]) -> Finding:

@@ -20,9 +20,54 @@ def _read(inp: CheckInput) -> CheckInput:
 
 
 def full_prepayment(inp: CheckInput, clauses: tuple[Clause, ...] | None = None) -> tuple[Hit, ...]:
-    """The whole price paid in one go up front; a monthly fee paid at the start of each month is not."""
+    """The whole price paid in one go up front. A monthly or yearly fee paid at the start of each period is
+    not (see `periodic_prepayment`), unless it falls due once, when the contract is signed.
+    """
     inp = _read(inp)
-    return tuple(h for h in inp.hits("full_prepayment", clauses) if not inp.in_sentence(h, "periodic"))
+    return tuple(
+        h
+        for h in _prepayment_hits(inp, clauses)
+        if not inp.in_sentence(h, "periodic") or inp.in_sentence(h, "contract_start")
+    )
+
+
+def periodic_prepayment(inp: CheckInput, clauses: tuple[Clause, ...] | None = None) -> tuple[Hit, ...]:
+    """Each period's whole fee paid in advance at the start of the period: `weak` for staged payment."""
+    inp = _read(inp)
+    whole = set(full_prepayment(inp, clauses))
+    return tuple(h for h in _prepayment_hits(inp, clauses) if h not in whole)
+
+
+def _prepayment_hits(inp: CheckInput, clauses: tuple[Clause, ...] | None) -> tuple[Hit, ...]:
+    """Wording of a whole fee paid up front. A stated share below the whole ("签订后支付全部费用的30%") is an
+    instalment, and a whole price paid in one go after acceptance is not paid in advance.
+    """
+    hits = inp.hits("full_prepayment", clauses)
+    return tuple(h for h in hits if not (_part_only(inp, h) or inp.in_sentence(h, "paid_on_acceptance")))
+
+
+def _part_only(inp: CheckInput, hit: Hit) -> bool:
+    """A percentage below 100 in the sentence: the cue names the price a share is taken of."""
+    return any(f.value is not None and f.value < 100 for f in inp.facts_near(hit, "percent"))
+
+
+def paid_after_work(inp: CheckInput) -> tuple[Hit, ...]:
+    """Payment terms that pay only for work already done (in arrears, on actual use, after acceptance),
+    when nothing is paid before it: on an early exit no prepaid money is at stake, so there is nothing to
+    refund. Empty when any part of the price is paid up front (full prepayment, a 定金, a signing payment).
+    """
+    inp = _read(inp)
+    after = inp.hits("paid_in_arrears") + inp.hits("paid_on_acceptance")
+    if not after or paid_before_work(inp):
+        return ()
+    return after
+
+
+def paid_before_work(inp: CheckInput, clauses: tuple[Clause, ...] | None = None) -> bool:
+    """Any money paid before the work: the whole price, a 定金, or a payment due at signing or in advance."""
+    inp = _read(inp)
+    upfront = inp.sentence_hits("upfront", "payment", clauses=clauses)
+    return bool(full_prepayment(inp, clauses) or inp.sentence_hits("deposit", "payment", clauses=clauses) or upfront)
 
 
 def deposit_share(inp: CheckInput, clauses: tuple[Clause, ...] | None = None) -> tuple[float | None, tuple[Hit, ...]]:
