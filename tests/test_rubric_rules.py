@@ -84,3 +84,15 @@ def test_rubric_a_governing_law_clause_alone_is_weak() -> None:
 )
 def test_rubric_the_defendants_or_providers_home_court_is_weak(forum: str) -> None:
     assert audit_text(HEAD_ZH + "第九条 争议解决\n" + forum).finding("dispute_forum").status is Status.WEAK
+
+
+@pytest.mark.parametrize(
+    ("head", "client"),
+    [
+        ("甲方（提供培训方）：\n乙方（接受培训方）：\n", "乙方"),
+        ("甲方（委托方）：\n乙方（受托方）：\n", "甲方"),
+    ],
+)
+def test_rubric_the_client_is_the_party_that_receives_the_service_whatever_it_is_called(head: str, client: str) -> None:
+    parties = audit_text(head + "第一条 培训内容：每周授课2次，每次90分钟。").parties
+    assert parties.client_alias == client

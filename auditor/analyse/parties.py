@@ -29,7 +29,10 @@ def extract_parties(clauses: tuple[Clause, ...], lang: Lang) -> Parties:
                     alias, role_text = short.group(), alias  # "品牌方（以下简称甲方）": the contract says 甲方
                 role_text = role_text or alias
                 role = _role_of(role_text, lang)
-                raw = clause.text[m.start("name") : m.end("place") if m.groupdict().get("place") else m.end("name")]
+                if m.group("name") is None:  # a form's party line with the name left to fill in
+                    raw = ""
+                else:
+                    raw = clause.text[m.start("name") : m.end("place") if m.groupdict().get("place") else m.end("name")]
                 raw = _RECITAL_LEAD.split(raw)[-1]  # "…is entered into as of 3 May, 2024 by and between X"
                 name = _clean_name(raw)
                 if role is None and not _LEGAL_FORM.search(name):
