@@ -246,7 +246,7 @@ PARTIES = [
         id="en-names-as-aliases-roles-by-payment",
     ),
     pytest.param(
-        "CONSULTING AGREEMENT\nMade between Lumen Labs Ltd. (hereinafter referred to as \"Lumen\") and "
+        'CONSULTING AGREEMENT\nMade between Lumen Labs Ltd. (hereinafter referred to as "Lumen") and '
         'Ortega Advisory LLC (the "Adviser").\n1. Engagement. Lumen hereby engages the Adviser to review its '
         "pricing.",
         "en",

@@ -16,9 +16,9 @@ from auditor.model import Finding, Status
 
 def run(inp: CheckInput) -> Finding:
     """Numeric target → concrete remedy on shortfall → data source; with the ways each can be hollow."""
-    targets = _numeric_targets(inp)
+    targets = _numeric_targets(inp) + _promised(inp, inp.hits("service_level"))
     remedies = _remedies(inp)
-    soft_targets = _promised(inp, inp.sentence_hits("metric", "target_word"))
+    soft_targets = _soft_targets(inp)
     if not (targets or remedies or soft_targets):
         notes = [inp.reason("disclaimer")] if inp.hits("disclaimer", negatable=False) else []
         return inp.finding(Status.MISSING, [inp.reason("missing")], notes=notes)
@@ -41,6 +41,24 @@ def run(inp: CheckInput) -> Finding:
 def _numeric_targets(inp: CheckInput) -> tuple[Hit, ...]:
     """Metric words whose sentence also carries a number tied to a target verb (不低于50万次)."""
     return _promised(inp, inp.sentence_hits("metric", "kpi_number"))
+
+
+def _soft_targets(inp: CheckInput) -> tuple[Hit, ...]:
+    """Metrics a target word aims at ("提升粉丝数量", "increase followers"), whose number is left blank
+    ("成功率达到＿＿"), or targets named as such ("业绩目标"): a target is there, without a figure.
+    A target word far off in the same long sentence ("meet at least monthly to review sales") aims at
+    something else.
+    """
+    reach = int(inp.lexicon.values["target_reach"][inp.lang])
+    aimed = tuple(h for h in inp.hits("metric") if _near(inp, h, "target_word", reach))
+    blank = tuple(h for h in inp.sentence_hits("metric", "target_word") if inp.has_blank(h))
+    return _promised(inp, tuple(dict.fromkeys(aimed + blank + inp.hits("named_target"))))
+
+
+def _near(inp: CheckInput, hit: Hit, key: str, reach: int) -> bool:
+    """True when cue `key` matches within `reach` characters of `hit`, inside its sentence."""
+    start, end = inp.sentences.around(hit.start, hit.end)
+    return bool(inp.rx(key).search(inp.norm_span(max(start, hit.start - reach), min(end, hit.end + reach))))
 
 
 def _promised(inp: CheckInput, hits: tuple[Hit, ...]) -> tuple[Hit, ...]:

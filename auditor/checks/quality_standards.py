@@ -9,6 +9,7 @@ Pass / weak / missing: rubric §2 (shared/domain.md).
 
 from __future__ import annotations
 
+from auditor.analyse.match import Hit
 from auditor.checks._base import Check, CheckInput
 from auditor.model import Finding, Status
 from auditor.rules.acceptance import days_text, short_deemed_acceptance
@@ -18,7 +19,7 @@ def run(inp: CheckInput) -> Finding:
     """Measurable standard + procedure → pass; each hollowing-out of either → weak."""
     measurable = inp.hits("measurable")
     procedure = inp.hits("acceptance")
-    vague = inp.hits("vague_quality")
+    vague = _about_the_work(inp, inp.hits("vague_quality"), inp.hits("effort_words"))
     if not (measurable or procedure or vague):
         return inp.finding(Status.MISSING, [inp.reason("missing")])
     weak: list[str] = []
@@ -45,6 +46,14 @@ def run(inp: CheckInput) -> Finding:
     if weak:
         return inp.finding(Status.WEAK, weak, evidence)
     return inp.finding(Status.PASS, [inp.reason("pass")], evidence)
+
+
+def _about_the_work(inp: CheckInput, quality: tuple[Hit, ...], effort: tuple[Hit, ...]) -> tuple[Hit, ...]:
+    """Quality words not said of confidentiality, credit or reputation, and effort words only where the
+    sentence is about the work: real contracts use "best efforts" and "良好" for every kind of duty.
+    """
+    kept = quality + tuple(h for h in effort if inp.in_sentence(h, "quality_subject"))
+    return tuple(h for h in kept if not inp.in_sentence(h, "not_quality"))
 
 
 CHECK = Check(id="quality_standards", run=run)

@@ -9,9 +9,14 @@ Pass / weak / missing: rubric §1 (shared/domain.md).
 
 from __future__ import annotations
 
-from auditor.analyse.match import Hit
+from dataclasses import replace
+
+from auditor.analyse.match import Hit, heading_matches
 from auditor.checks._base import Check, CheckInput
 from auditor.model import Clause, Evidence, Fact, Finding, Status
+
+MIN_TERM_DAYS = 28  # a shorter duration is a deadline, not a service term
+LEAD_IN_MAX = 100  # characters: longer lines ending with a colon are sentences, not list headings
 
 
 def run(inp: CheckInput) -> Finding:
@@ -19,7 +24,7 @@ def run(inp: CheckInput) -> Finding:
     services = tuple(
         h
         for h in inp.hits("services")
-        if not inp.in_sentence(h, "result_not_service") and not inp.in_sentence(h, "breach_context")
+        if not any(inp.in_sentence(h, key) for key in ("result_not_service", "breach_context", "deferred"))
     )
     counts = _counts(inp, services)
     if not services and not counts:
@@ -39,8 +44,9 @@ def run(inp: CheckInput) -> Finding:
         vague = inp.hits("vague", _scope_clauses(inp, services))
         weak.append(inp.reason("vague", what=vague[0].matched) if vague else inp.reason("not_counted"))
         evidence[:0] = inp.evidence(vague)
-    if not inp.hits("term") and not _term_as_duration(inp):
+    if not _term_stated(inp) and not _term_as_duration(inp):
         weak.append(inp.reason("no_term"))
+        evidence.extend(inp.evidence([h for h in inp.hits("term") if inp.has_blank(h)], limit=1))
     notes = _notes(inp)
     if weak:
         return inp.finding(Status.WEAK, weak, evidence, notes=notes)
@@ -60,7 +66,12 @@ def _counts(inp: CheckInput, services: tuple[Hit, ...]) -> list[Fact]:
     scope = {c.index for c in _scope_clauses(inp, services)}
     money = {f.clause for f in inp.facts_of("money")}
     counted = [f for f in inp.facts_of("count") if f.clause in scope and f.clause not in money]
-    return sorted(per_period + counted, key=lambda f: f.start)
+    return sorted((f for f in per_period + counted if _counts_the_service(inp, f)), key=lambda f: f.start)
+
+
+def _counts_the_service(inp: CheckInput, fact: Fact) -> bool:
+    """Numbers in a sentence about the contract's counterparts or a form's guidance count something else."""
+    return not any(inp.in_sentence(h, "not_volume") for h in inp.hits_at([fact]))
 
 
 def _scope_clauses(inp: CheckInput, services: tuple[Hit, ...]) -> tuple[Clause, ...]:
@@ -73,12 +84,50 @@ def _scope_clauses(inp: CheckInput, services: tuple[Hit, ...]) -> tuple[Clause, 
             if clause.level <= parent.level:
                 break
             found.add(clause)
+    headings = inp.lexicon.values["headings"]["scope"][inp.lang]
+    for lead in (c for c in inp.operative if _is_lead_in(c) and (c in found or _reads_as(c, headings))):
+        found.update(_listed_after(inp, lead))
     return tuple(sorted(found, key=lambda c: c.index))
 
 
+def _is_lead_in(clause: Clause) -> bool:
+    """A short line ending in a colon ("Sponsorship Benefits:", "服务内容如下：") introduces a list."""
+    text = clause.text.strip()
+    return len(text) <= LEAD_IN_MAX and text.endswith((":", "："))
+
+
+def _reads_as(clause: Clause, headings: list[str]) -> bool:
+    """A lead-in line that reads like a scope heading, though the layout did not make it a title."""
+    return heading_matches(replace(clause, title=clause.text.strip(" :："), section=()), headings)
+
+
+def _listed_after(inp: CheckInput, lead: Clause) -> list[Clause]:
+    """The items under a lead-in: the lines that follow it, up to the next lead-in or heading."""
+    items = []
+    for clause in inp.clauses[lead.index + 1 :]:
+        if _is_lead_in(clause) or clause.title or clause.level < lead.level:
+            break
+        items.append(clause)
+    return items
+
+
+def _term_stated(inp: CheckInput) -> bool:
+    """A term word whose sentence gives the figure ("服务期自2025年1月1日起一年"); "有效期＿年", "the Term
+    continues until terminated" or "during the Term and for two years thereafter" names a term without
+    stating one.
+    """
+    return any(
+        inp.in_sentence(h, "figure") and not inp.has_blank(h) and not inp.in_sentence(h, "not_term")
+        for h in inp.hits("term")
+    )
+
+
 def _term_as_duration(inp: CheckInput) -> bool:
-    """A duration of months or years anywhere (服务期12个月) also states the term."""
-    return any(f.value and f.value >= 28 for f in inp.facts_of("duration"))
+    """A duration of months or years (服务期12个月) also states the term, unless it is a notice or payment
+    period or a duty that outlasts the contract ("for three years thereafter").
+    """
+    long = [f for f in inp.facts_of("duration") if f.value and f.value >= MIN_TERM_DAYS]
+    return any(not inp.in_sentence(h, "not_term") for h in inp.hits_at(long))
 
 
 def _notes(inp: CheckInput) -> list[str]:
