@@ -38,12 +38,14 @@ for name, lang in (("zh.json", "zh"), ("en.json", "en")):
 print("wheel: audits ok:", ", ".join(f"{c['id']}={c['status']}" for c in report["checks"]))
 PY
 step "playbook list"
-"$CA" playbook list | grep -q short_video_operation
+"$CA" playbook list > playbooks.txt
+grep -q short_video_operation playbooks.txt
 step "dispute brief"
 "$CA" dispute --sample zh_04 --scenario kpi_missed > brief.md
 grep -q "#" brief.md
 step "eval on the bundled labels"
-"$CA" eval --quiet | grep -q "mean"
+"$CA" eval --quiet > eval.txt
+grep -q "3-way accuracy" eval.txt
 step "review desk start-up"
 PORT=$("$WORK/venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$CA" ui --port "$PORT" > ui.log 2>&1 &
