@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any, Literal
 
 Lang = Literal["zh", "en"]
+Script = Literal["zh-Hans", "zh-Hant", "en"]  # how the contract is written: what its suggested wording follows
 Perspective = Literal["client", "provider"]  # whose side a review takes: 甲方 (client) or 乙方 (provider)
 
 
@@ -160,6 +161,7 @@ class Finding:
     title: str = ""
     notes: tuple[str, ...] = ()  # worth reporting, but not what decided the status
     severity: str | None = None  # "high" | "medium" | "low", set by a playbook; None without one
+    to_fill: tuple[str, ...] = ()  # the blanks the suggestion still holds for the user (【10%】, [start date])
 
     def to_dict(self) -> dict[str, Any]:
         """The public JSON shape of a check result ("severity" only when a playbook set one)."""
@@ -171,6 +173,7 @@ class Finding:
             "notes": list(self.notes),
             "evidence": [e.to_dict() for e in self.evidence],
             "suggestion": self.suggestion,
+            "to_fill": list(self.to_fill),
         }
         if self.severity is not None:
             out["severity"] = self.severity
@@ -213,6 +216,30 @@ class Parties:
 
 
 @dataclass(frozen=True, slots=True)
+class KeyFacts:
+    """The contract's own facts that every suggestion and brief is filled with, extracted once and shown
+    at the head of each report so the user can see them and correct them (`--fact value=90000`).
+
+    `value` is the total price (not a remainder, a monthly rate or a penalty), `currency` its ISO 4217 code
+    as written (CNY, TWD, HKD, USD, EUR…), `start`/`end` ISO dates of the term, `governing_law` the ISO 3166
+    code of the law the contract names (CN, US-DE, GB…; None when it names none), `type` the detected
+    contract type id.
+    """
+
+    value: float | None = None
+    currency: str | None = None
+    start: str | None = None
+    end: str | None = None
+    governing_law: str | None = None
+    type: str | None = None
+    script: Script = "en"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict for JSON, field for field."""
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
 class Contract:
     """The analysed contract, built once by the pipeline: what every check, red flag, brief and Word file
     reads, so none of them re-splits or re-matches the text. `value` is the contract price, when stated.
@@ -225,6 +252,7 @@ class Contract:
     sentence_spans: tuple[tuple[int, int], ...]
     parties: Parties
     value: float | None = None
+    key_facts: KeyFacts = KeyFacts()
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +286,7 @@ class AuditReport:
     playbook: str | None = None  # the playbook applied; None: the rubric as bundled (no playbook)
     perspective: str = "client"  # whose side the review takes: "client" (甲方) or "provider" (乙方)
     contract_type: ContractType | None = None  # detected when a playbook or the provider side is asked for
+    key_facts: KeyFacts | None = None  # what the advice was filled with; None for a report stored before them
 
     @property
     def text(self) -> str:
@@ -289,6 +318,7 @@ class AuditReport:
             "format": self.format,
             "pages": self.pages,
             "parties": self.parties.to_dict(),
+            **({"facts": self.key_facts.to_dict()} if self.key_facts is not None else {}),
             "contract_value": self.contract_value,
             "checks": [f.to_dict() for f in self.findings],
             "red_flags": [r.to_dict() for r in self.red_flags],

@@ -4,17 +4,31 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from auditor.analyse.facts import analyse
+from auditor.analyse.facts import Analysis, analyse
+from auditor.analyse.key_facts import corrected, currency_of, script_of, term_dates
 from auditor.checks import checks_for
 from auditor.checks._base import Check
 from auditor.lexicon import load_lexicon
 from auditor.load import Progress, load, load_text
-from auditor.model import AuditReport, Contract, ContractType, Finding, Lang, Perspective, RawDocument, Status
+from auditor.model import (
+    AuditReport,
+    Contract,
+    ContractType,
+    Finding,
+    KeyFacts,
+    Lang,
+    Perspective,
+    RawDocument,
+    Status,
+)
 from auditor.red_flags import find_red_flags
+from auditor.review.contract_type import detect_contract_type
 from auditor.review.playbook import Playbook, effective_lexicon, load_playbook, required_item_lexicon
+from auditor.rules.law import named_law
 from auditor.rules.reading import CheckInput
+from auditor.rules.wording import typed_lexicon
 from auditor.text.normalise import detect_language
 from auditor.text.segment import segment
 
@@ -31,15 +45,17 @@ def audit(
     progress: Progress | None = None,
     playbook: Playbook | str | None = None,
     perspective: Perspective = "client",
+    facts: Mapping[str, str] | None = None,
 ) -> AuditReport:
     """Audit one contract: a path, raw bytes (with `filename`), or an already loaded document.
 
     `progress(done, total)` is called as scanned pages are read by OCR. Raises `auditor.load.LoadError`
     with a one-line message when the file cannot be read. `playbook` is a Playbook, a bundled name, a
-    .yaml path, or "auto" (the one the detected contract type proposes); `perspective` whose side to take.
+    .yaml path, or "auto" (the one the detected contract type proposes); `perspective` whose side to take;
+    `facts` the user's corrections of the key facts (`{"value": "90000"}`, see `analyse.key_facts`).
     """
     doc = source if isinstance(source, RawDocument) else load(source, filename, password=password, progress=progress)
-    return audit_document(doc, lang=lang, checks=checks, playbook=playbook, perspective=perspective)
+    return audit_document(doc, lang=lang, checks=checks, playbook=playbook, perspective=perspective, facts=facts)
 
 
 def audit_text(text: str, *, name: str = "pasted.txt", lang: Lang | None = None) -> AuditReport:
@@ -54,8 +70,12 @@ def audit_document(
     checks: Sequence[Check] | None = None,
     playbook: Playbook | str | None = None,
     perspective: Perspective = "client",
+    facts: Mapping[str, str] | None = None,
 ) -> AuditReport:
-    """The stages after loading. Without a playbook and for the client, exactly the rubric's report."""
+    """The stages after loading. Without a playbook and for the client, exactly the rubric's report.
+
+    Raises `analyse.key_facts.FactError` when a correction in `facts` cannot be used.
+    """
     text = doc.text
     language: Lang = lang or ("zh" if detect_language(text) == "zh" else "en")
     clauses = segment(doc)
@@ -64,12 +84,15 @@ def audit_document(
         text, language, clauses, analysis.facts, analysis.sentences, analysis.parties, analysis.contract_value
     )
     inp = CheckInput(contract, load_lexicon("_common"))
+    detected = detect_contract_type(inp)
+    key_facts, parties = corrected(_key_facts(inp, analysis, detected), analysis.parties, facts or {})
+    contract = dataclasses.replace(contract, parties=parties, value=key_facts.value, key_facts=key_facts)
+    inp = CheckInput(contract, load_lexicon("_common"))
     contract_type: ContractType | None = None
     if playbook is not None or perspective != "client":
-        from auditor.review.contract_type import detect_contract_type
         from auditor.review.perspective import flags_for
 
-        contract_type = detect_contract_type(inp)
+        contract_type = detected if key_facts.type == detected.kind else detect_contract_type(inp, key_facts.type)
         if isinstance(playbook, str):
             playbook = load_playbook(contract_type.playbook if playbook == "auto" else playbook)
     rules = playbook if isinstance(playbook, Playbook) else None
@@ -86,21 +109,39 @@ def audit_document(
         language=language,
         format=doc.format,
         pages=doc.pages,
-        parties=analysis.parties,
+        parties=parties,
         findings=findings,
         red_flags=red_flags,
         contract=contract,
         warnings=doc.warnings,
-        contract_value=analysis.contract_value,
+        contract_value=key_facts.value,
         playbook=rules.name if rules else None,
         perspective=perspective,
         contract_type=contract_type,
+        key_facts=key_facts,
+    )
+
+
+def _key_facts(inp: CheckInput, analysis: Analysis, detected: ContractType) -> KeyFacts:
+    """The facts every suggestion and brief is filled with, each read once."""
+    start, end = term_dates(inp.operative, inp.lang)
+    return KeyFacts(
+        value=analysis.contract_value,
+        currency=currency_of(inp.clauses, analysis.facts, analysis.contract_value, inp.lang),
+        start=start,
+        end=end,
+        governing_law=named_law(inp),
+        type=detected.kind,
+        script=script_of(inp.text, inp.lang),
     )
 
 
 def _run(check: Check, inp: CheckInput, playbook: Playbook | None) -> Finding:
-    """One check, read with the playbook's thresholds and wording, carrying its severity."""
-    finding = check.run(inp.bind(effective_lexicon(check.lexicon, playbook)))
+    """One check, read with its contract type's wording and the playbook's thresholds and wording, carrying
+    its severity.
+    """
+    lexicon = typed_lexicon(check.lexicon, inp.contract.key_facts.type)
+    finding = check.run(inp.bind(effective_lexicon(lexicon, playbook)))
     severity = playbook.rule(check.id).severity if playbook else None
     return dataclasses.replace(finding, severity=severity) if severity else finding
 

@@ -110,8 +110,9 @@ def test_playbook_json_carries_playbook_and_contract_type() -> None:
     [
         ("zh_01_douyin_operation.docx", "short_video", "short_video_operation"),
         ("zh_08_miniprogram_dev.docx", "software_development", "software_development"),
-        ("en_03_influencer.txt", "influencer_livestream", "influencer_livestream"),
-        ("zh_09_seo_service.txt", "general", "general_services"),
+        ("en_03_influencer.txt", "influencer_promotion", "influencer_livestream"),
+        ("zh_09_seo_service.txt", "marketing", "general_services"),
+        ("zh_20_service_fee_receipt.txt", "general", "general_services"),
         ("en_04_software_sow.docx", "software_development", "software_development"),
     ],
 )

@@ -241,10 +241,13 @@ _PER_PERIOD = re.compile(
 
 def contract_value(clauses: tuple[Clause, ...], facts: tuple[Fact, ...], lang: Lang) -> float | None:
     """The contract price: the first sum after a word for the total (合同总金额, 合计, total fee); failing that,
-    after a plainer word for the fee (服务费为). A monthly or per-show rate is not the price.
+    after a plainer word for the fee (服务费为). A monthly or per-show rate is not the price, nor is a sum
+    just after words for a remainder, a deposit or a penalty (剩余基础服务费, balance, liquidated damages).
     """
     money = [f for f in facts if f.kind == "money" and f.value]
-    for patterns in _strength_tiers(load_lexicon("analysis").each("contract_total", lang)):
+    lexicon = load_lexicon("analysis")
+    not_total = lexicon.cue("not_total", lang)
+    for patterns in _strength_tiers(lexicon.each("contract_total", lang)):
         for clause in clauses:
             for rx in patterns:
                 for m in rx.finditer(clause.norm):
@@ -255,6 +258,9 @@ def contract_value(clauses: tuple[Clause, ...], facts: tuple[Fact, ...], lang: L
                         if f.clause == clause.index
                         and 0 <= f.start - cue_end <= 40
                         and not _PER_PERIOD.search(clause.norm[: f.start - clause.start])
+                        and not not_total.search(
+                            clause.norm[max(m.end(), f.start - clause.start - 12) : f.start - clause.start]
+                        )
                     ]
                     if after:
                         return after[0].value

@@ -28,6 +28,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from auditor.analyse.key_facts import FactError
 from auditor.batch.store import Store, content_hash, from_dict
 from auditor.load import MAX_BYTES, LoadError
 from auditor.model import AuditReport
@@ -51,18 +52,20 @@ class Options:
     dask_bytes: bool = False  # send file bytes to the cluster instead of paths on shared storage
     playbook: str | None = None  # a bundled playbook's name, "auto", or an absolute .yaml path
     perspective: str = "client"  # "client" (甲方) or "provider" (乙方)
+    facts: tuple[tuple[str, str], ...] = ()  # the user's corrections of the key facts (--fact value=90000)
 
     @property
     def store_key(self) -> str:
         """The store's `lang` column: the language alone by default; with a playbook or the provider side,
         those too (a file playbook by its content), so a stored result is never reused for other rules.
         """
+        corrections = "".join(f"|{key}={value}" for key, value in self.facts)
         if self.playbook is None and self.perspective == "client":
-            return self.lang
+            return self.lang + corrections
         rules = self.playbook or "-"
         if rules.endswith((".yaml", ".yml")):
             rules = content_hash(Path(rules)) or rules
-        return f"{self.lang}|{rules}|{self.perspective}"
+        return f"{self.lang}|{rules}|{self.perspective}{corrections}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +128,7 @@ def audit_entry(
     password: str | None,
     playbook: str | None = None,
     perspective: str = "client",
+    facts: tuple[tuple[str, str], ...] = (),
 ) -> Entry:
     """Audit one file (by path, or its bytes when given) into a JSON dict; never raises."""
     from auditor.pipeline import audit
@@ -139,8 +143,9 @@ def audit_entry(
             password=password,
             playbook=playbook,
             perspective=perspective,  # type: ignore[arg-type]
+            facts=dict(facts),
         ).to_dict()
-    except LoadError as err:
+    except (LoadError, FactError) as err:
         return render.error_entry(path, str(err))
     except Exception as err:  # noqa: BLE001 - one bad file must never stop a batch
         return render.error_entry(path, f"internal error while auditing: {type(err).__name__}: {err}")
@@ -158,9 +163,7 @@ def _with_deadline(path: str, data: bytes | None, options: Options) -> Entry:
     """
     box: list[Entry] = []
     thread = threading.Thread(
-        target=lambda: box.append(
-            audit_entry(path, data, options.lang, options.password, options.playbook, options.perspective)
-        ),
+        target=lambda: box.append(_entry(path, data, options)),
         daemon=True,
     )
     thread.start()
@@ -190,15 +193,18 @@ def _warm() -> None:
         audit_text(text, lang=lang)  # type: ignore[arg-type]
 
 
-def _worker_main(
-    conn: Connection, lang: str, password: str | None, playbook: str | None = None, perspective: str = "client"
-) -> None:
+def _entry(path: str, data: bytes | None, options: Options) -> Entry:
+    """`audit_entry` with the batch's options."""
+    return audit_entry(path, data, options.lang, options.password, options.playbook, options.perspective, options.facts)
+
+
+def _worker_main(conn: Connection, options: Options) -> None:
     """A worker: warm up, say so, then audit each path received until told to stop (None)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops us
     _warm()
     conn.send(_READY)
     while (path := conn.recv()) is not None:
-        conn.send(audit_entry(path, None, lang, password, playbook, perspective))
+        conn.send(_entry(path, None, options))
 
 
 class _Worker:
@@ -208,7 +214,7 @@ class _Worker:
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(
             target=_worker_main,
-            args=(child, options.lang, options.password, options.playbook, options.perspective),
+            args=(child, options),
             daemon=True,
         )
         self.proc.start()

@@ -25,7 +25,7 @@ from typing import Any
 
 import auditor
 from auditor import lexicon
-from auditor.model import AuditReport, ContractType, Evidence, Finding, Parties, RedFlag, Status
+from auditor.model import AuditReport, ContractType, Evidence, Finding, KeyFacts, Parties, RedFlag, Status
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
@@ -181,6 +181,7 @@ def from_dict(data: dict[str, Any]) -> AuditReport:
                 title=f["title"],
                 notes=tuple(f["notes"]),
                 severity=f.get("severity"),
+                to_fill=tuple(f.get("to_fill", ())),
             )
             for f in data["checks"]
         ),
@@ -195,6 +196,7 @@ def from_dict(data: dict[str, Any]) -> AuditReport:
         contract_type=ContractType(**{**data["contract_type"], "cues": tuple(data["contract_type"]["cues"])})
         if data.get("contract_type")
         else None,
+        key_facts=KeyFacts(**data["facts"]) if data.get("facts") else None,
     )
 
 

@@ -109,6 +109,25 @@ def _review_options(parser: argparse.ArgumentParser) -> None:
         default="client",
         help="whose side to review for: client (甲方, default) or provider (乙方)",
     )
+    parser.add_argument(
+        "--fact",
+        metavar="FIELD=VALUE",
+        type=_fact,
+        action="append",
+        default=[],
+        help="correct a fact the advice is filled with, e.g. value=90000 currency=TWD start=2024-03-01 "
+        "type=design client=声浪公司 (repeatable)",
+    )
+
+
+def _fact(text: str) -> tuple[str, str]:
+    """One --fact, refused with its own message when the field is unknown."""
+    from auditor.analyse.key_facts import FactError, parse_fact
+
+    try:
+        return parse_fact(text)
+    except FactError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -126,6 +126,7 @@ def _audit_paths(args: argparse.Namespace) -> int:
         playbook=playbook,
         perspective=args.perspective,
     )
+        facts=tuple(args.fact),
     with contextlib.nullcontext() if args.no_db else Store(args.db or default_path()) as store:
         outcome = batch.run_batch(files, options, store=store, progress=sys.stderr.isatty())
     results = outcome.results

@@ -109,7 +109,9 @@ def cmd_dispute(args: argparse.Namespace) -> int:
                 print("contract-audit: name one contract, or --sample NAME", file=sys.stderr)
                 return 2
             lang = None if args.lang == "auto" else args.lang
-            brief = build_brief(audit(paths[0], playbook=playbook_option(args)), args.scenario, lang)
+            brief = build_brief(
+                audit(paths[0], playbook=playbook_option(args), facts=dict(args.fact)), args.scenario, lang
+            )
     except KeyError as err:
         print(f"contract-audit: {err.args[0]}", file=sys.stderr)
         return 2

@@ -15,6 +15,7 @@ from typing import Any
 from auditor.checks import CHECKS
 from auditor.lexicon import load_lexicon
 from auditor.model import AuditReport, Evidence, Finding, Lang, Status
+from auditor.report.facts import fact_rows
 from auditor.report.words import MARK, money, report_word
 
 
@@ -65,7 +66,9 @@ def _header(report: AuditReport) -> list[tuple[str, str]]:
         rows.append((report_word("client", lang), p.client or p.client_alias or ""))
     if p.provider or p.provider_alias:
         rows.append((report_word("provider", lang), p.provider or p.provider_alias or ""))
-    if report.contract_value:
+    if report.key_facts is not None:
+        rows += fact_rows(report.key_facts, lang)
+    elif report.contract_value:
         rows.append((report_word("contract_value", lang), money(report.contract_value)))
     if report.playbook is not None or report.perspective != "client":
         rows.append((report_word("playbook", lang), report.playbook or "-"))

@@ -10,20 +10,34 @@ from auditor.lexicon import load_lexicon
 from auditor.model import ContractType
 from auditor.rules.reading import CheckInput
 
-TYPES = ("short_video", "influencer_livestream", "software_development")
+TYPES = (
+    "short_video",
+    "influencer_livestream",
+    "influencer_promotion",
+    "software_development",
+    "saas",
+    "design",
+    "marketing",
+    "consulting",
+    "outsourcing",
+    "training",
+)
 
 
-def detect_contract_type(inp: CheckInput) -> ContractType:
-    """The contract's type, the cues that fired for it, and the playbook it proposes."""
+def detect_contract_type(inp: CheckInput, kind: str | None = None) -> ContractType:
+    """The contract's type, the cues that fired for it, and the playbook it proposes; `kind` when the user
+    has said what type it is (`--fact type=design`), else the type with most distinct cues.
+    """
     lexicon = load_lexicon("contract_types")
     text = "\n".join(c.norm for c in inp.operative)
     fired: dict[str, tuple[str, ...]] = {}
-    for kind in TYPES:
-        found = (m.group(0) for rx in lexicon.each(kind, inp.lang) if (m := rx.search(text)))
-        fired[kind] = tuple(dict.fromkeys(found))
-    best = max(TYPES, key=lambda k: len(fired[k]))
+    for candidate in TYPES:
+        found = (m.group(0) for rx in lexicon.each(candidate, inp.lang) if (m := rx.search(text)))
+        fired[candidate] = tuple(dict.fromkeys(found))
     values = lexicon.values
-    kind = best if len(fired[best]) >= int(values["min_cues"]) else "general"
+    if kind is None:
+        best = max(TYPES, key=lambda k: len(fired[k]))
+        kind = best if len(fired[best]) >= int(values["min_cues"]) else "general"
     cues = fired.get(kind, ())
     title = values["titles"][inp.lang][kind]
     sep = "、" if inp.lang == "zh" else ", "

@@ -21,10 +21,15 @@ PRC = "CN"
 
 def governing_law(inp: CheckInput) -> str | None:
     """The code of the law the contract names, the PRC's for a Chinese contract naming none, else None."""
-    named = _named_law(inp.operative, inp.lang)
+    named = named_law(inp)
     if named is not None:
         return named
     return PRC if inp.lang == "zh" else None
+
+
+def named_law(inp: CheckInput) -> str | None:
+    """The code of the law the contract's governing-law clause names; None when it names none."""
+    return _named_law(inp.operative, inp.lang)
 
 
 def law_name(code: str, lang: Lang) -> str:

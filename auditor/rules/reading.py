@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 from auditor.analyse.match import Hit, Sentences, dedupe, evidence_for, find, heading_matches
 from auditor.lexicon import Lexicon, load_lexicon
 from auditor.model import Clause, Contract, Evidence, Fact, Finding, Lang, Parties, Status
-from auditor.rules.wording import fill, format_money
+from auditor.rules.wording import blanks, fill, format_date, format_money, in_script, place_city
 
 
 @dataclass(frozen=True)
@@ -221,8 +221,11 @@ class CheckInput:
         return self.lexicon.reason(key, self.lang, **values)
 
     def wording_facts(self) -> dict[str, str | None]:
-        """Values a suggested wording may use."""
-        p = self.parties
+        """Values a suggested wording may use: the parties as the contract names them, and its key facts."""
+        p, key = self.parties, self.contract.key_facts
+        amount = format_money(self.contract_value, self.lang, key.currency)
+        start, end = format_date(key.start, self.lang), format_date(key.end, self.lang)
+        city = place_city(p.client_place) if self.lang == "zh" else None
         return {
             # the clause is pasted into this contract, so it names the parties as the contract does
             "client": p.client_alias or p.client,
@@ -231,12 +234,24 @@ class CheckInput:
             "provider_name": p.provider,
             "client_alias": p.client_alias,
             "provider_alias": p.provider_alias,
-            "amount": format_money(self.contract_value, self.lang),
+            "amount": in_script(amount, key) if amount else None,
+            "start_date": start,
+            "end_date": end,
+            "term": self.lexicon_word("term_span", start=start, end=end) if start and end else None,
+            "city": city,
+            "commission": self.lexicon_word("commission", city=city)
+            if city and key.governing_law in (None, "CN")
+            else None,
         }
 
+    def lexicon_word(self, key: str, **values: object) -> str:
+        """A phrase of the wording lexicon in the contract's script ("自2024年3月1日至…", "上海仲裁委员会")."""
+        return in_script(load_lexicon("wording").reason(key, self.lang, **values), self.contract.key_facts)
+
     def suggestion(self, variant: str = "default", **extra: str | None) -> str:
-        """This check's suggested wording, filled with the contract's own facts."""
-        return fill(self.lexicon.template(self.lang, variant), {**self.wording_facts(), **extra}, self.lang)
+        """This check's suggested wording, filled with the contract's own facts, in its script."""
+        template = self.lexicon.template(self.lang, variant)
+        return fill(template, {**self.wording_facts(), **extra}, self.lang, self.contract.key_facts)
 
     def finding(
         self,
@@ -260,14 +275,16 @@ class CheckInput:
                 status, evidence = Status.WEAK, self.evidence(Hit(c, c.start, c.end, "heading_only") for c in titled)
                 title = re.sub(r"[\s_＿:：.。]+$", "", titled[0].title or "")
                 reasons = [self.common.reason("heading_only", self.lang, title=title)]
+        suggestion = None if status is Status.PASS else self.suggestion(variant)
         return Finding(
             check_id=self.lexicon.name,
             status=status,
             reasons=tuple(dict.fromkeys(reasons)),
             evidence=evidence,
-            suggestion=None if status is Status.PASS else self.suggestion(variant),
+            suggestion=suggestion,
             title=self.lexicon.title[self.lang],
             notes=tuple(dict.fromkeys(notes)),
+            to_fill=blanks(suggestion),
         )
 
 

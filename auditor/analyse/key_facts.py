@@ -1,0 +1,150 @@
+"""The contract's key facts beside its price: the currency the price is written in, the term's dates, the
+script the contract is written in, and the user's corrections to any of them (`--fact value=90000`).
+
+The cues (currencies, the term sentence, dates, a term's length) live in `lexicons/analysis.toml`. The
+governing law and the contract type are read by `rules/law.py` and `review/contract_type.py`; the pipeline
+puts all of them into one `KeyFacts`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+
+from auditor.analyse.facts import to_number
+from auditor.lexicon import load_lexicon
+from auditor.model import Clause, Fact, KeyFacts, Lang, Parties, Script
+from auditor.text.normalise import is_traditional
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_WINDOW = 8  # characters either side of an amount where its currency is written
+
+
+def script_of(text: str, lang: Lang) -> Script:
+    """How the contract is written: Simplified or Traditional Chinese, or English."""
+    if lang == "en":
+        return "en"
+    return "zh-Hant" if is_traditional(text) else "zh-Hans"
+
+
+def currency_of(clauses: tuple[Clause, ...], facts: tuple[Fact, ...], value: float | None, lang: Lang) -> str | None:
+    """The ISO 4217 code of the price as written; failing the price, of the contract's first amount."""
+    money = [f for f in facts if f.kind == "money" and f.value]
+    priced = [f for f in money if value is not None and f.value == value]
+    for fact in (*priced, *money):
+        code = _currency_near(clauses, fact, lang)
+        if code is not None:
+            return code
+    return None
+
+
+def _currency_near(clauses: tuple[Clause, ...], fact: Fact, lang: Lang) -> str | None:
+    if fact.clause is None:
+        return None
+    clause = clauses[fact.clause]
+    offset = fact.start - clause.start
+    lexicon = load_lexicon("analysis")
+    window = clause.norm[max(0, offset - _WINDOW) : offset + len(fact.text) + _WINDOW // 2]
+    for code in lexicon.values["currencies"]:
+        if lexicon.cue(f"currency_{code.lower()}", lang).search(window):
+            return str(code)
+    return None
+
+
+def term_dates(clauses: Iterable[Clause], lang: Lang) -> tuple[str | None, str | None]:
+    """The term's first and last day as ISO dates, from the first sentence that states the term with a date;
+    the end is the second date there, or the start plus the term's length ("为期三个月").
+    """
+    lexicon = load_lexicon("analysis")
+    term, length = lexicon.cue("term_sentence", lang), lexicon.cue("term_length", lang)
+    dates = lexicon.each("date", lang)
+    for clause in clauses:
+        for sentence in re.split(r"[。；;\n]|\.\s", clause.norm):
+            if not term.search(sentence):
+                continue
+            found = sorted((m.start(), day) for rx in dates for m in rx.finditer(sentence) if (day := _date(m)))
+            if not found:
+                continue
+            start = found[0][1]
+            if len(found) > 1:
+                return start.isoformat(), found[1][1].isoformat()
+            m = length.search(sentence)
+            end = _after(start, m.group("num"), m.group("unit")) if m else None
+            return start.isoformat(), end.isoformat() if end else None
+    return None, None
+
+
+def _date(m: re.Match[str]) -> dt.date | None:
+    groups = m.groupdict()
+    month = _MONTHS.index(groups["mon"]) + 1 if groups.get("mon") else int(groups["m"])
+    try:
+        return dt.date(int(groups["y"]), month, int(groups["d"]))
+    except ValueError:
+        return None
+
+
+def _after(start: dt.date, num: str, unit: str) -> dt.date | None:
+    """The last day of a term of `num` months or years from `start`."""
+    count = to_number(num)
+    if count is None:
+        return None
+    months = int(count) * (12 if unit.startswith(("年", "year")) else 1)
+    year, month = divmod(start.month - 1 + months, 12)
+    year += start.year
+    day = min(start.day, calendar.monthrange(year, month + 1)[1])
+    return dt.date(year, month + 1, day) - dt.timedelta(days=1)
+
+
+class FactError(ValueError):
+    """A correction the user gave cannot be used; the message says which and why, in one line."""
+
+
+PARTY_FIELDS = ("client", "provider")
+FACT_FIELDS = (*(f.name for f in dataclasses.fields(KeyFacts)), *PARTY_FIELDS)
+SCRIPTS = ("zh-Hans", "zh-Hant", "en")
+
+
+def parse_fact(text: str) -> tuple[str, str]:
+    """`value=90000` → ("value", "90000"), refusing an unknown field."""
+    key, sep, value = text.partition("=")
+    key = key.strip().replace("-", "_")
+    if not sep or key not in FACT_FIELDS:
+        raise FactError(f"--fact {text!r}: write FIELD=VALUE, FIELD one of {', '.join(FACT_FIELDS)}")
+    return key, value.strip()
+
+
+def corrected(facts: KeyFacts, parties: Parties, overrides: Mapping[str, str]) -> tuple[KeyFacts, Parties]:
+    """The facts and parties with the user's corrections laid over them; an empty value clears a fact."""
+    values: dict[str, object] = {}
+    names: dict[str, str | None] = {}
+    for key, raw in overrides.items():
+        if key in PARTY_FIELDS:
+            names[key] = raw or None
+        else:
+            values[key] = _checked(key, raw) if raw else None
+    return dataclasses.replace(facts, **values), dataclasses.replace(parties, **names)  # type: ignore[arg-type]
+
+
+def _checked(key: str, raw: str) -> object:
+    """One corrected value in the shape its field holds."""
+    if key == "value":
+        number = to_number(raw)
+        if number is None:
+            raise FactError(f"--fact value={raw}: not an amount (write 90000)")
+        return number
+    if key in ("start", "end"):
+        try:
+            return dt.date.fromisoformat(raw).isoformat()
+        except ValueError:
+            raise FactError(f"--fact {key}={raw}: not a date (write 2024-03-01)") from None
+    if key == "script" and raw not in SCRIPTS:
+        raise FactError(f"--fact script={raw}: choose one of {', '.join(SCRIPTS)}")
+    if key == "type":
+        types = tuple(load_lexicon("contract_types").values["titles"]["en"])
+        if raw not in types:
+            raise FactError(f"--fact type={raw}: choose one of {', '.join(types)}")
+        return raw
+    return raw.upper() if key in ("currency", "governing_law") else raw

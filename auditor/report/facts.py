@@ -1,0 +1,26 @@
+"""The key facts as a report shows them: the price in its currency, the term, the law, the type, the
+script, and how to correct them; one list of rows for the text and Markdown reports and the desk.
+"""
+
+from __future__ import annotations
+
+from auditor.lexicon import load_lexicon
+from auditor.model import KeyFacts, Lang
+from auditor.report.words import report_word
+from auditor.rules.law import law_name
+from auditor.rules.wording import format_money
+
+
+def fact_rows(facts: KeyFacts, lang: Lang) -> list[tuple[str, str]]:
+    """(label, value) for each key fact, "not found" where the contract does not give it, then the hint."""
+    unknown = report_word("fact_unknown", lang)
+    term = report_word("term_span", lang, start=facts.start or "?", end=facts.end or "?")
+    kind = load_lexicon("contract_types").values["titles"][lang].get(facts.type or "", facts.type)
+    return [
+        (report_word("contract_value", lang), format_money(facts.value, lang, facts.currency) or unknown),
+        (report_word("term", lang), term if facts.start or facts.end else unknown),
+        (report_word("governing_law", lang), law_name(facts.governing_law, lang) if facts.governing_law else unknown),
+        (report_word("contract_type", lang), kind or unknown),
+        (report_word("script", lang), report_word(f"script_{facts.script}", lang)),
+        (report_word("fact_hint_label", lang), report_word("fact_hint", lang)),
+    ]
