@@ -11,6 +11,7 @@ from pathlib import Path
 from auditor.load import SUPPORTED_SUFFIXES
 from auditor.model import AuditReport, Status
 from auditor.report import render
+from auditor.report.words import one_line
 
 Result = AuditReport | dict[str, str]
 
@@ -64,7 +65,7 @@ def _render(results: list[Result], fmt: str, brief: bool) -> str:
         if isinstance(r, AuditReport):
             parts.append(render.to_markdown(r) if fmt == "md" else render.to_text(r, verbose=not brief))
         else:
-            parts.append(f"== {r['file']}\n   ✖ {r['error']}\n")
+            parts.append(f"== {one_line(r['file'])}\n   ✖ {one_line(r['error'])}\n")
     return ("\n---\n\n" if fmt == "md" else "\n").join(parts)
 
 
@@ -95,7 +96,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 def _audit_paths(args: argparse.Namespace) -> int:
     missing = [p for p in args.paths if not p.exists()]
     if missing:
-        print(f"contract-audit: no such file or folder: {missing[0]}", file=sys.stderr)
+        print(f"contract-audit: no such file or folder: {one_line(str(missing[0]))}", file=sys.stderr)
         return 2
     files = list(iter_files(args.paths))
     if not files:
@@ -125,8 +126,8 @@ def _audit_paths(args: argparse.Namespace) -> int:
         dask_bytes=args.dask_bytes,
         playbook=playbook,
         perspective=args.perspective,
-    )
         facts=tuple(args.fact),
+    )
     with contextlib.nullcontext() if args.no_db else Store(args.db or default_path()) as store:
         outcome = batch.run_batch(files, options, store=store, progress=sys.stderr.isatty())
     results = outcome.results
@@ -166,7 +167,9 @@ def _batch_problem(args: argparse.Namespace) -> str | None:
 
 
 def _error_line(entry: dict[str, str]) -> str:
-    """The error as "path: reason", naming the file once (loader messages already start with its name)."""
+    """The error as "path: reason", naming the file once (loader messages already start with its name);
+    on one line, with nothing a terminal would obey.
+    """
     name = Path(entry["file"]).name
     reason = entry["error"].removeprefix(f"{name}: ")
-    return f"{entry['file']}: {reason}"
+    return one_line(f"{entry['file']}: {reason}")

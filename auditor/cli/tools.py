@@ -13,6 +13,7 @@ from pathlib import Path
 from auditor.cli.audit import playbook_option, with_sample
 from auditor.load import LoadError
 from auditor.report import render
+from auditor.report.words import one_line
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -116,7 +117,7 @@ def cmd_dispute(args: argparse.Namespace) -> int:
         print(f"contract-audit: {err.args[0]}", file=sys.stderr)
         return 2
     except (LoadError, ValueError, OSError) as err:
-        print(f"contract-audit: {err}", file=sys.stderr)
+        print(f"contract-audit: {one_line(str(err))}", file=sys.stderr)
         return 2
     if args.format == "json":
         output = json.dumps(brief_render.to_dict(brief), ensure_ascii=False, indent=2) + "\n"

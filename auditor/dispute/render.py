@@ -9,6 +9,7 @@ from typing import Any
 from auditor.dispute.model import DisputeBrief, Point, Quote
 from auditor.dispute.reading import dispute_lexicon
 from auditor.report.docx import new_document, table, to_bytes
+from auditor.report.words import markdown_safe
 
 # --- output ---------------------------------------------------------------------------------------
 
@@ -73,29 +74,34 @@ def _table(brief: DisputeBrief, which: str) -> tuple[list[str], list[list[str]]]
 
 
 def to_markdown(brief: DisputeBrief) -> str:
-    """The brief as Markdown: headings, quoted clauses, tables of terms, numbered evidence and steps."""
-    out = [f"# {brief.title}", ""]
+    """The brief as Markdown: headings, quoted clauses, tables of terms, numbered evidence and steps.
+
+    Every text is plain (the Word brief shows the same strings as they are), so all of it goes through
+    `markdown_safe`: a contract's own markup, links and images are shown as text, never followed.
+    """
+    md = markdown_safe
+    out = [f"# {md(brief.title)}", ""]
     for heading, lines in _sections(brief):
-        out += [f"## {heading}", ""] if heading else []
+        out += [f"## {md(heading)}", ""] if heading else []
         number = 0
         for style, text in lines:
             if style == "table":
                 out += [*_md_table(*_table(brief, text)), ""]
             elif style == "quote":
                 head, _, body = text.partition("\n")
-                out += [f"> **{head}**", ">", *(f"> {line}" for line in body.splitlines()), ""]
+                out += [f"> **{md(head)}**", ">", *(f"> {md(line)}" for line in body.splitlines()), ""]
             elif style == "number":
                 number += 1
-                out.append(f"{number}. {text}")
+                out.append(f"{number}. {md(text)}")
             else:
-                out.append(f"- {text}" if style == "item" else text)
+                out.append(f"- {md(text)}" if style == "item" else md(text))
         out.append("")
     return "\n".join([*out, "---", "", f"*{dispute_lexicon().reason('disclaimer', brief.lang)}*", ""])
 
 
 def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
     def row(cells: list[str]) -> str:
-        return "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
+        return "| " + " | ".join(markdown_safe(c) for c in cells) + " |"
 
     return [row(header), "|" + "---|" * len(header), *(row(r) for r in rows)]
 

@@ -16,7 +16,16 @@ from auditor.checks import CHECKS
 from auditor.lexicon import load_lexicon
 from auditor.model import AuditReport, Evidence, Finding, Lang, Status
 from auditor.report.facts import fact_rows
-from auditor.report.words import MARK, money, report_word
+from auditor.report.words import (
+    MARK,
+    markdown_code,
+    markdown_safe,
+    money,
+    one_line,
+    report_word,
+    spreadsheet_safe,
+    terminal_safe,
+)
 
 
 def error_entry(file: str, error: str) -> dict[str, str]:
@@ -86,42 +95,51 @@ def _severity(finding: Finding, lang: Lang) -> str:
 
 
 def to_markdown(report: AuditReport) -> str:
-    """A readable Markdown report: summary table, then each check, then the red flags."""
+    """A readable Markdown report: summary table, then each check, then the red flags.
+
+    Everything from the contract (and its file name) goes through `markdown_safe`: the report never
+    carries the contract's own markup, links or images.
+    """
     lang = report.language
-    out = [f"# {load_lexicon('report').title[lang]}: {report.file}", ""]
-    out += [f"- **{k}**: {v}" for k, v in _header(report)]
+    md = markdown_safe
+    out = [f"# {load_lexicon('report').title[lang]}: {md(report.file)}", ""]
+    out += [f"- **{k}**: {md(v)}" for k, v in _header(report)]
     head = f"| {report_word('check', lang)} | {report_word('status', lang)} |"
     out += ["", f"**{summary_line(report)}**", "", head, "|---|---|"]
     out += [
-        f"| {f.title} | {MARK[f.status]} {report_word(f.status.value, lang)}{_severity(f, lang)} |"
+        f"| {md(f.title)} | {MARK[f.status]} {report_word(f.status.value, lang)}{_severity(f, lang)} |"
         for f in report.findings
     ]
     for f in report.findings:
-        out += ["", f"## {MARK[f.status]} {f.title}: {report_word(f.status.value, lang)}", ""]
-        out += [f"- {r}" for r in f.reasons]
+        out += ["", f"## {MARK[f.status]} {md(f.title)}: {report_word(f.status.value, lang)}", ""]
+        out += [f"- {md(r)}" for r in f.reasons]
         if f.notes:
-            out += ["", f"*{report_word('notes', lang)}*:"] + [f"- {n}" for n in f.notes]
+            out += ["", f"*{report_word('notes', lang)}*:"] + [f"- {md(n)}" for n in f.notes]
         if f.evidence:
             out += ["", f"*{report_word('evidence', lang)}*:"]
-            out += [f"> **{_where(e, lang)}** {e.text}" + "\n" for e in f.evidence]
+            out += [f"> **{md(_where(e, lang))}** {md(e.text)}" + "\n" for e in f.evidence]
         if f.suggestion:
-            out += ["", f"*{report_word('suggestion', lang)}*:", "", "```text", f.suggestion, "```"]
+            out += ["", f"*{report_word('suggestion', lang)}*:", "", *markdown_code(f.suggestion)]
     out += ["", f"## {report_word('red_flags', lang)}", ""]
     if not report.red_flags:
         out.append(report_word("no_red_flags", lang))
     for flag in report.red_flags:
-        out.append(f"- **{flag.message}**")
-        out += [f"  - {_where(e, lang)}: {e.text}" for e in flag.evidence]
+        out.append(f"- **{md(flag.message)}**")
+        out += [f"  - {md(_where(e, lang))}: {md(e.text)}" for e in flag.evidence]
     if report.warnings:
-        out += ["", f"## {report_word('warnings', lang)}", ""] + [f"- {w}" for w in report.warnings]
+        out += ["", f"## {report_word('warnings', lang)}", ""] + [f"- {md(w)}" for w in report.warnings]
     out += ["", f"*{report_word('disclaimer', lang)}*", ""]
     return "\n".join(out)
 
 
 def to_text(report: AuditReport, *, verbose: bool = True) -> str:
-    """A terminal report: one line per check, reasons, evidence and suggested wording indented below."""
+    """A terminal report: one line per check, reasons, evidence and suggested wording indented below.
+
+    The whole report goes through `terminal_safe`, so nothing from the contract moves the cursor, erases
+    or recolours a line; the file name and header values are kept on their own line.
+    """
     lang = report.language
-    out = [f"== {report.file}"] + [f"   {k}: {v}" for k, v in _header(report)[1:]]
+    out = [f"== {one_line(report.file)}"] + [f"   {k}: {one_line(v)}" for k, v in _header(report)[1:]]
     out.append(f"   {summary_line(report)}")
     for f in report.findings:
         out.append(f" {MARK[f.status]} {f.title} [{report_word(f.status.value, lang)}]{_severity(f, lang)}")
@@ -138,7 +156,7 @@ def to_text(report: AuditReport, *, verbose: bool = True) -> str:
         out.append(f"   ! {flag.message}")
         out += [f"     > {_where(e, lang)}: {_clip(e.text)}" for e in flag.evidence[:2]]
     out += [f"   * {w}" for w in report.warnings]
-    return "\n".join(out) + "\n"
+    return terminal_safe("\n".join(out) + "\n")
 
 
 def _clip(text: str, limit: int = 160) -> str:
@@ -177,11 +195,13 @@ def summary_row(report: AuditReport | dict[str, str]) -> dict[str, Any]:
 
 
 def to_csv(reports: Iterable[Result]) -> str:
-    """The summary table as CSV (UTF-8; Excel users should open it with a BOM, which the CLI writes)."""
+    """The summary table as CSV (UTF-8; Excel users should open it with a BOM, which the CLI writes); a
+    cell that a spreadsheet would take for a formula (a file named "=HYPERLINK(…)") is neutralised.
+    """
     reports = list(reports)
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=summary_fields(reports), extrasaction="ignore")
     writer.writeheader()
     for report in reports:
-        writer.writerow(summary_row(report))
+        writer.writerow({key: spreadsheet_safe(value) for key, value in summary_row(report).items()})
     return buf.getvalue()

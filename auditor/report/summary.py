@@ -12,11 +12,12 @@ import warnings
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from auditor.model import AuditReport, Status
 from auditor.report import render
 from auditor.report.render import Result, check_columns, summary_fields
-from auditor.report.words import MARK
+from auditor.report.words import MARK, one_line, spreadsheet_safe
 
 SUMMARY_SUFFIXES = (".csv", ".xlsx")
 CHART_SUFFIXES = (".png", ".html")
@@ -66,7 +67,9 @@ def write_summary(results: Sequence[Result], path: Path) -> None:
 
 
 def _write_xlsx(results: Sequence[Result], path: Path) -> None:
-    """Coloured status cells, a frozen header and file column, and filters on every column."""
+    """Coloured status cells, a frozen header and file column, and filters on every column; every text
+    cell is a string cell, never a formula, whatever the file name or error says.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -82,8 +85,9 @@ def _write_xlsx(results: Sequence[Result], path: Path) -> None:
     fills = {k: PatternFill("solid", start_color=v) for k, v in _FILL.items()}
     for result in results:
         row = render.summary_row(result)
-        ws.append([row.get(field) for field in fields])
+        ws.append([spreadsheet_safe(row.get(field)) for field in fields])
         for col, field in enumerate(fields, start=1):
+            _as_text(ws.cell(ws.max_row, col))
             if field in columns:
                 ws.cell(ws.max_row, col).fill = fills[row.get(field) or (ERROR if row.get("error") else NOT_RUN)]
             elif field == "error" and row.get("error"):
@@ -93,6 +97,12 @@ def _write_xlsx(results: Sequence[Result], path: Path) -> None:
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = ws.dimensions
     wb.save(path)
+
+
+def _as_text(cell: Any) -> None:
+    """Keep a text cell a string: openpyxl would store a value starting with "=" as a formula."""
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
 
 
 # --- the heatmap ------------------------------------------------------------------------------------
@@ -216,7 +226,7 @@ def listing(reports: Sequence[AuditReport]) -> str:
     lines = [" ".join(str(n) for n in range(1, len(columns) + 1)) + "  red flags / file"]
     for r in reports:
         flags = ",".join(f.flag_id for f in r.red_flags) or "-"
-        lines.append(" ".join(mark[s] for s in _cells(r, columns)) + f"  {flags}  {r.file}")
+        lines.append(" ".join(mark[s] for s in _cells(r, columns)) + f"  {flags}  {one_line(r.file)}")
     lines.append("  ".join(f"{n} {c}" for n, c in enumerate(columns, start=1)))
     lines.append(f"{len(reports)} contracts")
     return "\n".join(lines) + "\n"

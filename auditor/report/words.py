@@ -5,6 +5,8 @@ as a reader writes them. One place, so a text report, a Word file and the desk s
 
 from __future__ import annotations
 
+import re
+
 from auditor.lexicon import load_lexicon
 from auditor.model import Lang, Status
 from auditor.rules.wording import format_number
@@ -30,3 +32,57 @@ def colon(lang: Lang) -> str:
 def money(value: float, currency: str = "") -> str:
     """36000 → "36,000"; 1234.5 → "1,234.50"; with a currency sign or code in front when given."""
     return f"{currency}{format_number(value)}"
+
+
+# --- contract text in other people's formats ----------------------------------------------------------
+# A contract and its file name are written by whoever sent them. Everything they say is shown as text:
+# a terminal must not obey it, a spreadsheet must not compute it, Markdown must not link or embed it.
+
+_TERMINAL_ESCAPE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"  # CSI: colours, cursor moves, erasing
+    r"|(?:\x1b[]PX^_]|[\x90\x98\x9d-\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC, DCS, PM, APC strings
+    r"|\x1b[ -/]*[0-~]?"  # any other escape sequence
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"  # controls, bidi marks
+)
+_SPREADSHEET_FORMULA = ("=", "+", "-", "@", "\t", "\r")  # OWASP's CSV injection rule
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>!|~:@$&])")  # inline markup, links, HTML, LaTeX, icons
+_MARKDOWN_LINE_START = re.compile(r"^(\d*)([.)]|(?<!\d)[#+\-=])")  # a heading, list item, setext underline
+_WWW = re.compile(r"(?i)\bwww\.")  # GFM links "www.x.com" without a scheme
+
+
+def terminal_safe(text: str) -> str:
+    """`text` without what a terminal obeys: escape sequences, C0/C1 controls except newline and tab,
+    and the bidirectional overrides that reorder what is seen (a crafted contract could repaint a line).
+    """
+    return _TERMINAL_ESCAPE.sub("", text)
+
+
+def one_line(text: str) -> str:
+    """`text` safe for a terminal and on one line: a file name with a newline cannot fake a report line."""
+    return " ".join(terminal_safe(text).split())
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A cell value Excel, LibreOffice and Sheets show as text: a string that would start a formula gets
+    a leading apostrophe (OWASP), controls are dropped; numbers and None are kept.
+    """
+    if not isinstance(value, str):
+        return value
+    text = terminal_safe(value)
+    return f"'{text}" if text.startswith(_SPREADSHEET_FORMULA) else text
+
+
+def markdown_safe(text: str) -> str:
+    """`text` as literal Markdown text: no emphasis, heading, list, table cell, link, image, raw HTML,
+    autolink, LaTeX or Streamlit icon survives, since every markup character is backslash-escaped.
+    """
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", one_line(text))
+    escaped = _MARKDOWN_LINE_START.sub(r"\1\\\2", escaped)
+    return _WWW.sub(lambda m: m.group(0)[:-1] + "\\.", escaped)
+
+
+def markdown_code(text: str, info: str = "text") -> list[str]:
+    """A fenced code block holding `text` verbatim: the fence is longer than any run of backticks inside."""
+    runs = [len(run) for run in re.findall(r"`+", text)]
+    fence = "`" * max(3, max(runs, default=0) + 1)
+    return [f"{fence}{info}", terminal_safe(text), fence]

@@ -19,11 +19,14 @@ from auditor.lexicon import load_lexicon
 from auditor.model import AuditReport, Evidence, Finding, Lang, Status
 from auditor.report.html import anchor, clause_at, contract_html, evidence_html
 from auditor.report.render import to_json, to_markdown
-from auditor.report.words import MARK, money
+from auditor.report.words import MARK, markdown_safe, money
 from auditor.ui.sidebar import sidebar
 from auditor.ui.state import Source, brief_files, kv, run_audit, t, ui_lang, w, warm_up, word_file
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# The tab's icon: an emoji becomes an inline SVG, where a ":material/…:" page icon makes the browser fetch
+# it from fonts.gstatic.com (icons inside the page use the font Streamlit ships, so they stay local).
+PAGE_ICON = "⚖️"
 
 
 STATUS_CLASS = {Status.PASS: "ca-pass", Status.WEAK: "ca-weakcard", Status.MISSING: "ca-missing"}
@@ -68,7 +71,7 @@ def _focus(file: str, index: int, label: str) -> None:
 def overview(report: AuditReport, lang_override: Lang | None) -> None:
     """File facts, the summary line, a badge per check and the red flags, most serious first."""
     p = report.parties
-    facts = [f":material/description: {report.file}"]
+    facts = [f":material/description: {markdown_safe(report.file)}"]
     if report.pages:
         facts.append(f"{w('pages')} {report.pages}")
     how = t("how_set" if lang_override else "how_auto")
@@ -84,10 +87,10 @@ def overview(report: AuditReport, lang_override: Lang | None) -> None:
         st.caption(
             t(
                 "playbook_used",
-                playbook=report.playbook or t("playbook_none"),
+                playbook=markdown_safe(report.playbook or t("playbook_none")),
                 side=t(f"perspective_{report.perspective}"),
-                proposed=report.contract_type.playbook,
-                why=report.contract_type.reason,
+                proposed=markdown_safe(report.contract_type.playbook),
+                why=markdown_safe(report.contract_type.reason),
             )
         )
     st.subheader(t("scorecard"))
@@ -136,7 +139,7 @@ def findings_tab(report: AuditReport) -> None:
     """Each check: reasons, notes, evidence in its clause with the cue marked, and the suggested wording."""
     for f in report.findings:
         st.html(f"<div id='ca-f-{f.check_id}'></div>")
-        label = f"{MARK[f.status]} {f.title} · {w(f.status.value)}"
+        label = f"{MARK[f.status]} {markdown_safe(f.title)} · {w(f.status.value)}"
         with st.expander(label, expanded=f.status is not Status.PASS):
             finding_body(report, f)
 
@@ -183,7 +186,7 @@ def text_tab(report: AuditReport) -> None:
         f"<b class='ca-cue'>{t('legend_cue')}</b></span>"
     )
     if focus is not None and index is not None:
-        st.info(t("focused", clause=focus[2]), icon=":material/my_location:")
+        st.info(t("focused", clause=markdown_safe(focus[2])), icon=":material/my_location:")
     with st.container(height=640, border=True):
         st.html(contract_html(report, cited_only=cited_only, focus=index))
     if index is not None:
@@ -272,7 +275,7 @@ def dispute_tab(report: AuditReport, source: Source) -> None:
 
 def main() -> None:
     """One page: sidebar input, header, scorecard and red flags, then the tabs."""
-    st.set_page_config(page_title="合同条款审计 · Contract Auditor", page_icon=":material/fact_check:", layout="wide")
+    st.set_page_config(page_title="合同条款审计 · Contract Auditor", page_icon=PAGE_ICON, layout="wide")
     st.html(CSS)
     warm_up()
     source, lang = sidebar()
@@ -286,7 +289,7 @@ def main() -> None:
         return
     overview(report, lang)
     if report.warnings:
-        st.warning("\n".join(f"- {x}" for x in report.warnings), icon=":material/info:")
+        st.warning("\n".join(f"- {markdown_safe(x)}" for x in report.warnings), icon=":material/info:")
     labels = [t("tab_findings"), t("tab_text"), t("tab_dispute"), t("tab_downloads")]
     findings, text, dispute, downloads = st.tabs(labels, key="tab", on_change="rerun")
     with findings:

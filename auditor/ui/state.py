@@ -18,7 +18,7 @@ from auditor.load import LoadError, load_text
 from auditor.model import AuditReport, Lang, Perspective
 from auditor.pipeline import audit, audit_document
 from auditor.report.annotate import annotated_docx
-from auditor.report.words import report_word, ui_word
+from auditor.report.words import markdown_safe, report_word, ui_word
 from auditor.ui.launch import MAX_UPLOAD_MB
 
 MAX_MB = MAX_UPLOAD_MB  # the server refuses larger uploads too (launch.SERVER_OPTIONS)
@@ -49,8 +49,10 @@ def w(key: str, **values: object) -> str:
 
 
 def kv(label: str, value: object) -> str:
-    """A "label: value" line with the colon of the interface language."""
-    return f"{label}{'：' if ui_lang() == 'zh' else ': '}{value}"
+    """A "label: value" line with the colon of the interface language; the value (a party's name, a
+    loader message naming the file) is shown as text, never as Markdown.
+    """
+    return f"{label}{'：' if ui_lang() == 'zh' else ': '}{markdown_safe(str(value))}"
 
 
 @st.cache_resource(show_spinner=False)
@@ -95,7 +97,7 @@ def run_audit(source: Source, lang: Lang | None) -> AuditReport | None:
     """The cached audit behind a spinner; a file that cannot be read becomes a message, not a traceback."""
     if source.data is not None and len(source.data) > MAX_MB * 2**20:
         size = math.ceil(len(source.data) / 2**20 * 10) / 10
-        st.error(t("too_big", name=source.name, size=size, mb=MAX_MB), icon=":material/block:")
+        st.error(t("too_big", name=markdown_safe(source.name), size=size, mb=MAX_MB), icon=":material/block:")
         return None
     playbook, side = review_options_state()
     try:
