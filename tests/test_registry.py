@@ -35,6 +35,7 @@ NON_CHECK_LEXICONS = {
     "contract_types": "contract-type cues and the playbook each proposes (perspective.py)",
     "playbook": "reasons of playbook-defined required items (playbook.py)",
     "jurisdictions": "places a governing-law clause may name, by ISO code (rules/law.py)",
+    "adverse": "clauses that work against the client (rules/adverse.py: kpi_remedies, dispute brief)",
     "wording": "blanks, currencies, dates and per-contract-type suggested wording (rules/wording.py)",
     "clause_tags": "clause-type recognisers (analyse/clause_tags.py), measured by `eval-clauses` on LegalBench",
 }

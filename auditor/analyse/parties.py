@@ -9,6 +9,7 @@ import re
 from auditor.analyse.match import longest_matches
 from auditor.lexicon import load_lexicon
 from auditor.model import Clause, Lang, Parties
+from auditor.text.normalise import normalise
 
 
 def extract_parties(clauses: tuple[Clause, ...], lang: Lang) -> Parties:
@@ -66,8 +67,8 @@ def extract_parties(clauses: tuple[Clause, ...], lang: Lang) -> Parties:
     return Parties(
         client=(found.get(client) or None) if client else None,
         provider=(found.get(provider) or None) if provider else None,
-        client_alias=_display_alias(client, clauses),
-        provider_alias=_display_alias(provider, clauses),
+        client_alias=_display_alias(_alias_in_use(client, places.get(client), clauses), clauses),
+        provider_alias=_display_alias(_alias_in_use(provider, places.get(provider), clauses), clauses),
         client_place=places.get(client) if client else None,
         provider_place=places.get(provider) if provider else None,
     )
@@ -217,6 +218,21 @@ def _roles_by_payment(
 
 def _display_alias(alias: str | None, clauses: tuple[Clause, ...]) -> str | None:
     """The alias as the contract spells it (case kept: "the Company"), found from its normalised form."""
+_SHORT_NAME = re.compile(r"(?:简称|簡稱|以下称)\s*[为為]?\s*[\"“”「『']\s*(?P<short>[^\"“”」』'）)]{2,12})")
+
+
+def _alias_in_use(alias: str | None, place: str | None, clauses: tuple[Clause, ...]) -> str | None:
+    """The name the contract calls the party by: a defined short name ("以下简称'声浪公司'") when the body
+    uses it more often than the role word of its party line (甲方), else that role word.
+    """
+    m = _SHORT_NAME.search(place or "")
+    if alias is None or m is None:
+        return alias
+    short = normalise(m.group("short").strip())
+    used = sum(c.norm.count(short) for c in clauses), sum(c.norm.count(alias) for c in clauses)
+    return short if used[0] > used[1] else alias
+
+
     if alias is None:
         return None
     for clause in clauses[:60]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from auditor.analyse.match import Hit
 from auditor.checks._base import Check, CheckInput
 from auditor.model import Finding, Status
+from auditor.rules.adverse import Adverse
 
 
 def run(inp: CheckInput) -> Finding:
@@ -67,8 +68,11 @@ def _promised(inp: CheckInput, hits: tuple[Hit, ...]) -> tuple[Hit, ...]:
 
 
 def _remedies(inp: CheckInput) -> tuple[Hit, ...]:
-    """Concrete remedies in a sentence about missing a target."""
-    return inp.sentence_hits("remedy", "shortfall", "kpi_context")
+    """Concrete remedies in a sentence about missing a target; never a sentence that takes the claim away
+    ("甲方不得以效果未达预期为由拒付", rules/adverse.py).
+    """
+    adverse = Adverse(inp)
+    return tuple(h for h in inp.sentence_hits("remedy", "shortfall", "kpi_context") if not adverse.against_client(h))
 
 
 CHECK = Check(id="kpi_remedies", run=run)

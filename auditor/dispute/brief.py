@@ -22,6 +22,7 @@ from auditor.dispute.model import DisputeBrief, Exposure, Point, Roles, Term
 from auditor.dispute.reading import Reading, check_scenario, clause_span, hit_items, hit_labels, list_items, role_hits
 from auditor.dispute.terms import contract_terms, governing_quotes, share_of_price
 from auditor.model import AuditReport, Clause, Lang
+from auditor.rules.adverse import Adverse
 
 
 def build_brief(report: AuditReport, scenario: str, lang: Lang | None = None) -> DisputeBrief:
@@ -31,12 +32,13 @@ def build_brief(report: AuditReport, scenario: str, lang: Lang | None = None) ->
     if out not in ("zh", "en"):
         raise ValueError(f"unknown language {out!r}: choose zh or en")
     r = Reading(report, out, scenario)
+    adverse = Adverse(r.inp)
     roles = {role: role_hits(r, role) for role in r.values["roles"]}
     forum = read_forum(r)
     quotes = governing_quotes(r, roles, forum)
     terms = contract_terms(r, quotes, roles)
     exposure = _exposure(r, roles) if scenario == "early_exit" else None
-    claims, gaps = _claims(r, roles), _gaps(r, roles)
+    claims, gaps = _claims(r, roles, adverse), _gaps(r, roles)
     steps, warnings = escalation_steps(r, roles, terms, forum), _warnings(r)
     points = (*claims, *gaps, *steps, *warnings, *(exposure.notes if exposure else ()))
     return DisputeBrief(
@@ -58,22 +60,38 @@ def build_brief(report: AuditReport, scenario: str, lang: Lang | None = None) ->
         exposure=exposure,
         warnings=warnings,
         law=_law(r, points, terms, exposure),
+        against_client=_against_client(r, adverse),
     )
 
 
 # --- claims, gaps, evidence, warnings, law --------------------------------------------------------
 
 
-def _claims(r: Reading, roles: Roles) -> tuple[Point, ...]:
-    """What each governing role lets the client claim, in the contract's own words."""
+def _claims(r: Reading, roles: Roles, adverse: Adverse) -> tuple[Point, ...]:
+    """What each governing role lets the client claim, in the contract's own words; never a clause that
+    takes the claim away (those are shown under their own heading).
+    """
     out = []
     for claim in r.spec["claims"]:
-        hits = roles[claim["role"]]
+        hits = tuple(h for h in roles[claim["role"]] if not adverse.against_client(h))
         if hits:
             key = claim.get("reason", f"claim_{claim['role']}")
             text = r.say(key, clauses=r.refs(hit_labels(hits)), items=hit_items(r, hits, claim["role"]))
             out.append(Point(key, text, hit_labels(hits), tuple(claim.get("law", ()))))
     return tuple(out)
+
+
+def _against_client(r: Reading, adverse: Adverse) -> tuple[Point, ...]:
+    """Each clause that works against the client, once per sentence: what it means and what to try anyway."""
+    out: dict[tuple[int, int], Point] = {}
+    for kind, hit in adverse.hits:
+        span = r.inp.sentences.around(hit.start, hit.end)
+        text = r.text(span).strip(" \n;；。.")
+        clause = r.ref(hit.clause.label)
+        out.setdefault(
+            span, Point(kind, adverse.inp.lexicon.reason(kind, r.lang, clause=clause, text=text), (hit.clause.label,))
+        )
+    return tuple(out.values())
 
 
 def _gaps(r: Reading, roles: Roles) -> tuple[Point, ...]:

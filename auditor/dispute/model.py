@@ -97,3 +97,4 @@ class DisputeBrief:
     exposure: Exposure | None
     warnings: tuple[Point, ...]
     law: tuple[Point, ...]
+    against_client: tuple[Point, ...] = ()  # clauses that take a claim away: shown as such, never as a claim

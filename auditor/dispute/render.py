@@ -48,6 +48,7 @@ def _sections(brief: DisputeBrief) -> list[tuple[str, list[Line]]]:
         (w("sec_quotes"), quotes or [("para", w("none_found"))]),
         (w("sec_terms"), [("table", "terms")] if brief.terms else []),
         (w("sec_claims"), _lines(brief.claims)),
+        (w("sec_against_client"), _lines(brief.against_client)),
         (w("sec_gaps"), _lines(brief.gaps)),
         (w("sec_exposure"), exposure),
         (w("sec_evidence"), _lines(brief.evidence, "number")),
