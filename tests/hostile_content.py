@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 import re
 import struct
+import subprocess
+import sys
 import zipfile
 import zlib
 from pathlib import Path
@@ -88,3 +90,27 @@ def lying_zip(members: dict[str, bytes], liar: str, inflated: int, claimed: int 
     out.write(directory)
     out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(central), len(central), len(directory), start, 0))
     return out.getvalue()
+
+
+# --- running the command as a user does, measured ----------------------------------------------------
+
+_MEASURED = (
+    "import resource, subprocess, sys\n"
+    "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+    "sys.stdout.write(done.stdout)\n"
+    "sys.stderr.write(done.stderr)\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+    "sys.exit(done.returncode)\n"
+)
+
+
+def run_measured(*args: str, timeout: float = 300) -> tuple[int, str, str, float]:
+    """`contract-audit ARGS` in a fresh process: (exit code, stdout, stderr, peak resident MB).
+
+    A small parent runs the command and reports its children's peak (getrusage), so the figure is the
+    command's own, not the test runner's.
+    """
+    command = [sys.executable, "-c", _MEASURED, sys.executable, "-m", "auditor", *args]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    *lines, peak = done.stderr.splitlines()
+    return done.returncode, done.stdout, "\n".join(lines), int(peak) / 1024

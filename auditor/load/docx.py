@@ -12,7 +12,7 @@ from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
 
 from auditor.load.docx_numbering import MC, W_VAL, ListNumbers, W, xml_int_val, xml_val
-from auditor.load.limits import check_zip_limits
+from auditor.load.limits import safe_package
 from auditor.load.source import LoadError, Source, reason
 from auditor.model import Block, RawDocument
 
@@ -28,9 +28,8 @@ _TITLE_STYLE = re.compile(r"^(?:title|标题|標題)$", re.IGNORECASE)
 
 def read_docx(src: Source) -> RawDocument:
     """Body paragraphs and table rows of a Word file in document order (headers and footers excluded)."""
-    check_zip_limits(src)
     try:
-        document = docx.Document(io.BytesIO(src.data))
+        document = docx.Document(io.BytesIO(safe_package(src)))
     except ValueError as exc:  # python-docx refuses .docm/.dotx and other non-document packages
         raise LoadError(f"{src.name}: not a Word .docx document ({reason(exc)}); save it as .docx") from exc
     levels = _style_heading_levels(document)

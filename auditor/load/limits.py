@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import replace
 
 from auditor.load.source import LoadError, Source
@@ -18,6 +20,7 @@ MAX_XML_PART = 32 * 1024 * 1024  # one XML part of a .docx; a 300-page contract 
 MAX_CHARS = 3_000_000  # text audited at most, about 3,000 pages: keeps an audit's time bounded
 MAX_BLOCK = 2_000  # longer blocks are cut (at punctuation), so no sentence is longer than this
 CONVERT_TIMEOUT = 120  # seconds LibreOffice may take to convert a legacy file
+INFLATE_STEP = 64 * 1024  # a ZIP member is inflated this much at a time, so no header sizes a buffer
 
 
 def within_size(document: RawDocument) -> RawDocument:
@@ -63,7 +66,8 @@ def _cut(text: str) -> list[str]:
 def check_zip_limits(src: Source) -> None:
     """Refuse a zip bomb from its central directory alone, before any member is decompressed.
 
-    The declared sizes are a real bound: zipfile never inflates a member past its declared size.
+    The declared sizes may lie; `inflated_members` then holds every member to the same limits as it
+    inflates.
     """
     with zipfile.ZipFile(io.BytesIO(src.data)) as archive:
         members = archive.infolist()
@@ -84,3 +88,77 @@ def check_zip_limits(src: Source) -> None:
                 f"{src.name}: refused: part {member.filename} holds {member.file_size // 2**20} MB of XML "
                 f"(limit {MAX_XML_PART // 2**20} MB)"
             )
+
+
+def inflated_members(src: Source) -> dict[str, bytes]:
+    """Every member of a ZIP package, inflated by this module a step at a time, never trusting a header.
+
+    The central directory is checked first (`check_zip_limits`), but its sizes only name the limits: a
+    member's deflate stream is inflated from its local header until the stream itself ends, at most
+    `INFLATE_STEP` bytes a step, and the limits apply to what actually comes out. A member that inflates
+    to another size or CRC than its headers state is damaged (`zipfile.read()` instead asks zlib for
+    the claimed size at once and stops there: 2 GB in one call for a lying header, or a quiet cut).
+    """
+    check_zip_limits(src)
+    members: dict[str, bytes] = {}
+    total = 0
+    with zipfile.ZipFile(io.BytesIO(src.data)) as archive:
+        infos = [info for info in archive.infolist() if not info.is_dir()]
+    for info in infos:
+        limit = MAX_XML_PART if info.filename.endswith((".xml", ".rels")) else MAX_UNCOMPRESSED
+        data = _inflate(src, info, min(limit, MAX_UNCOMPRESSED - total))
+        if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+            raise LoadError(
+                f"{src.name}: the .docx file is damaged: part {info.filename} is not what its header states"
+            )
+        total += len(data)
+        members[info.filename] = data
+    return members
+
+
+def _inflate(src: Source, info: zipfile.ZipInfo, limit: int) -> bytes:
+    """One member's bytes, read from its local header on; refused once more than `limit` come out."""
+    if info.flag_bits & 0x1:
+        raise LoadError(f"{src.name}: the .docx file is damaged: part {info.filename} is encrypted")
+    header = src.data[info.header_offset : info.header_offset + 30]
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise LoadError(f"{src.name}: the .docx file is damaged: part {info.filename} has no local header")
+    name_length, extra_length = struct.unpack("<2H", header[26:30])
+    start = info.header_offset + 30 + name_length + extra_length
+    too_big = LoadError(
+        f"{src.name}: refused: part {info.filename} inflates past the {max(1, limit // 2**20)} MB limit; "
+        "it may be a zip bomb"
+    )
+    if info.compress_type == zipfile.ZIP_STORED:
+        if info.compress_size > limit:
+            raise too_big
+        return src.data[start : start + info.compress_size]
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        raise LoadError(f"{src.name}: the .docx file is damaged: part {info.filename} uses an unknown compression")
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    pieces: list[bytes] = []
+    size, position, pending = 0, start, b""
+    while not inflater.eof:
+        if not pending:
+            if position >= len(src.data):
+                raise LoadError(f"{src.name}: the .docx file is damaged or truncated (part {info.filename})")
+            pending, position = src.data[position : position + INFLATE_STEP], position + INFLATE_STEP
+        piece = inflater.decompress(pending, INFLATE_STEP)
+        pending = inflater.unconsumed_tail
+        size += len(piece)
+        if size > limit:
+            raise too_big
+        pieces.append(piece)
+    return b"".join(pieces)
+
+
+def safe_package(src: Source) -> bytes:
+    """The package rebuilt from `inflated_members`, stored uncompressed: a library that reads a member
+    in one call (python-docx) then gets exactly the bytes that were counted, nothing more to inflate.
+    """
+    members = inflated_members(src)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()

@@ -16,6 +16,8 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from auditor.lexicon import load_lexicon
+from auditor.load.limits import safe_package
+from auditor.load.source import Source
 from auditor.model import AuditReport, Evidence, Finding, RedFlag, Status
 from auditor.report.docx import heading, new_document, to_bytes
 from auditor.report.render import summary_line
@@ -144,7 +146,10 @@ def annotated_docx(report: AuditReport, original_docx: bytes | None = None) -> b
     With `original_docx` (the uploaded .docx), a copy of the user's own document is annotated; without
     it (PDF, text, pasted), a new document holding the contract text is built and annotated the same way.
     """
-    document = docx.Document(io.BytesIO(original_docx)) if original_docx else _new_document(report)
+    if original_docx:
+        document = docx.Document(io.BytesIO(safe_package(Source(original_docx, report.file))))
+    else:
+        document = _new_document(report)
     _add_comments(document, report)
     _add_appendix(document, report)
     return to_bytes(document)
