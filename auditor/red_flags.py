@@ -14,9 +14,9 @@ from auditor.lexicon import load_lexicon
 from auditor.model import RedFlag
 from auditor.rules.acceptance import days_text, short_deemed_acceptance
 from auditor.rules.forum import both_routes
-from auditor.rules.payment import deposit_share, full_prepayment
+from auditor.rules.payment import deposit_share, full_prepayment, periodic_prepayment
 from auditor.rules.reading import CheckInput
-from auditor.rules.sides import breaching_side
+from auditor.rules.sides import breaching_party
 
 Detector = Callable[[CheckInput], tuple[tuple[Hit, ...], dict[str, str]]]
 
@@ -38,7 +38,15 @@ def _own(key: str, *, negatable: bool = False) -> Detector:
 
 
 def _full_prepayment(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
-    return full_prepayment(inp.bind(load_lexicon("staged_payment"))), {}
+    """The whole price up front, or each period's whole fee before the period: both leave the client no
+    leverage for what it has paid (rubric, staged_payment).
+    """
+    staged = inp.bind(load_lexicon("staged_payment"))
+    if whole := full_prepayment(staged):
+        return whole, {"what": inp.reason("prepaid_whole")}
+    if periodic := periodic_prepayment(staged):
+        return periodic, {"what": inp.reason("prepaid_periodic")}
+    return (), {}
 
 
 def _both_routes(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
@@ -53,8 +61,14 @@ def _deemed_acceptance(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]
 
 
 def _unilateral(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
+    """The provider's own power to change or end the deal: not a right both sides hold, nor one that answers
+    the client's failure or a listed cause.
+    """
     scope = inp.bind(load_lexicon("scope_volume")).hits("unilateral_change", negatable=False)
-    return scope + inp.hits("provider_unilateral", negatable=False), {}
+    hits = scope + inp.hits("provider_unilateral", negatable=False)
+    return tuple(
+        h for h in hits if not (inp.in_sentence(h, "either_side_right") or inp.in_sentence(h, "right_on_condition"))
+    ), {}
 
 
 def _auto_renewal(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
@@ -86,12 +100,25 @@ def _excessive_deposit(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]
 
 
 def _one_sided_penalty(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
+    """Penalties on the client and no consequence (penalty, refund, damages) of a breach by the provider alone
+    (money returned when it simply walks away is not a sanction): one for
+    either side ("一方违约的…") does not balance a heavier one only the client bears. An indemnity is
+    protection against others' claims, not a penalty.
+    """
     breach = inp.bind(load_lexicon("breach_liability"))
-    penalties = inp.hits("penalty")
-    sides = {h: breaching_side(breach, h) for h in penalties}
-    if penalties and all(side == "client" for side in sides.values()):
-        return penalties, {}
+    on_client = tuple(h for h in _penalty_like(inp.hits("penalty"), breach) if breaching_party(breach, h) == "client")
+    on_provider = any(
+        breaching_party(breach, h) == "provider"
+        and not (inp.rx("money_returned").search(h.matched) and not breach.in_sentence(h, "breach"))
+        for h in _penalty_like(breach.hits("consequence"), breach)
+    )
+    if on_client and not on_provider:
+        return on_client, {}
     return (), {}
+
+
+def _penalty_like(hits: tuple[Hit, ...], breach: CheckInput) -> list[Hit]:
+    return [h for h in hits if not breach.in_sentence(h, "indemnity")]
 
 
 def _unfilled_blank(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:

@@ -294,6 +294,17 @@ def test_analyse_parties_provider_named_jiafang() -> None:
     assert (p.client, p.provider) == (CLIENT, PROVIDER)
 
 
+def test_analyse_parties_bare_jiafang_who_is_paid() -> None:
+    """Bare 甲方/乙方 state no role: the one told to pay is the client, and "向甲方支付" is not 甲方 paying."""
+    text = (
+        f"{ZH_HEAD}甲方：{PROVIDER}\n乙方：{CLIENT}\n"
+        "第一条 甲方为乙方提供企业咨询服务。\n第二条 乙方向甲方支付年度服务费。\n"
+        "第三条 本协议签订之日，乙方需向甲方支付首期服务费。"
+    )
+    p = _parties(text, "zh")
+    assert (p.client, p.provider, p.client_alias) == (CLIENT, PROVIDER, "乙方")
+
+
 CONTRACT_VALUES = [
     ("第三条 费用\n本合同总金额为人民币叁万陆仟元整，分两期支付。", "zh", 36000),
     ("第三条 费用\n合同总金额：¥36,000元。", "zh", 36000),

@@ -44,7 +44,7 @@ def extract_parties(clauses: tuple[Clause, ...], lang: Lang) -> Parties:
                 if nxt is not None and address.search(nxt.norm):
                     place += " " + nxt.norm
                 places.setdefault(alias, place.strip())
-                if role:
+                if role and role_text not in _BARE_ALIASES:  # "甲方" alone is the default, not a stated role
                     roles.setdefault(alias, role)
     if lang == "en":
         preamble = _preamble_parties(clauses)
@@ -73,6 +73,8 @@ def extract_parties(clauses: tuple[Clause, ...], lang: Lang) -> Parties:
         provider_place=places.get(provider) if provider else None,
     )
 
+
+_BARE_ALIASES = ("甲方", "乙方")
 
 _PENALTY_AFTER = re.compile(r"[^。；;.]{0,20}(?:违约金|赔偿|罚|滞纳金|退还|返还|penalt|damages|refund|interest)")
 

@@ -18,7 +18,15 @@ def _read(inp: CheckInput) -> CheckInput:
 
 
 def breaching_side(inp: CheckInput, hit: Hit) -> str:
-    """Who the consequence falls on: the first party named in the sentence as an actor, not a recipient."""
+    """Who the consequence falls on, "provider" or "client"; a consequence for either side binds the provider."""
+    party = breaching_party(inp, hit)
+    return "provider" if party == "either" else party
+
+
+def breaching_party(inp: CheckInput, hit: Hit) -> str:
+    """The first party named in the sentence as an actor, not a recipient: "provider", "client" or "either"
+    (一方/违约方/either party). A sentence that names no party reads as the provider's.
+    """
     inp = _read(inp)
     start, end = inp.sentences.around(hit.start, hit.end)
     sentence = inp.norm_span(start, end)
@@ -26,11 +34,11 @@ def breaching_side(inp: CheckInput, hit: Hit) -> str:
         return "client"
     recipient = inp.rx("recipient_marker")
     first: dict[str, int] = {}
-    for side, key in (("provider", "provider_party"), ("client", "client_party")):
+    for side, key in (("provider", "provider_party"), ("client", "client_party"), ("either", "either_party")):
         for m in inp.rx(key).finditer(sentence):
             if not recipient.search(sentence[max(0, m.start() - 6) : m.start()]):
                 first[side] = m.start()
                 break
     if not first:
         return "provider"
-    return min(first, key=lambda side: first[side])
+    return min(first, key=lambda side: (first[side], side != "either"))
