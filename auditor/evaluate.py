@@ -3,8 +3,10 @@ not), red-flag precision/recall/F1, the trivial "most common status per check" b
 per check, and every disagreement beside the label's own reason.
 
 The labels file (`labels.json`: `{"files": {name: {"lang", "checks": {id: status}, "red_flags": [...],
-"why": {id: reason}}}}`) maps each file to its expected status per check. This module measures; the tests
-assert the floor on the bundled samples separately.
+"why": {id: reason}, "facts": {field: value}}}}`) maps each file to its expected status per check and,
+where given, its key facts (value, currency, start, end, governing_law, type, client, provider: see
+`KeyFacts`; null where the contract does not state one), measured as the share of files that agree.
+This module measures; the tests assert the floor on the bundled samples separately.
 """
 
 from __future__ import annotations
@@ -45,6 +47,14 @@ class Evaluation:
     confusion: dict[tuple[str, str], Counter[tuple[str, str]]] = field(default_factory=dict)  # (lang, check)
     flags: dict[str, Counter[str]] = field(default_factory=dict)  # lang -> "tp:<id>", "fp:<id>", "fn:<id>"
     misses: list[Miss] = field(default_factory=list)
+    facts: dict[str, Counter[str]] = field(default_factory=dict)  # field -> "right" / "wrong" counts
+    fact_misses: list[tuple[str, str, object, object]] = field(default_factory=list)  # file, field, gold, got
+
+    def fact_accuracy(self, name: str) -> float:
+        """Share of labelled files whose key fact `name` the audit read as labelled."""
+        counts = self.facts.get(name, Counter())
+        total = counts["right"] + counts["wrong"]
+        return counts["right"] / total if total else 0.0
 
     def langs(self) -> tuple[str, ...]:
         """The languages measured, then `ALL` when there are several."""
@@ -143,12 +153,24 @@ def _compare(ev: Evaluation, name: str, gold: dict[str, Any], report: AuditRepor
                     finding.reasons,
                 )
             )
+    _compare_facts(ev, name, gold.get("facts", {}), report)
     want_flags = set(gold.get("red_flags", []))
     got_flags = {f.flag_id for f in report.red_flags}
     for flag in want_flags | got_flags:
         kind = "tp" if flag in want_flags and flag in got_flags else ("fn" if flag in want_flags else "fp")
         for scope in (lang, ALL):
             ev.flags.setdefault(scope, Counter())[f"{kind}:{flag}"] += 1
+
+
+def _compare_facts(ev: Evaluation, name: str, gold: dict[str, Any], report: AuditReport) -> None:
+    """Each labelled key fact against what the audit read; parties by name."""
+    got: dict[str, object] = {**(report.key_facts.to_dict() if report.key_facts else {})}
+    got.update(client=report.parties.client, provider=report.parties.provider)
+    for key, want in gold.items():
+        right = got.get(key) == want
+        ev.facts.setdefault(key, Counter())["right" if right else "wrong"] += 1
+        if not right:
+            ev.fact_misses.append((name, key, want, got.get(key)))
 
 
 def render(ev: Evaluation, *, show_misses: bool = True) -> str:
@@ -165,6 +187,9 @@ def render(ev: Evaluation, *, show_misses: bool = True) -> str:
     ):
         lines.append(f"{label:24}" + "".join(f"{ev.mean(measure, lang):10.3f}" for lang in langs))
     lines.append(f"{'red flags F1':24}" + "".join(f"{ev.flag_scores(lang)[2]:10.3f}" for lang in langs))
+    if ev.facts:
+        lines += ["", "key facts (share of labelled files read as labelled):"]
+        lines += [f"     {key:21} {ev.fact_accuracy(key):6.3f}   n={sum(c.values())}" for key, c in ev.facts.items()]
     for lang in langs:
         lines += ["", f"[{lang}] {'check':20} {'acc':>6} {'pres':>6} {'base':>6}   confusion (gold→got: n)"]
         for check in CHECKS:
@@ -188,6 +213,9 @@ def render(ev: Evaluation, *, show_misses: bool = True) -> str:
                 lines.append(f"      label: {m.why}")
             if m.reasons:
                 lines.append(f"      audit: {' / '.join(m.reasons)}")
+    if show_misses and ev.fact_misses:
+        lines += ["", "key facts read otherwise (file, field: label → audit):"]
+        lines += [f"  {f}  {key}: {want!r} → {got!r}" for f, key, want, got in ev.fact_misses]
     for name, err in ev.errors.items():
         lines.append(f"  unreadable {name}: {err}")
     return "\n".join(lines) + "\n"

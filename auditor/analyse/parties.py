@@ -67,8 +67,10 @@ def extract_parties(clauses: tuple[Clause, ...], lang: Lang) -> Parties:
     return Parties(
         client=(found.get(client) or None) if client else None,
         provider=(found.get(provider) or None) if provider else None,
-        client_alias=_display_alias(_alias_in_use(client, places.get(client), clauses), clauses),
-        provider_alias=_display_alias(_alias_in_use(provider, places.get(provider), clauses), clauses),
+        client_alias=_display_alias(_alias_in_use(client, places.get(client) if client else None, clauses), clauses),
+        provider_alias=_display_alias(
+            _alias_in_use(provider, places.get(provider) if provider else None, clauses), clauses
+        ),
         client_place=places.get(client) if client else None,
         provider_place=places.get(provider) if provider else None,
     )
@@ -218,8 +220,6 @@ def _roles_by_payment(
                 roles[other] = "provider"
 
 
-def _display_alias(alias: str | None, clauses: tuple[Clause, ...]) -> str | None:
-    """The alias as the contract spells it (case kept: "the Company"), found from its normalised form."""
 _SHORT_NAME = re.compile(r"(?:简称|簡稱|以下称)\s*[为為]?\s*[\"“”「『']\s*(?P<short>[^\"“”」』'）)]{2,12})")
 
 
@@ -235,6 +235,8 @@ def _alias_in_use(alias: str | None, place: str | None, clauses: tuple[Clause, .
     return short if used[0] > used[1] else alias
 
 
+def _display_alias(alias: str | None, clauses: tuple[Clause, ...]) -> str | None:
+    """The alias as the contract spells it (case kept: "the Company"), found from its normalised form."""
     if alias is None:
         return None
     for clause in clauses[:60]:

@@ -1,0 +1,110 @@
+"""Key facts and the advice filled with them, over every bundled sample: the suggestions follow the
+contract's script and currency, no blank survives for a fact the contract states, a clause against the
+client never appears as a claim, and the user's corrections re-run the audit.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from auditor.analyse.key_facts import FactError
+from auditor.dispute.brief import build_brief
+from auditor.dispute.model import SCENARIOS
+from auditor.lexicon import load_lexicon
+from auditor.model import AuditReport
+from auditor.pipeline import audit
+from auditor.rules.adverse import Adverse
+from auditor.rules.reading import CheckInput
+from auditor.rules.wording import format_money, in_script
+from auditor.text.normalise import is_traditional
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_contracts"
+LABELS = json.loads((SAMPLES / "labels.json").read_text(encoding="utf-8"))["files"]
+NAMES = sorted(LABELS)
+
+
+@cache
+def _audit(name: str) -> AuditReport:
+    return audit(SAMPLES / name)
+
+
+def _suggestions(report: AuditReport) -> list[str]:
+    return [f.suggestion for f in report.findings if f.suggestion]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_key_facts_suggestions_follow_the_contracts_script(name: str) -> None:
+    report = _audit(name)
+    assert report.key_facts is not None
+    for text in _suggestions(report):
+        if report.key_facts.script == "en":
+            assert not any("\u4e00" <= ch <= "\u9fff" for ch in text), text
+        else:
+            assert is_traditional(text) == (report.key_facts.script == "zh-Hant"), text
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_key_facts_no_blank_survives_for_a_known_fact(name: str) -> None:
+    report = _audit(name)
+    facts = report.key_facts
+    assert facts is not None
+    blanks = load_lexicon("wording").values["blanks"][report.language]
+    known = {"amount": facts.value, "start_date": facts.start, "end_date": facts.end}
+    for text in _suggestions(report):
+        for key, value in known.items():
+            if value is not None:
+                assert in_script(blanks[key], facts) not in text, (key, text)
+        if facts.value is not None and blanks["amount"] not in text:
+            amount = in_script(format_money(facts.value, report.language, facts.currency) or "", facts)
+            assert amount in text or "{amount}" not in text
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_key_facts_an_adverse_clause_is_never_a_claim(name: str) -> None:
+    report = _audit(name)
+    assert report.contract is not None
+    adverse = Adverse(CheckInput(report.contract, load_lexicon("_common")))
+    against = [report.text[slice(*adverse.inp.sentences.around(h.start, h.end))].strip() for _, h in adverse.hits]
+    for scenario in SCENARIOS:
+        brief = build_brief(report, scenario)
+        for claim in brief.claims:
+            assert not any(sentence and sentence in claim.text for sentence in against), (scenario, claim.text)
+        assert len(brief.against_client) == len(dict.fromkeys(against))
+
+
+def test_key_facts_labels_agree_with_the_audit_on_value_and_currency() -> None:
+    for name in NAMES:
+        facts = _audit(name).key_facts
+        assert facts is not None
+        gold = LABELS[name]["facts"]
+        assert (facts.value, facts.currency) == (gold["value"], gold["currency"]), name
+
+
+def test_key_facts_total_beside_a_remainder_and_the_clause_against_the_client() -> None:
+    report = _audit("zh_22_livestream_commission.txt")
+    assert report.key_facts is not None and report.key_facts.value == 90000
+    assert report.parties.client_alias == "声浪公司"
+    brief = build_brief(report, "kpi_missed")
+    assert any("拒付" in p.text for p in brief.against_client)
+    assert not any("拒付" in p.text for p in brief.claims)
+
+
+def test_key_facts_traditional_contract_gets_traditional_wording_in_its_currency() -> None:
+    report = _audit("zh_23_tw_software.txt")
+    assert report.key_facts is not None
+    assert (report.key_facts.script, report.key_facts.currency) == ("zh-Hant", "TWD")
+    payment = report.finding("breach_liability").suggestion or ""
+    assert "新臺幣1,200,000元" in payment and "人民币" not in payment
+
+
+def test_key_facts_a_correction_re_runs_the_audit_with_it() -> None:
+    report = audit(SAMPLES / "zh_02_douyin_package.txt", facts={"value": "90000", "currency": "TWD"})
+    assert report.key_facts is not None and report.key_facts.value == 90000 and report.contract_value == 90000
+    assert any("新台币90,000元" in text for text in _suggestions(report))
+    assert report.to_dict()["facts"]["currency"] == "TWD"
+    with pytest.raises(FactError, match="not an amount"):
+        audit(SAMPLES / "zh_02_douyin_package.txt", facts={"value": "about 9"})
