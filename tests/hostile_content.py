@@ -114,3 +114,22 @@ def run_measured(*args: str, timeout: float = 300) -> tuple[int, str, str, float
     done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
     *lines, peak = done.stderr.splitlines()
     return done.returncode, done.stdout, "\n".join(lines), int(peak) / 1024
+
+
+def with_foreign_comments(data: bytes, ids: tuple[str, ...]) -> bytes:
+    """`data` (a .docx) with a reviewer's comment on each of its first paragraphs, the comments carrying
+    `ids` as written by tools other than Word ("c1", huge numbers, nothing at all).
+    """
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    paragraphs = [p for p in document.paragraphs if p.runs][: len(ids)]
+    for paragraph in paragraphs:
+        document.add_comment(paragraph.runs, text="请法务确认", author="Alice", initials="A")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    members = docx_members(buffer.getvalue())
+    for number, new in enumerate(ids):
+        for part in ("word/comments.xml", "word/document.xml"):
+            members[part] = members[part].replace(f'w:id="{number}"'.encode(), f'w:id="{new}"'.encode())
+    return zipped(members)

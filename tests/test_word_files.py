@@ -7,12 +7,19 @@ point, the command runs in its own process and its peak is measured (getrusage),
 
 from __future__ import annotations
 
+import io
+import re
 from pathlib import Path
 
+import docx
 import pytest
+from docx.oxml.ns import qn
 
 from auditor.load import LoadError, limits, load
-from tests.hostile_content import FILES, docx_members, lying_zip, run_measured
+from auditor.pipeline import audit
+from auditor.report.annotate import AUTHOR, annotated_docx
+from tests.conftest import SAMPLES
+from tests.hostile_content import FILES, docx_members, lying_zip, run_measured, with_foreign_comments, zipped
 
 ZH_DOCX = (FILES / "contract_zh.docx").read_bytes()
 
@@ -48,3 +55,70 @@ def test_word_members_are_counted_as_they_inflate(monkeypatch: pytest.MonkeyPatc
         LoadError, match=r"^many.docx: refused: part .* inflates past the 1 MB limit; it may be a zip bomb"
     ):
         load(ZH_DOCX, "many.docx")
+
+
+# --- the Word export --------------------------------------------------------------------------------------
+
+FOREIGN_IDS = ("c1", "99999999999", "", "-3")
+
+
+def _comments(data: bytes) -> list[tuple[str, str]]:
+    return [(c.author, c.text) for c in docx.Document(io.BytesIO(data)).comments]
+
+
+def _anchored_ids(data: bytes) -> list[str]:
+    body = docx.Document(io.BytesIO(data)).element.body
+    return [e.get(qn("w:id")) for e in body.iter(qn("w:commentRangeStart"))]
+
+
+def test_word_export_takes_any_comment_ids() -> None:
+    data = with_foreign_comments(ZH_DOCX, FOREIGN_IDS)
+    annotated = annotated_docx(audit(data, filename="reviewed.docx"), data)
+
+    comments = _comments(annotated)
+    assert [c for c in comments if c[0] == "Alice"] == [("Alice", "请法务确认")] * len(FOREIGN_IDS)
+    assert any(author == AUTHOR for author, _ in comments)
+    document = docx.Document(io.BytesIO(annotated))
+    ids = [c._comment_elm.get(qn("w:id")) for c in document.comments]
+    assert len(set(ids)) == len(ids) and all(i.isdecimal() for i in ids)
+    assert sorted(_anchored_ids(annotated)) == sorted(ids)  # every comment still sits on its text
+
+
+@pytest.mark.parametrize("name", ["zh_06_ad_agency.docx", "zh_03_xiaohongshu_operation.pdf"])
+def test_word_export_again_replaces_its_own_work(name: str) -> None:
+    """Annotating the annotated file (as a user uploads it again) gives the same file, not more comments."""
+    data = (SAMPLES / name).read_bytes()
+    first = annotated_docx(audit(data, filename=name), data if name.endswith(".docx") else None)
+    again = first
+    for _ in range(2):
+        again = annotated_docx(audit(again, filename="annotated.docx"), again)
+
+    one, three = docx.Document(io.BytesIO(first)), docx.Document(io.BytesIO(again))
+    assert _comments(again) == _comments(first)
+    assert [p.text for p in three.paragraphs] == [p.text for p in one.paragraphs]
+    assert len(three.sections) == len(one.sections)
+    if name.endswith(".docx"):  # the contract's own last section is given back before the new appendix
+        original = docx.Document(io.BytesIO(data))
+        assert three.sections[-2].header.is_linked_to_previous == original.sections[-1].header.is_linked_to_previous
+
+
+@pytest.mark.parametrize(
+    "name", ["zh_06_ad_agency.docx", "zh_01_douyin_operation.docx", "zh_03_xiaohongshu_operation.pdf"]
+)
+def test_word_export_audits_like_the_original(name: str) -> None:
+    """The appendix's suggested clauses are not read back as contract text (they would pass checks)."""
+    data = (SAMPLES / name).read_bytes()
+    report = audit(data, filename=name)
+    annotated = audit(annotated_docx(report, data if name.endswith(".docx") else None), filename="annotated.docx")
+
+    assert annotated.text == report.text
+    assert [(f.check_id, f.status) for f in annotated.findings] == [(f.check_id, f.status) for f in report.findings]
+    assert [r.flag_id for r in annotated.red_flags] == [r.flag_id for r in report.red_flags]
+
+
+def test_word_export_appendix_whose_end_was_deleted_is_skipped_to_the_end() -> None:
+    data = (SAMPLES / "zh_06_ad_agency.docx").read_bytes()
+    report = audit(data, filename="a.docx")
+    members = docx_members(annotated_docx(report, data))
+    members["word/document.xml"] = re.sub(rb"<w:bookmarkEnd [^>]*/>", b"", members["word/document.xml"])
+    assert audit(zipped(members), filename="edited.docx").text == report.text

@@ -22,6 +22,9 @@ _SKIP_TAGS = frozenset(
     f"{W}{t}" for t in ("del", "moveFrom", "txbxContent", "instrText", "delText", "pPr", "rPr", "fldData")
 ) | {f"{MC}Fallback"}
 _TRANSPARENT_TAGS = frozenset({f"{W}sdt", f"{W}sdtContent", f"{W}customXml"})
+# Bookmarks whose names start so enclose what the Word export added (its appendix of suggestions, the
+# heading of a document it built): not the contract, so never read back as contract text.
+TOOL_BOOKMARK = "_ContractAuditor"
 _HEADING_STYLE = re.compile(r"^(?:heading|标题|標題)\s*([1-9])$", re.IGNORECASE)
 _TITLE_STYLE = re.compile(r"^(?:title|标题|標題)$", re.IGNORECASE)
 
@@ -35,7 +38,7 @@ def read_docx(src: Source) -> RawDocument:
     levels = _style_heading_levels(document)
     numbers = ListNumbers(document)
     blocks: list[Block] = []
-    for element in _children(document.element.body, {f"{W}p", f"{W}tbl"}):
+    for element in _without_tool_text(_children(document.element.body, {f"{W}p", f"{W}tbl"})):
         if element.tag == f"{W}tbl":
             blocks.extend(Block(row, kind="table_row") for row in _table_rows(element))
             continue
@@ -62,6 +65,26 @@ def _children(parent: Any, tags: set[str]) -> Iterator[Any]:
             yield from _children(child, tags)
         elif child.tag in tags:
             yield child
+
+
+def _without_tool_text(elements: Iterator[Any]) -> Iterator[Any]:
+    """The elements outside the ranges the Word export marked as its own (`TOOL_BOOKMARK`), so a file it
+    annotated audits like the original; a range whose end is gone runs to the end of the body.
+    """
+    open_id: str | None = None
+    for element in elements:
+        if open_id is None:
+            start = next((b for b in element.iter(f"{W}bookmarkStart") if _is_tool_bookmark(b)), None)
+            if start is None:
+                yield element
+                continue
+            open_id = start.get(f"{W}id")
+        if any(end.get(f"{W}id") == open_id for end in element.iter(f"{W}bookmarkEnd")):
+            open_id = None
+
+
+def _is_tool_bookmark(bookmark: Any) -> bool:
+    return str(bookmark.get(f"{W}name") or "").startswith(TOOL_BOOKMARK)
 
 
 def _paragraph_text(p: Any) -> str:

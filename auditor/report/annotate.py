@@ -1,5 +1,9 @@
 """The contract annotated in Word: a comment on each paragraph a finding or red flag cites, and an appendix
 of suggested clauses; the user's own .docx when there is one, else a new document of the contract text.
+
+What the export adds is its own and marked as such: comments by `AUTHOR`, the appendix (and the heading of
+a document it built) inside `TOOL_BOOKMARK` bookmarks. Annotating an annotated file replaces them rather
+than stacking them, and the loader skips the marked text, so the file audits like the original.
 """
 
 from __future__ import annotations
@@ -8,14 +12,18 @@ import bisect
 import io
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import docx
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_SECTION
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from auditor.lexicon import load_lexicon
+from auditor.load.docx import TOOL_BOOKMARK
 from auditor.load.limits import safe_package
 from auditor.load.source import Source
 from auditor.model import AuditReport, Evidence, Finding, RedFlag, Status
@@ -25,6 +33,10 @@ from auditor.report.words import MARK, colon, report_word, ui_word
 
 AUTHOR = "合同条款审计"
 INITIALS = "CA"
+APPENDIX = f"{TOOL_BOOKMARK}Appendix"
+HEADING = f"{TOOL_BOOKMARK}Heading"
+_ID = qn("w:id")
+_MAX_ID = 2**31 - 1  # Word's comment and bookmark ids are 32-bit signed integers
 
 
 def _squash(text: str) -> str:
@@ -106,9 +118,12 @@ def _add_comments(document: DocxDocument, report: AuditReport) -> int:
 
 
 def _add_appendix(document: DocxDocument, report: AuditReport) -> None:
-    """A new section at the end: summary, suggested clauses for every weak/missing check, red flags."""
+    """A new section at the end: summary, suggested clauses for every weak/missing check, red flags;
+    bookmarked from the section break (which keeps the contract's own last section) to the disclaimer.
+    """
     lang = report.language
     document.add_section(WD_SECTION.NEW_PAGE)
+    section_break = document.element.body.xpath("./w:p")[-1]
     heading(document, ui_word("docx_appendix", lang), 1)
     document.add_paragraph(summary_line(report))
     for f in report.findings:
@@ -125,7 +140,75 @@ def _add_appendix(document: DocxDocument, report: AuditReport) -> None:
         for flag in report.red_flags:
             where = ", ".join(dict.fromkeys(e.clause for e in flag.evidence if e.clause))
             document.add_paragraph(f"• {flag.message}" + (f" ({where})" if where else ""))
-    document.add_paragraph().add_run(report_word("disclaimer", lang)).italic = True
+    disclaimer = document.add_paragraph()
+    disclaimer.add_run(report_word("disclaimer", lang)).italic = True
+    _bookmark(document, section_break, disclaimer._p, APPENDIX)
+
+
+def _bookmark(document: DocxDocument, first: Any, last: Any, name: str) -> None:
+    """Enclose the body paragraphs `first` to `last` in a bookmark called `name` (hidden: it starts
+    with "_"), with an id no other bookmark of the document uses.
+    """
+    used = [int(v) for v in document.element.body.xpath(".//w:bookmarkStart/@w:id") if v.isdecimal()]
+    bookmark_id = str(max((i for i in used if i < _MAX_ID), default=0) + 1)
+    first.get_or_add_pPr().addnext(OxmlElement("w:bookmarkStart", attrs={_ID: bookmark_id, qn("w:name"): name}))
+    last.append(OxmlElement("w:bookmarkEnd", attrs={_ID: bookmark_id}))
+
+
+def _remove_appendix(document: DocxDocument) -> None:
+    """Take out the appendix an earlier export added, giving the contract back its own last section."""
+    body = document.element.body
+    for start in body.xpath(f"./w:p/w:bookmarkStart[@w:name='{APPENDIX}']"):
+        first = start.getparent()
+        doomed = []
+        node = first
+        while node is not None and node.tag != qn("w:sectPr"):
+            doomed.append(node)
+            if any(end.get(_ID) == start.get(_ID) for end in node.iter(qn("w:bookmarkEnd"))):
+                break
+            node = node.getnext()
+        after = doomed[-1].getnext()
+        own_section = first.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
+        final = body.find(qn("w:sectPr"))
+        if own_section is not None and final is not None and (after is None or after is final):
+            body.replace(final, own_section)
+        for node in doomed:
+            body.remove(node)
+
+
+def _remove_own_comments(document: DocxDocument) -> None:
+    """Take out the comments an earlier export wrote (by `AUTHOR`) and their anchors in the text."""
+    comments = document.part._comments_part.element
+    own = [c for c in comments.xpath("./w:comment") if c.get(qn("w:author")) == AUTHOR]
+    ids = {c.get(_ID) for c in own}
+    for comment in own:
+        comments.remove(comment)
+    body = document.element.body
+    anchors = body.xpath(".//w:commentRangeStart | .//w:commentRangeEnd | .//w:r[w:commentReference]")
+    for anchor in anchors:
+        reference = anchor.find(qn("w:commentReference"))
+        if (reference if reference is not None else anchor).get(_ID) in ids:
+            anchor.getparent().remove(anchor)
+
+
+def _numeric_comment_ids(document: DocxDocument) -> None:
+    """Renumber comments whose id is not a 32-bit decimal (other tools write "c1" or huge numbers, which
+    python-docx cannot count from), and their anchors in the text with them.
+    """
+    comments = document.part._comments_part.element
+    elements = comments.xpath("./w:comment")
+    valid = {v for c in elements if (v := c.get(_ID) or "").isdecimal() and int(v) <= _MAX_ID}
+    fresh = (str(i) for i in range(max((int(v) for v in valid), default=-1) + 1, _MAX_ID))
+    renamed: dict[str, str] = {}
+    for comment in elements:
+        old = comment.get(_ID) or ""
+        if old not in valid:
+            comment.set(_ID, renamed.setdefault(old, next(fresh)))
+    if not renamed:
+        return
+    for anchor in document.element.body.xpath(".//w:commentRangeStart | .//w:commentRangeEnd | .//w:commentReference"):
+        if anchor.get(_ID) in renamed:
+            anchor.set(_ID, renamed[anchor.get(_ID)])
 
 
 def _new_document(report: AuditReport) -> DocxDocument:
@@ -133,7 +216,9 @@ def _new_document(report: AuditReport) -> DocxDocument:
     lang = report.language
     document = new_document(lang)
     heading(document, f"{load_lexicon('report').title[lang]}{colon(lang)}{report.file}", 0)
-    document.add_paragraph(ui_word("docx_intro", lang)).runs[0].italic = True
+    intro = document.add_paragraph(ui_word("docx_intro", lang))
+    intro.runs[0].italic = True
+    _bookmark(document, document.element.body.xpath("./w:p")[0], intro._p, HEADING)
     for line in report.text.split("\n"):
         if line.strip():
             document.add_paragraph(line)
@@ -148,6 +233,9 @@ def annotated_docx(report: AuditReport, original_docx: bytes | None = None) -> b
     """
     if original_docx:
         document = docx.Document(io.BytesIO(safe_package(Source(original_docx, report.file))))
+        _remove_own_comments(document)
+        _remove_appendix(document)
+        _numeric_comment_ids(document)
     else:
         document = _new_document(report)
     _add_comments(document, report)

@@ -16,6 +16,7 @@ import streamlit as st
 from auditor.dispute.model import SCENARIOS
 from auditor.dispute.reading import scenario_title
 from auditor.lexicon import load_lexicon
+from auditor.load.source import reason
 from auditor.model import AuditReport, Evidence, Finding, Lang, Status
 from auditor.report.html import anchor, clause_at, contract_html, evidence_html
 from auditor.report.render import to_json, to_markdown
@@ -203,7 +204,11 @@ def downloads_tab(report: AuditReport, source: Source) -> None:
     st.caption(t("download_intro"))
     stem = Path(source.name).stem
     original = source.data if source.name.lower().endswith(".docx") else None
-    docx_bytes = word_file(report, original, report.text, report.language)
+    try:
+        docx_bytes: bytes | None = word_file(report, original, report.text, report.language)
+    except Exception as err:  # noqa: BLE001 - a part of the user's file python-docx cannot take
+        docx_bytes = None
+        st.warning(kv(t("docx_failed"), reason(err)), icon=":material/info:")
     md, js, wd = st.columns(3)
     md.download_button(
         t("download_md"),
@@ -223,6 +228,8 @@ def downloads_tab(report: AuditReport, source: Source) -> None:
         key="dl_json",
         width="stretch",
     )
+    if docx_bytes is None:
+        return
     wd.download_button(
         t("download_docx"),
         docx_bytes,
