@@ -57,7 +57,7 @@ def test_app_sample_pick_shows_scorecard_checks_and_suggestions() -> None:
     assert not at.error
     assert at.subheader[0].value == "审查概览"
     assert any(f"共 {len(CHECKS)} 项" in m.value for m in at.markdown)
-    assert len(at.expander) == len(CHECKS)
+    assert len(at.expander) == len(CHECKS) + 1  # the contract's facts, then one per check
     assert len(at.code) == _non_pass(SAMPLE)
     assert [t.label for t in at.tabs] == ["审查结果", "合同原文", "纠纷应对", "下载"]
 
@@ -68,7 +68,7 @@ def test_app_paste_text_is_audited() -> None:
     at.sidebar.text_area(key="paste_text").input((SAMPLES / SAMPLE).read_text(encoding="utf-8"))
     at.sidebar.button[0].click().run()
     assert not at.exception
-    assert len(at.expander) == len(CHECKS)
+    assert len(at.expander) == len(CHECKS) + 1
     assert "pasted.txt" in _captions(at)
 
 
@@ -89,7 +89,7 @@ def test_app_interface_language_switches_to_english() -> None:
     assert not at.exception
     assert at.subheader[0].value == "Scorecard"
     assert [t.label for t in at.tabs] == ["Findings", "Contract text", "Dispute", "Downloads"]
-    assert all(" · weak" in e.label or " · missing" in e.label or " · pass" in e.label for e in at.expander)
+    assert all(" · weak" in e.label or " · missing" in e.label or " · pass" in e.label for e in at.expander[1:])
     assert "Contract language: Chinese (detected)" in _captions(at)
 
 
@@ -132,7 +132,7 @@ def test_app_upload_docx_is_audited() -> None:
     at = _upload("zh_06_ad_agency.docx", (SAMPLES / "zh_06_ad_agency.docx").read_bytes())
     assert not at.exception
     assert not at.error
-    assert len(at.expander) == len(CHECKS)
+    assert len(at.expander) == len(CHECKS) + 1
     assert "zh_06_ad_agency.docx" in _captions(at)
 
 
@@ -150,3 +150,22 @@ def test_app_bad_upload_shows_a_message_not_a_traceback(name: str, content: byte
     assert not at.exception
     assert not at.expander
     assert message in at.error[0].value
+
+
+def test_app_corrected_fact_reruns_the_audit_with_it() -> None:
+    at = _with_sample()
+    assert not at.exception
+    at.text_input(key="fact_value").set_value("90000")
+    at.text_input(key="fact_currency").set_value("TWD")
+    next(b for b in at.button if b.label.startswith("按更正")).click().run()
+    assert not at.exception
+    assert any("新台币90,000元" in c.value for c in at.code)
+    assert "90,000" in _captions(at)
+
+
+def test_app_impossible_fact_is_a_message_not_a_traceback() -> None:
+    at = _with_sample()
+    at.text_input(key="fact_start").set_value("next spring")
+    next(b for b in at.button if b.label.startswith("按更正")).click().run()
+    assert not at.exception
+    assert any("not a date" in e.value for e in at.error)

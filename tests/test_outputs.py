@@ -130,5 +130,5 @@ def test_outputs_a_new_check_reaches_every_output(
     at.sidebar.radio(key="mode").set_value("sample").run()
     at.sidebar.selectbox(key="sample").select(SAMPLE).run()
     assert not at.exception
-    assert len(at.expander) == len(CHECKS) + 1
+    assert len(at.expander) == len(CHECKS) + 2  # the throwaway check and the facts panel
     assert any("临时条款" in e.label for e in at.expander)

@@ -21,6 +21,7 @@ from auditor.model import AuditReport, Evidence, Finding, Lang, Status
 from auditor.report.html import anchor, clause_at, contract_html, evidence_html
 from auditor.report.render import to_json, to_markdown
 from auditor.report.words import MARK, markdown_safe, money
+from auditor.ui.facts import facts_panel
 from auditor.ui.sidebar import sidebar
 from auditor.ui.state import Source, brief_files, kv, run_audit, t, ui_lang, w, warm_up, word_file
 
@@ -295,6 +296,7 @@ def main() -> None:
     if report is None:
         return
     overview(report, lang)
+    facts_panel(report)
     if report.warnings:
         st.warning("\n".join(f"- {markdown_safe(x)}" for x in report.warnings), icon=":material/info:")
     labels = [t("tab_findings"), t("tab_text"), t("tab_dispute"), t("tab_downloads")]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from auditor.analyse.key_facts import FactError
 from auditor.analyse.nlp import get_nlp
 from auditor.dispute.brief import build_brief
 from auditor.dispute.render import to_docx as brief_docx
@@ -64,20 +65,39 @@ def warm_up() -> None:
     get_nlp("en")
 
 
+Corrections = tuple[tuple[str, str], ...]  # the user's corrections of the key facts, (field, value)
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
 def audit_file(
-    data: bytes, name: str, lang: Lang | None, playbook: str | None = None, perspective: Perspective = "client"
+    data: bytes,
+    name: str,
+    lang: Lang | None,
+    playbook: str | None = None,
+    perspective: Perspective = "client",
+    facts: Corrections = (),
 ) -> AuditReport:
     """Audit uploaded bytes; cached by their hash, so reruns and language switches back are instant."""
-    return audit(data, filename=name, lang=lang, playbook=playbook, perspective=perspective)
+    return audit(data, filename=name, lang=lang, playbook=playbook, perspective=perspective, facts=dict(facts))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def audit_pasted(
-    text: str, lang: Lang | None, playbook: str | None = None, perspective: Perspective = "client"
+    text: str,
+    lang: Lang | None,
+    playbook: str | None = None,
+    perspective: Perspective = "client",
+    facts: Corrections = (),
 ) -> AuditReport:
     """Audit pasted text, cached like a file."""
-    return audit_document(load_text(text, "pasted.txt"), lang=lang, playbook=playbook, perspective=perspective)
+    doc = load_text(text, "pasted.txt")
+    return audit_document(doc, lang=lang, playbook=playbook, perspective=perspective, facts=dict(facts))
+
+
+def corrections_for(name: str) -> Corrections:
+    """The corrections the user made to this file's facts in the desk, if any (see ui/facts.py)."""
+    stored: tuple[str, Corrections] | None = st.session_state.get("fact_corrections")
+    return stored[1] if stored and stored[0] == name else ()
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -100,13 +120,19 @@ def run_audit(source: Source, lang: Lang | None) -> AuditReport | None:
         st.error(t("too_big", name=markdown_safe(source.name), size=size, mb=MAX_MB), icon=":material/block:")
         return None
     playbook, side = review_options_state()
+    name = "pasted.txt" if source.text is not None else source.name
+    facts = corrections_for(name)
     try:
         with st.spinner(t("spinner")):
             if source.text is not None:
-                return audit_pasted(source.text, lang, playbook, side)
-            return audit_file(source.data or b"", source.name, lang, playbook, side)
+                return audit_pasted(source.text, lang, playbook, side, facts)
+            return audit_file(source.data or b"", source.name, lang, playbook, side, facts)
     except LoadError as err:
         st.error(kv(t("cannot_read"), err), icon=":material/block:")
+        return None
+    except FactError as err:
+        st.error(kv(t("facts_invalid"), err), icon=":material/block:")
+        st.session_state.pop("fact_corrections", None)
         return None
 
 
