@@ -133,3 +133,39 @@ def with_foreign_comments(data: bytes, ids: tuple[str, ...]) -> bytes:
         for part in ("word/comments.xml", "word/document.xml"):
             members[part] = members[part].replace(f'w:id="{number}"'.encode(), f'w:id="{new}"'.encode())
     return zipped(members)
+
+
+def with_alt_chunks(data: bytes, chunks: dict[str, tuple[str, bytes]]) -> bytes:
+    """`data` (a .docx) with documents embedded whole at the end of its body (w:altChunk), as mail-merge
+    and web tools write them: part name -> (content type, bytes).
+    """
+    members = docx_members(data)
+    rels, types, body = (
+        members[k].decode() for k in ("word/_rels/document.xml.rels", "[Content_Types].xml", "word/document.xml")
+    )
+    refs = ""
+    for number, (name, (content_type, blob)) in enumerate(chunks.items()):
+        rid = f"rIdChunk{number}"
+        members[f"word/{name}"] = blob
+        rels = rels.replace(
+            "</Relationships>",
+            f'<Relationship Id="{rid}" Target="{name}" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/aFChunk"/></Relationships>',
+        )
+        types = types.replace("</Types>", f'<Override PartName="/word/{name}" ContentType="{content_type}"/></Types>')
+        refs += (
+            f'<w:altChunk xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="{rid}"/>'
+        )
+    body = (
+        re.sub(r"(<w:sectPr[ >])", lambda m: refs + m.group(1), body, count=1)
+        if "<w:sectPr" in body
+        else body.replace("</w:body>", refs + "</w:body>")
+    )
+    members.update(
+        {
+            "word/_rels/document.xml.rels": rels.encode(),
+            "[Content_Types].xml": types.encode(),
+            "word/document.xml": body.encode(),
+        }
+    )
+    return zipped(members)

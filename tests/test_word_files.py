@@ -19,9 +19,18 @@ from auditor.load import LoadError, limits, load
 from auditor.pipeline import audit
 from auditor.report.annotate import AUTHOR, annotated_docx
 from tests.conftest import SAMPLES
-from tests.hostile_content import FILES, docx_members, lying_zip, run_measured, with_foreign_comments, zipped
+from tests.hostile_content import (
+    FILES,
+    docx_members,
+    lying_zip,
+    run_measured,
+    with_alt_chunks,
+    with_foreign_comments,
+    zipped,
+)
 
 ZH_DOCX = (FILES / "contract_zh.docx").read_bytes()
+_DOCX_MAIN_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 
 
 def test_word_lying_zip_headers_do_not_inflate_the_member(tmp_path: Path) -> None:
@@ -122,3 +131,44 @@ def test_word_export_appendix_whose_end_was_deleted_is_skipped_to_the_end() -> N
     members = docx_members(annotated_docx(report, data))
     members["word/document.xml"] = re.sub(rb"<w:bookmarkEnd [^>]*/>", b"", members["word/document.xml"])
     assert audit(zipped(members), filename="edited.docx").text == report.text
+
+
+# --- documents embedded whole (altChunk) -------------------------------------------------------------------
+
+HTML_CHUNK = (
+    "<html><head><style>p{color:red}</style><script>var x = '隐藏';</script></head><body>"
+    "<h2>第十二条 补充约定</h2><p>12.1 乙方应于每月十日前提交&lt;数据报告&gt;。</p><ul><li>12.2 附件为准。</li></ul>"
+    "</body></html>"
+).encode()
+
+
+def test_word_alt_chunks_are_read_or_named() -> None:
+    inner = (FILES / "contract_en.docx").read_bytes()
+    data = with_alt_chunks(
+        ZH_DOCX,
+        {
+            "chunk.html": ("text/html", HTML_CHUNK),
+            "chunk.txt": ("text/plain", "12.3 本补充约定与本合同具有同等效力。\n".encode()),
+            "chunk.docx": (_DOCX_MAIN_TYPE, inner),
+            "chunk.rtf": ("application/rtf", rb"{\rtf1 12.4 hidden}"),
+        },
+    )
+    document = load(data, "chunked.docx")
+
+    lines = document.text.splitlines()
+    assert {"第十二条 补充约定", "12.1 乙方应于每月十日前提交<数据报告>。", "12.2 附件为准。"} <= set(lines)
+    assert "12.3 本补充约定与本合同具有同等效力。" in lines and "隐藏" not in document.text
+    inner_text = load(inner, "inner.docx").text
+    assert inner_text in document.text  # the embedded .docx, whole
+    assert document.warnings == (
+        "Part of the document is embedded as application/rtf (altChunk) and was not read; open the file in "
+        "Word and save it again so that Word merges it into the text.",
+    )
+
+
+def test_word_alt_chunk_in_the_cli_is_one_warning(tmp_path: Path) -> None:
+    path = tmp_path / "chunked.docx"
+    path.write_bytes(with_alt_chunks(ZH_DOCX, {"chunk.mht": ("message/rfc822", b"MIME-Version: 1.0")}))
+    code, out, _, _ = run_measured("audit", str(path), "--no-db", "--workers", "1")
+    assert code == 0
+    assert out.count("embedded as message/rfc822 (altChunk) and was not read") == 1

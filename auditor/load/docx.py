@@ -10,10 +10,13 @@ from typing import Any
 import docx
 from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import Part, PartFactory
 
 from auditor.load.docx_numbering import MC, W_VAL, ListNumbers, W, xml_int_val, xml_val
 from auditor.load.limits import safe_package
 from auditor.load.source import LoadError, Source, reason
+from auditor.load.text import decode_text, text_blocks
 from auditor.model import Block, RawDocument
 
 # Subtrees whose text is not part of the visible body: deleted revisions, text boxes (also present in
@@ -25,12 +28,35 @@ _TRANSPARENT_TAGS = frozenset({f"{W}sdt", f"{W}sdtContent", f"{W}customXml"})
 # Bookmarks whose names start so enclose what the Word export added (its appendix of suggestions, the
 # heading of a document it built): not the contract, so never read back as contract text.
 TOOL_BOOKMARK = "_ContractAuditor"
+_ALT_CHUNK = f"{W}altChunk"
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_HTML_BLOCK_TAGS = frozenset(
+    {"p", "div", "li", "tr", "br", "table", "ul", "ol", "section", "article", "blockquote", "pre", "dd", "dt"}
+    | {f"h{level}" for level in range(1, 7)}
+)
+
+
+def _part_class(content_type: str, reltype: str) -> type[Part] | None:
+    """python-docx's choice of class for a package part, except that an embedded document (altChunk)
+    stays bytes: an embedded .docx has the main document's content type, which python-docx would parse
+    as XML and fail on, taking the whole file down with it.
+    """
+    return Part if reltype == RT.A_F_CHUNK else _DOCX_PART_CLASS(content_type, reltype)
+
+
+_DOCX_PART_CLASS = PartFactory.part_class_selector or (lambda content_type, reltype: None)
+PartFactory.part_class_selector = _part_class  # python-docx's hook for this (it sets one itself)
+
 _HEADING_STYLE = re.compile(r"^(?:heading|标题|標題)\s*([1-9])$", re.IGNORECASE)
 _TITLE_STYLE = re.compile(r"^(?:title|标题|標題)$", re.IGNORECASE)
 
 
-def read_docx(src: Source) -> RawDocument:
-    """Body paragraphs and table rows of a Word file in document order (headers and footers excluded)."""
+def read_docx(src: Source, *, embedded: bool = False) -> RawDocument:
+    """Body paragraphs and table rows of a Word file in document order (headers and footers excluded),
+    with the text of documents embedded whole (altChunk); `embedded` reads one such inner document.
+    """
     try:
         document = docx.Document(io.BytesIO(safe_package(src)))
     except ValueError as exc:  # python-docx refuses .docm/.dotx and other non-document packages
@@ -38,7 +64,11 @@ def read_docx(src: Source) -> RawDocument:
     levels = _style_heading_levels(document)
     numbers = ListNumbers(document)
     blocks: list[Block] = []
-    for element in _without_tool_text(_children(document.element.body, {f"{W}p", f"{W}tbl"})):
+    warnings: list[str] = []
+    for element in _without_tool_text(_children(document.element.body, {f"{W}p", f"{W}tbl", _ALT_CHUNK})):
+        if element.tag == _ALT_CHUNK:
+            blocks.extend(_alt_chunk_blocks(document, element, src, warnings, embedded=embedded))
+            continue
         if element.tag == f"{W}tbl":
             blocks.extend(Block(row, kind="table_row") for row in _table_rows(element))
             continue
@@ -55,7 +85,49 @@ def read_docx(src: Source) -> RawDocument:
         blocks.extend(Block(line) for line in (part.strip() for part in text.split("\n")) if line)
     if not blocks:
         raise LoadError(f"{src.name}: the document body has no text (only images or empty pages?)")
-    return RawDocument(name=src.name, format="docx", blocks=tuple(blocks))
+    return RawDocument(name=src.name, format="docx", blocks=tuple(blocks), warnings=tuple(dict.fromkeys(warnings)))
+
+
+def _alt_chunk_blocks(
+    document: DocxDocument, chunk: Any, src: Source, warnings: list[str], *, embedded: bool
+) -> list[Block]:
+    """The text of a document embedded whole (w:altChunk), which Word merges in when it opens the file:
+    HTML, plain text or a .docx (one level deep). Any other kind is named in a warning, never dropped
+    silently.
+    """
+    part = document.part.related_parts.get(chunk.get(_REL_ID))
+    kind = part.content_type if part is not None else "a missing part"
+    if part is not None and kind in _HTML_TYPES and (decoded := decode_text(part.blob)) is not None:
+        return _html_blocks(decoded[0])
+    if part is not None and kind == "text/plain" and (decoded := decode_text(part.blob)) is not None:
+        return text_blocks(decoded[0], markdown=False)
+    if part is not None and kind == _DOCX_MAIN and not embedded:
+        inner = read_docx(Source(part.blob, src.name), embedded=True)
+        warnings.extend(inner.warnings)
+        return list(inner.blocks)
+    warnings.append(
+        f"Part of the document is embedded as {kind} (altChunk) and was not read; open the file in Word "
+        "and save it again so that Word merges it into the text."
+    )
+    return []
+
+
+def _html_blocks(html: str) -> list[Block]:
+    """One block per line of an embedded HTML document's visible text (scripts and styles dropped)."""
+    import lxml.html
+    from lxml.etree import ParserError
+
+    try:
+        root = lxml.html.fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", html))  # lxml refuses a str declaring bytes
+    except ParserError:  # an empty document
+        return []
+    for hidden in root.xpath("//script | //style | //head"):
+        hidden.drop_tree()
+    for element in root.iter():
+        if element.tag in _HTML_BLOCK_TAGS:
+            element.tail = "\n" + (element.tail or "")
+    lines = (" ".join(line.split()) for line in root.text_content().splitlines())
+    return [Block(line) for line in lines if line]
 
 
 def _children(parent: Any, tags: set[str]) -> Iterator[Any]:

@@ -23,6 +23,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 _SURE_ENCODINGS = frozenset({"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "gb18030"})
 _SAMPLE = 100_000  # characters inspected when judging whether a decoding is plausible
+CUT_UTF8 = "utf-8, cut short"  # UTF-8 whose last character was cut in the middle (a truncated copy)
 
 
 def read_text(src: Source, *, markdown: bool = False) -> RawDocument:
@@ -32,7 +33,9 @@ def read_text(src: Source, *, markdown: bool = False) -> RawDocument:
         raise LoadError(f"{src.name}: does not look like a text file (binary content or unknown encoding)")
     text, encoding = decoded
     warnings: tuple[str, ...] = ()
-    if encoding not in _SURE_ENCODINGS:
+    if encoding == CUT_UTF8:
+        warnings = ("The file ends in the middle of a character (it was cut short); that character is shown as �.",)
+    elif encoding not in _SURE_ENCODINGS:
         warnings = (f"Text encoding guessed as {encoding}; check that the characters look right.",)
     return RawDocument(
         name=src.name,
@@ -45,8 +48,9 @@ def read_text(src: Source, *, markdown: bool = False) -> RawDocument:
 def decode_text(data: bytes) -> tuple[str, str] | None:
     """(text, encoding) for bytes that are text, else None.
 
-    Order: a BOM; BOM-less UTF-16 recognised by its NUL pattern; strict UTF-8; GB18030 if the result
-    reads like Simplified Chinese (Big5 bytes also decode as GB18030, into nonsense); charset-normalizer.
+    Order: a BOM; BOM-less UTF-16 recognised by its NUL pattern; strict UTF-8 (also when only the last
+    character is cut short: `CUT_UTF8`, with one replacement mark); GB18030 if the result reads like
+    Simplified Chinese (Big5 bytes also decode as GB18030, into nonsense); charset-normalizer.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -56,9 +60,11 @@ def decode_text(data: bytes) -> tuple[str, str] | None:
     for encoding in candidates:
         try:
             text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if not _plausible(text):
+        except UnicodeDecodeError as err:
+            if encoding != "utf-8" or err.end != len(data) or err.reason != "unexpected end of data":
+                continue
+            text, encoding = data[: err.start].decode(encoding) + "\ufffd", CUT_UTF8
+        if not _plausible(text.removesuffix("\ufffd") if encoding == CUT_UTF8 else text):
             continue
         if encoding != "gb18030" or _reads_as_simplified(text):
             return text, encoding

@@ -207,9 +207,29 @@ def _load_bundled(name: str) -> Playbook:
     return parse_playbook(bundled_path(name).read_text(encoding="utf-8"), f"{name}.yaml")
 
 
+MAX_NESTING = 32  # mappings and lists inside one another; a playbook needs 5, PyYAML recurses per level
+
+
+def _nesting_problem(text: str) -> str | None:
+    """Where the YAML nests deeper than `MAX_NESTING`, read from the event stream (which does not recurse),
+    before PyYAML's composer would exhaust Python's stack on it.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_NESTING:
+                return f"line {event.start_mark.line + 1}: nested more than {MAX_NESTING} levels deep"
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
+
+
 def parse_playbook(text: str, source: str = "<playbook>") -> Playbook:
     """Validate YAML text as a playbook: shape (pydantic), then the check ids and value keys it names."""
     try:
+        if problem := _nesting_problem(text):
+            raise PlaybookError(source, [problem])
         data = yaml.safe_load(text)
         root = yaml.compose(text)
     except yaml.YAMLError as err:
