@@ -2,7 +2,8 @@
 
 A check never holds a literal keyword or sentence: it names keys (`cue("vague_court")`,
 `reason("vague_court")`) and the lexicon supplies zh and en. Every file is validated when it is first
-loaded, so a broken regex fails at start-up, not in the middle of an audit.
+loaded (each version of it once, see `load_lexicon`), so a broken regex fails at start-up, not in the middle
+of an audit.
 
 Shape of `lexicons/<id>.toml`:
     [meta]        title = {zh, en}
@@ -17,15 +18,18 @@ Regexes run on normalised text (normalise.py: half-width, Simplified, lower-case
 
 from __future__ import annotations
 
+import contextlib
 import re
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Any
 
 from auditor.model import Lang
-from auditor.resources import lexicon_dir
+from auditor.resources import cache_dir, lexicon_dir
 
 LEXICON_DIR: Traversable = lexicon_dir()
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -103,14 +107,14 @@ def _both_langs(where: str, value: object) -> dict[str, Any]:
     return value
 
 
-def _parse(name: str, data: dict[str, Any]) -> Lexicon:
+def _parse(name: str, data: dict[str, Any], *, validate: bool = True) -> Lexicon:
     meta = data.get("meta", {})
     title = _both_langs(f"{name}: meta.title", meta.get("title", {"zh": name, "en": name}))
     cues: dict[str, dict[str, tuple[str, ...]]] = {}
     for key, entry in data.get("cues", {}).items():
         entry = _both_langs(f"{name}: cues.{key}", entry)
         cues[key] = {lang: tuple(entry[lang]) if isinstance(entry[lang], list) else (entry[lang],) for lang in LANGS}
-        for lang in LANGS:
+        for lang in LANGS if validate else ():
             for pattern in cues[key][lang]:
                 _compile(name, key, (pattern,), "a", "b")
             if not any("(?P<" in p for p in cues[key][lang]):
@@ -128,15 +132,37 @@ def _parse(name: str, data: dict[str, Any]) -> Lexicon:
 
 @lru_cache(maxsize=64)
 def load_lexicon(name: str) -> Lexicon:
-    """Read and validate `lexicons/<name>.toml` (cached for the process)."""
+    """Read and validate `lexicons/<name>.toml` (cached for the process).
+
+    Compiling every regex of both languages to validate a file costs more than the audit itself, so a
+    file's text, once found valid, is remembered in the cache folder and not compiled again until it
+    changes; an audit then compiles only the cues it reads, in its own language.
+    """
     path = LEXICON_DIR / f"{name}.toml"
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except FileNotFoundError as err:
         raise LexiconError(f"no lexicon file {path.name}") from err
     except tomllib.TOMLDecodeError as err:
         raise LexiconError(f"{path.name}: {err}") from err
-    return _parse(name, data)
+    marker = _validated_marker(text)
+    known = marker is not None and marker.exists()
+    lexicon = _parse(name, data, validate=not known)
+    if marker is not None and not known:
+        with contextlib.suppress(OSError):  # a read-only cache only means validating again next time
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+    return lexicon
+
+
+def _validated_marker(text: str) -> Path | None:
+    """The empty file whose presence says this lexicon text compiled; None without a cache folder."""
+    import hashlib
+
+    folder = cache_dir()
+    digest = hashlib.sha256(f"{sys.version_info[:2]}{text}".encode()).hexdigest()[:24]
+    return folder / "lexicons-valid" / digest if folder else None
 
 
 def lexicon_names() -> tuple[str, ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from auditor.analyse.facts import Analysis, analyse
 from auditor.analyse.key_facts import corrected, currency_of, script_of, term_dates
@@ -25,12 +26,14 @@ from auditor.model import (
 )
 from auditor.red_flags import find_red_flags
 from auditor.review.contract_type import detect_contract_type
-from auditor.review.playbook import Playbook, effective_lexicon, load_playbook, required_item_lexicon
 from auditor.rules.law import named_law
 from auditor.rules.reading import CheckInput
 from auditor.rules.wording import typed_lexicon
 from auditor.text.normalise import detect_language
 from auditor.text.segment import segment
+
+if TYPE_CHECKING:  # a playbook's YAML and pydantic are imported only when a playbook is used
+    from auditor.review.playbook import Playbook
 
 Source = str | os.PathLike[str] | bytes | RawDocument
 
@@ -94,8 +97,10 @@ def audit_document(
 
         contract_type = detected if key_facts.type == detected.kind else detect_contract_type(inp, key_facts.type)
         if isinstance(playbook, str):
+            from auditor.review.playbook import load_playbook
+
             playbook = load_playbook(contract_type.playbook if playbook == "auto" else playbook)
-    rules = playbook if isinstance(playbook, Playbook) else None
+    rules = None if isinstance(playbook, str) else playbook
     if checks is None:
         checks = checks_for(perspective)
     findings = tuple(_run(check, inp, rules) for check in checks if rules is None or rules.rule(check.id).enabled)
@@ -141,13 +146,19 @@ def _run(check: Check, inp: CheckInput, playbook: Playbook | None) -> Finding:
     its severity.
     """
     lexicon = typed_lexicon(check.lexicon, inp.contract.key_facts.type)
-    finding = check.run(inp.bind(effective_lexicon(lexicon, playbook)))
+    if playbook is not None:
+        from auditor.review.playbook import effective_lexicon
+
+        lexicon = effective_lexicon(lexicon, playbook)
+    finding = check.run(inp.bind(lexicon))
     severity = playbook.rule(check.id).severity if playbook else None
     return dataclasses.replace(finding, severity=severity) if severity else finding
 
 
 def _required_items(inp: CheckInput, playbook: Playbook) -> tuple[Finding, ...]:
     """The playbook's required items: each present (pass, quoting where) or missing (with its wording)."""
+    from auditor.review.playbook import required_item_lexicon
+
     found = []
     for item in playbook.required_items:
         item_inp = inp.bind(required_item_lexicon(item))

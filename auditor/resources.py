@@ -1,6 +1,6 @@
-"""Where the package's data lives: lexicons, playbooks and the bundled sample contracts.
+"""Where the package's data lives: lexicons, playbooks, the bundled sample contracts, and its cache folder.
 
-All three are data packages inside `auditor` (`auditor.lexicons`, `auditor.playbooks`,
+The first three are data packages inside `auditor` (`auditor.lexicons`, `auditor.playbooks`,
 `auditor.samples`; pyproject maps them from the repository's top-level `lexicons/`, `playbooks/` and
 `sample_contracts/`), found through `importlib.resources`, so an installed wheel finds them wherever it is
 installed and no code walks up from its own file.
@@ -8,8 +8,10 @@ installed and no code walks up from its own file.
 
 from __future__ import annotations
 
+import os
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+from pathlib import Path
 
 
 def lexicon_dir() -> Traversable:
@@ -44,3 +46,16 @@ def sample(name: str) -> Traversable:
     if chosen is None:
         raise KeyError(f"no bundled sample {name!r}; bundled: {', '.join(names)}")
     return sample_dir() / chosen
+
+
+def cache_dir() -> Path | None:
+    """The package's own cache folder, `$XDG_CACHE_HOME/contract-auditor` (else `~/.cache/…`); None when
+    there is no home to put it in.
+    """
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no home directory (a service account, a bare container)
+            return None
+    return Path(base) / "contract-auditor"

@@ -2,8 +2,8 @@
 parties, the contract price), so that no check re-implements them.
 
 Regexes come from `lexicons/analysis.toml` and run on each clause's normalised text; Chinese numerals
-(壹万贰仟, 三万, 百分之三十) are read with cn2an. spaCy supplies the sentence boundaries and the ORG
-entities (arbitration institutions, courts) through the EntityRuler built in nlp.py.
+(壹万贰仟, 三万, 百分之三十) are read by numerals.py, unusual forms by cn2an. The ORG entities (arbitration
+institutions, courts) come from nlp.py.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from auditor.analyse.match import longest_matches
+from auditor.analyse.numerals import chinese_integer
 from auditor.analyse.parties import extract_parties
 from auditor.lexicon import load_lexicon
 from auditor.model import Clause, Fact, Lang, Parties
@@ -98,8 +99,11 @@ def to_number(text: str) -> float | None:
         return float(s)
     except ValueError:
         pass
+    integer = chinese_integer(s)
+    if integer is not None:
+        return float(integer)
     try:
-        import cn2an
+        import cn2an  # other forms (二百五, 三点五); its import costs more than a short audit
 
         return float(cn2an.cn2an(s, "smart"))
     except (ValueError, KeyError, IndexError, TypeError):
@@ -191,20 +195,20 @@ def _without_overlaps(facts: list[Fact]) -> list[Fact]:
 
 
 def _institutions(clauses: tuple[Clause, ...], lang: Lang) -> Iterable[Fact]:
-    """ORG entities found by the spaCy EntityRuler in clauses that can name a forum."""
-    from auditor.analyse.nlp import get_nlp
+    """ORG entities (arbitration institutions, courts) in clauses that can name a forum."""
+    from auditor.analyse.nlp import find_institutions
 
-    nlp = get_nlp(lang)
-    candidates = [c for c in clauses if _could_name_forum(c.norm)]
-    for clause, doc in zip(candidates, nlp.pipe(c.norm for c in candidates), strict=True):
-        for ent in doc.ents:
+    for clause in clauses:
+        if not _could_name_forum(clause.norm):
+            continue
+        for start, end, label in find_institutions(clause.norm, lang):
             yield Fact(
                 kind="org",
-                start=clause.start + ent.start_char,
-                end=clause.start + ent.end_char,
-                text=clause.text[ent.start_char : ent.end_char],
+                start=clause.start + start,
+                end=clause.start + end,
+                text=clause.text[start:end],
                 clause=clause.index,
-                label=ent.ent_id_ or "institution",
+                label=label or "institution",
             )
 
 

@@ -29,10 +29,10 @@ def with_sample(paths: list[Path], sample_name: str | None, stack: contextlib.Ex
 
 def playbook_option(args: argparse.Namespace) -> str | None:
     """The --playbook value, validated now (a file as an absolute path, for worker processes)."""
-    from auditor.review.playbook import load_playbook
-
     if args.playbook is None or args.playbook == "auto":
         return args.playbook  # type: ignore[no-any-return]
+    from auditor.review.playbook import load_playbook
+
     load_playbook(args.playbook)  # raises PlaybookError naming line and field
     path = Path(args.playbook)
     return str(path.resolve()) if path.suffix.lower() in (".yaml", ".yml") else str(args.playbook)
@@ -106,11 +106,9 @@ def _audit_paths(args: argparse.Namespace) -> int:
     if problem:
         print(f"contract-audit: {problem}", file=sys.stderr)
         return 2
-    from auditor.review.playbook import PlaybookError
-
     try:
         playbook = playbook_option(args)
-    except PlaybookError as err:
+    except ValueError as err:  # a PlaybookError (its module, with YAML and pydantic, loads only for a playbook)
         print(f"contract-audit: {err}", file=sys.stderr)
         return 2
     from auditor.batch import pool as batch

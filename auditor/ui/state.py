@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from auditor.analyse.key_facts import FactError
-from auditor.analyse.nlp import get_nlp
+from auditor.analyse.nlp import warm
 from auditor.dispute.brief import build_brief
 from auditor.dispute.render import to_docx as brief_docx
 from auditor.dispute.render import to_markdown as brief_markdown
@@ -58,11 +58,10 @@ def kv(label: str, value: object) -> str:
 
 @st.cache_resource(show_spinner=False)
 def warm_up() -> None:
-    """Build the spaCy/jieba pipelines and read every lexicon once per process, before the first audit."""
+    """Build jieba, spaCy and every lexicon once per process, before the first audit."""
     for name in lexicon_names():
         load_lexicon(name)
-    get_nlp("zh")
-    get_nlp("en")
+    warm()
 
 
 Corrections = tuple[tuple[str, str], ...]  # the user's corrections of the key facts, (field, value)
