@@ -102,7 +102,7 @@ def test_playbook_json_carries_playbook_and_contract_type() -> None:
     assert data["playbook"] == "short_video_operation"
     assert data["perspective"] == "client"
     assert data["contract_type"]["kind"] == "short_video"
-    assert "抖音" in data["contract_type"]["cues"]
+    assert "代运营" in data["contract_type"]["cues"]
 
 
 @pytest.mark.parametrize(

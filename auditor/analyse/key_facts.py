@@ -20,6 +20,7 @@ from auditor.model import Clause, Fact, KeyFacts, Lang, Parties, Script
 from auditor.text.normalise import is_traditional
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_ROC_EPOCH = 1911  # 民国 1 is 1912
 _WINDOW = 8  # characters either side of an amount where its currency is written
 
 
@@ -81,7 +82,8 @@ def _date(m: re.Match[str]) -> dt.date | None:
     groups = m.groupdict()
     month = _MONTHS.index(groups["mon"]) + 1 if groups.get("mon") else int(groups["m"])
     try:
-        return dt.date(int(groups["y"]), month, int(groups["d"]))
+        year = int(groups["roc"]) + _ROC_EPOCH if groups.get("roc") else int(groups["y"])
+        return dt.date(year, month, int(groups["d"]))
     except ValueError:
         return None
 
