@@ -4,6 +4,9 @@ any sense. Built at test time; each through the command a user runs, asserting e
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -65,3 +68,21 @@ def test_hostile_playbook_bundled_ones_are_well_within_the_nesting_limit() -> No
     from auditor.review.playbook import bundled_names, load_playbook
 
     assert all(load_playbook(name) for name in bundled_names())
+
+
+def test_hostile_ocr_leaves_nothing_in_the_home_folder(tmp_path: Path) -> None:
+    """An OCR'd audit leaves nothing in the home folder but the auditor's own cache (onnxruntime keeps a
+    telemetry device id and event database under ~/.cache/Microsoft unless told not to).
+    """
+    pytest.importorskip("rapidocr_onnxruntime")
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ORT_", "XDG_"))} | {"HOME": str(home)}
+    photo = Path(__file__).parent / "fixtures" / "files" / "photo_zh.jpg"
+    command = [sys.executable, "-m", "auditor", "audit", str(photo), *AUDIT]
+
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
+
+    assert done.returncode == 0, done.stderr
+    left = {p.relative_to(home).parts[:2] for p in home.rglob("*")}
+    assert left <= {(".cache",), (".cache", "contract-auditor")}, left

@@ -10,6 +10,7 @@ the same rules it uses for PDF text lines.
 from __future__ import annotations
 
 import importlib.util
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -50,7 +51,12 @@ def missing() -> str | None:
 
 @lru_cache(maxsize=1)
 def _engine() -> Any:
-    """The RapidOCR engine, built once (loading its three ONNX models takes about half a second)."""
+    """The RapidOCR engine, built once (loading its three ONNX models takes about half a second).
+
+    onnxruntime's telemetry is switched off first: it would otherwise keep a device id and an event
+    database under ~/.cache/Microsoft/DeveloperTools/.onnxruntime (whether or not it can send them).
+    """
+    os.environ["ORT_DISABLE_TELEMETRY"] = "1"
     from rapidocr_onnxruntime import RapidOCR
 
     return RapidOCR()
