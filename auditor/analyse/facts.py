@@ -250,7 +250,7 @@ def contract_value(clauses: tuple[Clause, ...], facts: tuple[Fact, ...], lang: L
     """
     money = [f for f in facts if f.kind == "money" and f.value]
     lexicon = load_lexicon("analysis")
-    not_total = lexicon.cue("not_total", lang)
+    not_total, rate_after = lexicon.cue("not_total", lang), lexicon.cue("rate_after", lang)
     for patterns in _strength_tiers(lexicon.each("contract_total", lang)):
         for clause in clauses:
             for rx in patterns:
@@ -263,8 +263,9 @@ def contract_value(clauses: tuple[Clause, ...], facts: tuple[Fact, ...], lang: L
                         and 0 <= f.start - cue_end <= 40
                         and not _PER_PERIOD.search(clause.norm[: f.start - clause.start])
                         and not not_total.search(
-                            clause.norm[max(m.end(), f.start - clause.start - 12) : f.start - clause.start]
+                            clause.norm[max(0, m.start() - 14, f.start - clause.start - 30) : f.start - clause.start]
                         )
+                        and not rate_after.search(clause.norm[f.end - clause.start :])
                     ]
                     if after:
                         return after[0].value

@@ -17,6 +17,7 @@ from auditor.model import AuditReport, Clause, Fact, Lang
 from auditor.report.words import money
 from auditor.rules.reading import CheckInput
 from auditor.rules.sides import breaching_side
+from auditor.rules.wording import currency_symbol
 
 
 def scenario_title(scenario: str, lang: Lang) -> str:
@@ -86,7 +87,13 @@ class Reading:
 
     @cached_property
     def currency(self) -> str:
-        """How the price is written: "¥" for yuan, else the contract's own "SGD " or "$"."""
+        """How the price is written: the sign of the contract's currency (¥, NT$, HK$, US$, €); failing a
+        known currency, the contract's own "SGD " or "$".
+        """
+        facts = self.report.key_facts
+        symbol = currency_symbol(facts.currency) if facts else None
+        if symbol:
+            return symbol
         text = self.price_fact.text if self.price_fact else ""
         prefix = re.match(r"[^\d]*", text).group().strip()  # type: ignore[union-attr]
         if not prefix or re.search(r"[\u4e00-\u9fff¥￥]", prefix) or prefix.lower() in ("rmb", "cny"):
