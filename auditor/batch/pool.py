@@ -3,41 +3,45 @@
 Every route gives the same answer: one entry per file, in path order, each an AuditReport rebuilt from
 its JSON dict (`store.from_dict`) or an error entry. In-process results are rebuilt too, on purpose: a
 result from a worker, the cluster or the store is then indistinguishable from a fresh one, so the output
-does not depend on --workers, --dask or whether the store already knew the file.
+does not depend on --workers, --dask or whether the store already knew the file. Even one file (or
+--workers 1) is audited in a worker process (`batch.worker`): only a process can be stopped at the timeout.
 
 Why not `concurrent.futures.ProcessPoolExecutor`: it cannot stop one task. Killing the process running a
 hung audit breaks the whole pool and fails every queued file. The small pool below gives each worker its
 own pipe, hands it one file at a time, and kills and replaces only the worker whose file ran past the
-timeout. Each worker runs the same initializer an executor would (`_warm`) before its first file.
+timeout. Each worker of a pool runs the same initializer an executor would (`_warm`) before its first file.
 """
 
 from __future__ import annotations
 
-import contextlib
-import multiprocessing as mp
 import os
-import signal
 import threading
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
 
 from auditor.analyse.key_facts import FactError
+from auditor.batch import worker
 from auditor.batch.store import Store, content_hash, from_dict
 from auditor.load import MAX_BYTES, LoadError
 from auditor.model import AuditReport
 from auditor.report import render
 
+
+class _Bar(tqdm):  # type: ignore[misc]
+    """tqdm without its monitor thread: with a second thread here, workers could not be forked."""
+
+    monitor_interval = 0
+
+
 Entry = dict[str, Any]  # AuditReport.to_dict(), or an error entry {"file", "error"}
 Result = AuditReport | dict[str, str]
-
-_READY = "ready"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +51,8 @@ class Options:
     lang: str = "auto"
     password: str | None = None
     workers: int | None = None  # None: one per available core
-    timeout: float = 120.0  # seconds per file
+    timeout: float = worker.DEFAULT_TIMEOUT  # seconds per file
+    max_memory: int | None = worker.DEFAULT_MAX_MEMORY_MB  # address space per worker process; None: no cap
     dask: str | None = None  # scheduler address: run on that cluster instead of local processes
     dask_bytes: bool = False  # send file bytes to the cluster instead of paths on shared storage
     playbook: str | None = None  # a bundled playbook's name, "auto", or an absolute .yaml path
@@ -98,7 +103,7 @@ def run_batch(
     from_store = len(entries)
     todo = [i for i in range(len(paths)) if i not in entries]
 
-    with tqdm(total=len(paths), initial=from_store, unit="file", disable=not progress, leave=False) as bar:
+    with _Bar(total=len(paths), initial=from_store, unit="file", disable=not progress, leave=False) as bar:
         for i, entry in _run(paths, todo, options):
             entries[i] = entry
             if store and i in digests and "error" not in entry:
@@ -112,9 +117,7 @@ def _run(paths: Sequence[Path], todo: list[int], options: Options) -> Iterator[t
     """The chosen engine; yields (index, entry) as files finish, in any order."""
     if options.dask:
         return _run_dask(paths, todo, options)
-    workers = min(options.workers or default_workers(), len(todo))
-    if workers <= 1:  # one file (or --workers 1): a worker process would only add its start-up time
-        return ((i, _with_deadline(str(paths[i]), None, options)) for i in todo)
+    workers = max(1, min(options.workers or default_workers(), len(todo)))
     return _run_pool(paths, todo, options, workers)
 
 
@@ -147,12 +150,14 @@ def audit_entry(
         ).to_dict()
     except (LoadError, FactError) as err:
         return render.error_entry(path, str(err))
+    except MemoryError:
+        return render.error_entry(path, f"{name}: {worker.memory_message(worker.own_memory_limit())}")
     except Exception as err:  # noqa: BLE001 - one bad file must never stop a batch
         return render.error_entry(path, f"internal error while auditing: {type(err).__name__}: {err}")
 
 
-def _timeout_entry(path: str, timeout: float) -> Entry:
-    return render.error_entry(path, f"{Path(path).name}: stopped after the per-file timeout of {timeout:g} s")
+def _stopped_entry(path: Path, why: str) -> Entry:
+    return render.error_entry(str(path), f"{path.name}: {why}")
 
 
 def _with_deadline(path: str, data: bytes | None, options: Options) -> Entry:
@@ -168,7 +173,7 @@ def _with_deadline(path: str, data: bytes | None, options: Options) -> Entry:
     )
     thread.start()
     thread.join(options.timeout)
-    return box[0] if box else _timeout_entry(path, options.timeout)
+    return box[0] if box else _stopped_entry(Path(path), worker.timeout_message(options.timeout))
 
 
 # --- local worker processes ---------------------------------------------------------------------------
@@ -198,120 +203,49 @@ def _entry(path: str, data: bytes | None, options: Options) -> Entry:
     return audit_entry(path, data, options.lang, options.password, options.playbook, options.perspective, options.facts)
 
 
-def _worker_main(conn: Connection, options: Options) -> None:
-    """A worker: warm up, say so, then audit each path received until told to stop (None)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops us
-    _warm()
-    conn.send(_READY)
-    while (path := conn.recv()) is not None:
-        conn.send(_entry(path, None, options))
-
-
-class _Worker:
-    """One worker process, its pipe, and the file it is auditing (if any) since when."""
-
-    def __init__(self, ctx: Any, options: Options) -> None:
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(
-            target=_worker_main,
-            args=(child, options),
-            daemon=True,
-        )
-        self.proc.start()
-        child.close()
-        self.ready = False
-        self.task: int | None = None
-        self.since = 0.0
-
-    def give(self, index: int, path: Path) -> None:
-        self.task, self.since = index, time.monotonic()
-        with contextlib.suppress(OSError):  # it has just died: `_collect` reports the file and replaces it
-            self.conn.send(str(path))
-
-    def stop(self, *, kill: bool = False) -> None:
-        if kill:
-            self.proc.kill()
-        else:
-            with contextlib.suppress(OSError):  # already gone
-                self.conn.send(None)
-        self.proc.join(5)
-        if self.proc.is_alive():
-            self.proc.kill()
-            self.proc.join()
-        self.conn.close()
-
-
-def _context() -> Any:
-    """Forkserver where there is one: safe with threads in the parent (tqdm, Dask), and cheaper than spawn
-    when a killed worker must be replaced, since the server has already imported the engine.
-    """
-    if "forkserver" in mp.get_all_start_methods():
-        ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["auditor.pipeline", "spacy", "jieba"])
-        return ctx
-    return mp.get_context("spawn")
-
-
 def _run_pool(paths: Sequence[Path], todo: list[int], options: Options, size: int) -> Iterator[tuple[int, Entry]]:
-    """Feed files to `size` workers one at a time; a worker past the timeout, or dead, is replaced."""
-    ctx = _context()
+    """Feed files to `size` workers one at a time; a worker past the timeout, or dead, is replaced.
+
+    A lone worker is not warmed up: with nothing running beside it, warming would only delay its file.
+    """
+    ctx = worker.context()
+    warm = _warm if size > 1 else None
     queue = deque(todo)
-    pool = [_Worker(ctx, options) for _ in range(size)]
+    pool = [worker.Worker(ctx, options.max_memory, warm) for _ in range(size)]
     try:
         while queue or any(w.task is not None for w in pool):
             for w in pool:
                 if w.ready and w.task is None and queue:
                     i = queue.popleft()
-                    w.give(i, paths[i])
+                    w.give(i, (_entry, (str(paths[i]), None, options)))
             busy = [w.since + options.timeout for w in pool if w.task is not None]
             wait(
-                [x for w in pool for x in (w.conn, w.proc.sentinel)],
+                [x for w in pool for x in w.handles()],
                 max(0.0, min(busy) - time.monotonic()) if busy else None,
             )
             alive = []
             for w in pool:
-                done, replace = _collect(w, paths, options)
-                if done:
-                    yield done
-                if not replace:
-                    alive.append(w)
+                index = w.task
+                try:
+                    done = w.poll(options.timeout)
+                except worker.StoppedError as err:
+                    assert index is not None
+                    yield index, _stopped_entry(paths[index], str(err))
+                    w.stop(kill=True)
+                    if queue:  # with nothing left to audit, a replacement would only warm up and stop
+                        alive.append(worker.Worker(ctx, options.max_memory, warm))
                     continue
-                w.stop(kill=True)
-                if queue:  # with nothing left to audit, a replacement would only warm up and stop
-                    alive.append(_Worker(ctx, options))
+                if done:
+                    i, (kind, value) = done
+                    yield i, value if kind == "ok" else _stopped_entry(paths[i], str(value))
+                if w.proc.is_alive():
+                    alive.append(w)
+                elif queue:
+                    alive.append(worker.Worker(ctx, options.max_memory, warm))
             pool = alive
     finally:
         for w in pool:
             w.stop(kill=w.task is not None)  # still busy only when interrupted (Ctrl-C, an error)
-
-
-def _collect(w: _Worker, paths: Sequence[Path], options: Options) -> tuple[tuple[int, Entry] | None, bool]:
-    """What one worker has to report after a wait: a finished file or None, and whether to replace it."""
-    if w.conn.poll():
-        try:
-            msg = w.conn.recv()
-        except EOFError:
-            msg = None  # it died; the sentinel check below reports it
-        else:
-            if msg == _READY:
-                w.ready = True
-                return None, False
-            i, w.task = w.task, None
-            assert i is not None
-            return (i, msg), False
-    if not w.proc.is_alive():
-        if not w.ready:
-            raise RuntimeError(f"a worker process failed to start (exit code {w.proc.exitcode})")
-        if w.task is None:
-            return None, True
-        path = str(paths[w.task])
-        return (
-            w.task,
-            render.error_entry(path, f"{Path(path).name}: the worker process stopped (exit code {w.proc.exitcode})"),
-        ), True
-    if w.task is not None and time.monotonic() - w.since >= options.timeout:
-        return (w.task, _timeout_entry(str(paths[w.task]), options.timeout)), True
-    return None, False
 
 
 # --- a Dask cluster -----------------------------------------------------------------------------------

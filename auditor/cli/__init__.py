@@ -34,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--password", help="password for encrypted PDFs")
     audit.add_argument("--brief", action="store_true", help="text format: one line per check")
     audit.add_argument("--workers", type=int, help="worker processes (default: one per core; 1: in-process)")
-    audit.add_argument("--timeout", type=float, default=120.0, help="seconds allowed per file (default: 120)")
+    _limit_options(audit)
     audit.add_argument("--summary", type=Path, help="also write one row per contract to this .csv or .xlsx")
     audit.add_argument("--chart", type=Path, help="also draw a contracts × checks heatmap: .png or .html")
     store = audit.add_mutually_exclusive_group()
@@ -75,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
         "--lang", choices=("auto", "zh", "en"), default="auto", help="language of the brief (default: the contract's)"
     )
     _review_options(dis)
+    _limit_options(dis)
     pb = sub.add_parser("playbook", help="review playbooks: list the bundled ones, show one, check your own")
     pb_sub = pb.add_subparsers(dest="action", required=True)
     pb_sub.add_parser("list", help="name the bundled playbooks")
@@ -92,6 +93,25 @@ def _sample_option(parser: argparse.ArgumentParser) -> None:
         "--sample",
         metavar="NAME",
         help="a bundled sample contract by name or prefix (zh, en, zh_04…); see `ui` for all",
+    )
+
+
+def _limit_options(parser: argparse.ArgumentParser) -> None:
+    """--timeout and --max-memory: the limits of the worker process each contract is audited in."""
+    from auditor.batch.worker import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT
+
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        help=f"seconds allowed per file (default: {DEFAULT_TIMEOUT:g})",
+    )
+    parser.add_argument(
+        "--max-memory",
+        type=int,
+        default=DEFAULT_MAX_MEMORY_MB,
+        metavar="MB",
+        help=f"memory (address space) allowed per file, in MB (default: {DEFAULT_MAX_MEMORY_MB}; 0: no limit)",
     )
 
 

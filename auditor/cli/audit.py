@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -120,6 +121,7 @@ def _audit_paths(args: argparse.Namespace) -> int:
         password=args.password,
         workers=args.workers,
         timeout=args.timeout,
+        max_memory=args.max_memory or None,
         dask=args.dask,
         dask_bytes=args.dask_bytes,
         playbook=playbook,
@@ -130,21 +132,66 @@ def _audit_paths(args: argparse.Namespace) -> int:
         outcome = batch.run_batch(files, options, store=store, progress=sys.stderr.isatty())
     results = outcome.results
     output = _render(results, args.format, args.brief)
+    status = 0
     if args.out:
-        encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
-        args.out.write_text(output, encoding=encoding)
+        status = write_output(args.out, output.encode("utf-8-sig" if args.format == "csv" else "utf-8"))
     else:
         sys.stdout.write(output)
-    if args.summary:
-        summary.write_summary(results, args.summary)
-    if args.chart:
-        summary.write_chart(results, args.chart)
+    for path, write in ((args.summary, summary.write_summary), (args.chart, summary.write_chart)):
+        if path:
+            try:
+                write(results, path)
+            except OSError as err:
+                status = _write_failed(path, err)
     for r in results:
         if not isinstance(r, AuditReport):
             print(f"contract-audit: {_error_line(r)}", file=sys.stderr)
     if len(results) > 1:
         sys.stderr.write(summary.counts(results, outcome.from_store))
-    return _exit_code(results, args.fail_on)
+    return status or _exit_code(results, args.fail_on)
+
+
+def outputs_problem(args: argparse.Namespace, options: Sequence[str]) -> str | None:
+    """An output file that cannot be written, found before any contract is audited: a folder named as
+    the file, a missing folder, or one that may not be written to.
+    """
+    for option in options:
+        path: Path | None = getattr(args, option)
+        if path is None:
+            continue
+        flag = f"--{option.replace('_', '-')}"
+        folder = path.parent
+        if path.is_dir():
+            return f"{flag}: {one_line(str(path))} is a folder; name a file"
+        if not folder.is_dir():
+            return f"{flag}: no such folder: {one_line(str(folder))}"
+        if not os.access(path if path.exists() else folder, os.W_OK):
+            return f"{flag}: cannot write to {one_line(str(path))} (permission denied)"
+    return None
+
+
+def write_output(path: Path, data: str | bytes) -> int:
+    """Write one output file; a failure (a full disk, a vanished folder) is one line and exit code 2."""
+    try:
+        with path.open("wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+    except OSError as err:
+        return _write_failed(path, err)
+    return 0
+
+
+def _write_failed(path: Path, err: OSError) -> int:
+    print(f"contract-audit: cannot write {one_line(str(path))}: {one_line(err.strerror or str(err))}", file=sys.stderr)
+    return 2
+
+
+def limits_problem(args: argparse.Namespace) -> str | None:
+    """A usage error in --timeout or --max-memory."""
+    if args.timeout <= 0:
+        return "--timeout must be more than 0 seconds"
+    if args.max_memory < 0:
+        return "--max-memory must be 0 (no limit) or a number of MB"
+    return None
 
 
 def _batch_problem(args: argparse.Namespace) -> str | None:
@@ -153,8 +200,10 @@ def _batch_problem(args: argparse.Namespace) -> str | None:
 
     if args.workers is not None and args.workers < 1:
         return "--workers must be at least 1"
-    if args.timeout <= 0:
-        return "--timeout must be more than 0 seconds"
+    if problem := limits_problem(args):
+        return problem
+    if problem := outputs_problem(args, ("out", "summary", "chart")):
+        return problem
     if args.summary and args.summary.suffix.lower() not in SUMMARY_SUFFIXES:
         return f"--summary must end in {' or '.join(SUMMARY_SUFFIXES)}"
     if args.chart and args.chart.suffix.lower() not in CHART_SUFFIXES:

@@ -9,11 +9,15 @@ import contextlib
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from auditor.cli.audit import playbook_option, with_sample
+from auditor.cli.audit import limits_problem, outputs_problem, playbook_option, with_sample, write_output
 from auditor.load import LoadError
 from auditor.report import render
 from auditor.report.words import one_line
+
+if TYPE_CHECKING:
+    from auditor.dispute.model import DisputeBrief
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -92,9 +96,8 @@ def cmd_eval_clauses(args: argparse.Namespace) -> int:
 
 def cmd_dispute(args: argparse.Namespace) -> int:
     """A dispute brief for one contract and scenario, as Markdown or JSON, and optionally Word."""
+    from auditor.batch import worker
     from auditor.dispute import render as brief_render
-    from auditor.dispute.brief import build_brief
-    from auditor.pipeline import audit
 
     if args.perspective != "client":
         print(
@@ -103,18 +106,23 @@ def cmd_dispute(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    problem = limits_problem(args) or outputs_problem(args, ("out", "docx"))
+    if problem:
+        print(f"contract-audit: {problem}", file=sys.stderr)
+        return 2
     try:
         with contextlib.ExitStack() as stack:
             paths = with_sample([args.path] if args.path else [], args.sample, stack)
             if len(paths) != 1:
                 print("contract-audit: name one contract, or --sample NAME", file=sys.stderr)
                 return 2
-            lang = None if args.lang == "auto" else args.lang
-            brief = build_brief(
-                audit(paths[0], playbook=playbook_option(args), facts=dict(args.fact)), args.scenario, lang
-            )
+            task = (str(paths[0]), playbook_option(args), dict(args.fact), args.scenario, args.lang)
+            brief = worker.call(_brief, *task, timeout=args.timeout, max_memory=args.max_memory or None)
     except KeyError as err:
         print(f"contract-audit: {err.args[0]}", file=sys.stderr)
+        return 2
+    except worker.StoppedError as err:
+        print(f"contract-audit: {one_line(paths[0].name)}: {err}", file=sys.stderr)
         return 2
     except (LoadError, ValueError, OSError) as err:
         print(f"contract-audit: {one_line(str(err))}", file=sys.stderr)
@@ -123,13 +131,22 @@ def cmd_dispute(args: argparse.Namespace) -> int:
         output = json.dumps(brief_render.to_dict(brief), ensure_ascii=False, indent=2) + "\n"
     else:
         output = brief_render.to_markdown(brief)
+    status = 0
     if args.docx:
-        args.docx.write_bytes(brief_render.to_docx(brief))
+        status = write_output(args.docx, brief_render.to_docx(brief))
     if args.out:
-        args.out.write_text(output, encoding="utf-8")
-    else:
-        sys.stdout.write(output)
-    return 0
+        return write_output(args.out, output) or status
+    sys.stdout.write(output)
+    return status
+
+
+def _brief(path: str, playbook: str | None, facts: dict[str, str], scenario: str, lang: str) -> DisputeBrief:
+    """The audit and the brief read from it, in the worker process `cmd_dispute` can stop."""
+    from auditor.dispute.brief import build_brief
+    from auditor.pipeline import audit
+
+    report = audit(path, playbook=playbook, facts=facts)
+    return build_brief(report, scenario, None if lang == "auto" else lang)  # type: ignore[arg-type]
 
 
 def cmd_playbook(args: argparse.Namespace) -> int:

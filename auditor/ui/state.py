@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 
 import streamlit as st
 
 from auditor.analyse.key_facts import FactError
 from auditor.analyse.nlp import warm
+from auditor.batch import worker
 from auditor.dispute.brief import build_brief
 from auditor.dispute.render import to_docx as brief_docx
 from auditor.dispute.render import to_markdown as brief_markdown
@@ -77,7 +79,9 @@ def audit_file(
     facts: Corrections = (),
 ) -> AuditReport:
     """Audit uploaded bytes; cached by their hash, so reruns and language switches back are instant."""
-    return audit(data, filename=name, lang=lang, playbook=playbook, perspective=perspective, facts=dict(facts))
+    return _stoppable(
+        partial(audit, data, filename=name, lang=lang, playbook=playbook, perspective=perspective, facts=dict(facts))
+    )
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -90,7 +94,16 @@ def audit_pasted(
 ) -> AuditReport:
     """Audit pasted text, cached like a file."""
     doc = load_text(text, "pasted.txt")
-    return audit_document(doc, lang=lang, playbook=playbook, perspective=perspective, facts=dict(facts))
+    return _stoppable(
+        partial(audit_document, doc, lang=lang, playbook=playbook, perspective=perspective, facts=dict(facts))
+    )
+
+
+def _stoppable(audit_call: partial[AuditReport]) -> AuditReport:
+    """The audit in a worker process, killed at the time or memory limit, so a hostile file cannot keep
+    the server busy after its browser has gone.
+    """
+    return worker.call(audit_call, timeout=worker.DEFAULT_TIMEOUT, max_memory=worker.DEFAULT_MAX_MEMORY_MB)
 
 
 def corrections_for(name: str) -> Corrections:
@@ -128,6 +141,9 @@ def run_audit(source: Source, lang: Lang | None) -> AuditReport | None:
             return audit_file(source.data or b"", source.name, lang, playbook, side, facts)
     except LoadError as err:
         st.error(kv(t("cannot_read"), err), icon=":material/block:")
+        return None
+    except worker.StoppedError as err:
+        st.error(kv(t("cannot_read"), f"{name}: {err}"), icon=":material/block:")
         return None
     except FactError as err:
         st.error(kv(t("facts_invalid"), err), icon=":material/block:")

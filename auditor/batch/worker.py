@@ -1,0 +1,221 @@
+"""Work in a process that can be stopped: the one place an audit runs under a time and memory limit.
+
+A timeout inside the auditing process cannot stop it: a regular expression or a parser in C holds the
+interpreter, so a watchdog thread never runs and an abandoned thread keeps the CPU (and, running OCR at
+exit, aborts the process). So every audit the CLI, the batch, the dispute brief and the desk run happens in
+a worker process that the parent kills at the limit. Each worker caps its own address space
+(`RLIMIT_AS`), ignores Ctrl-C (the parent decides), and on Linux asks to be killed when its parent dies
+(`PR_SET_PDEATHSIG`), so no worker outlives the command that started it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import multiprocessing as mp
+import pickle
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable
+from multiprocessing.connection import Connection, wait
+from typing import Any, TypeVar
+
+DEFAULT_TIMEOUT = 120.0  # seconds per contract: a 30-page scan reads in about a minute
+DEFAULT_MAX_MEMORY_MB = 4096  # address space per worker; OCR of a dense A4 page peaks near 1.7 GB
+
+T = TypeVar("T")
+Task = tuple[Callable[..., Any], tuple[Any, ...]]
+
+_READY = "ready"
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+class StoppedError(Exception):
+    """The work did not finish: the time limit passed, or the worker died. One line, without a file name."""
+
+
+def memory_message(max_memory: int | None) -> str:
+    """What to say when a worker ran out of its address space."""
+    limit = f"the memory limit of {max_memory} MB" if max_memory else "the machine's memory"
+    return f"stopped at {limit} per worker (raise it with --max-memory MB, 0 for none)"
+
+
+def own_memory_limit() -> int | None:
+    """This process's address-space cap in MB, if it has one (a worker's, set by `_confine`)."""
+    import resource
+
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    return None if soft == resource.RLIM_INFINITY else soft // 2**20
+
+
+def timeout_message(timeout: float) -> str:
+    """What to say when the work ran past its time limit."""
+    return f"stopped after the per-file timeout of {timeout:g} s"
+
+
+def _confine(max_memory: int | None) -> None:
+    """The worker's own limits: its address space, Ctrl-C left to the parent, death with the parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's handler is inherited through fork
+    if max_memory:
+        import resource
+
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        wanted = max_memory * 2**20
+        resource.setrlimit(resource.RLIMIT_AS, (wanted if hard < 0 else min(wanted, hard), hard))
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _worker_main(conn: Connection, max_memory: int | None, warm: Callable[[], None] | None) -> None:
+    """A worker: set its limits, warm up, say so, then run each task received until told to stop (None).
+
+    Each answer is ("ok", value) or ("error", exception); an exception that would not survive the pipe
+    (one whose constructor takes other arguments) travels as a ValueError with its message.
+    """
+    _confine(max_memory)
+    if warm:
+        warm()
+    conn.send(_READY)
+    while (task := conn.recv()) is not None:
+        function, args = task
+        try:
+            answer: tuple[str, Any] = ("ok", function(*args))
+        except MemoryError:
+            answer = ("error", StoppedError(memory_message(max_memory)))
+        except Exception as err:  # noqa: BLE001 - the caller decides what an error means
+            try:
+                pickle.loads(pickle.dumps(err))
+            except Exception:  # noqa: BLE001 - any pickling failure
+                err = ValueError(str(err))
+            answer = ("error", err)
+        conn.send(answer)
+
+
+def context() -> Any:
+    """Fork while this process has a single thread: the worker starts with everything already imported
+    (the CLI, a test). With threads (the desk's server, a progress bar, Dask), forking could copy a lock
+    held by another thread, so a forkserver starts the workers instead, having imported the engine once.
+    """
+    methods = mp.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return mp.get_context("fork")
+    if "forkserver" in methods:
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["auditor.pipeline", "spacy", "jieba"])
+        return ctx
+    return mp.get_context("spawn")
+
+
+class Worker:
+    """One worker process, its pipe, and the task it is running (if any) since when."""
+
+    def __init__(self, ctx: Any, max_memory: int | None, warm: Callable[[], None] | None = None) -> None:
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(child, max_memory, warm), daemon=True)
+        self.proc.start()
+        child.close()
+        self.max_memory = max_memory
+        self.ready = False
+        self.task: int | None = None
+        self.since = 0.0
+
+    def give(self, index: int, task: Task) -> None:
+        """Start a task; `index` is the caller's name for it."""
+        self.task, self.since = index, time.monotonic()
+        with contextlib.suppress(OSError):  # it has just died: `poll` reports the task
+            self.conn.send(task)
+
+    def poll(self, timeout: float) -> tuple[int, tuple[str, Any]] | None:
+        """The task just finished and its answer, if one has come; raises StoppedError for the running task
+        when the worker died or ran past `timeout` (the caller then kills and replaces it).
+        """
+        if self.conn.poll():
+            try:
+                msg = self.conn.recv()
+            except EOFError:
+                pass  # it died: reported below
+            else:
+                if msg == _READY:
+                    self.ready = True
+                    return None
+                index, self.task = self.task, None
+                assert index is not None
+                return index, msg
+        if not self.proc.is_alive():
+            if not self.ready:
+                raise RuntimeError(f"a worker process failed to start (exit code {self.proc.exitcode})")
+            if self.task is not None:
+                raise StoppedError(self.died_message())
+        elif self.task is not None and time.monotonic() - self.since >= timeout:
+            raise StoppedError(timeout_message(timeout))
+        return None
+
+    def died_message(self) -> str:
+        """Why a worker is gone: killed by the system (most often for memory), or it stopped by itself."""
+        code = self.proc.exitcode
+        if code is not None and code < 0:
+            return f"the worker process was killed ({signal.Signals(-code).name}); {memory_message(self.max_memory)}"
+        return f"the worker process stopped (exit code {code})"
+
+    def handles(self) -> list[Any]:
+        """What `multiprocessing.connection.wait` watches for this worker: its answers and its death."""
+        return [self.conn, self.proc.sentinel]
+
+    def stop(self, *, kill: bool = False) -> None:
+        """Tell it to stop (or kill it), and wait for it."""
+        if kill:
+            self.proc.kill()
+        else:
+            with contextlib.suppress(OSError):  # already gone
+                self.conn.send(None)
+        self.proc.join(5)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
+        self.conn.close()
+
+
+_spare: Worker | None = None  # an idle worker kept between calls, so the desk pays its start-up once
+_spare_lock = threading.Lock()
+
+
+def call(function: Callable[..., T], *args: Any, timeout: float, max_memory: int | None) -> T:
+    """`function(*args)` in a worker process, killed after `timeout` seconds.
+
+    Returns what it returns and raises what it raises (MemoryError as StoppedError); raises StoppedError when the
+    time ran out or the worker died. The function and its arguments and result must pickle.
+    """
+    global _spare  # noqa: PLW0603 - one idle worker per process, handed out under the lock
+    with _spare_lock:
+        worker, _spare = _spare, None
+    if worker is None or not worker.proc.is_alive() or worker.max_memory != max_memory:
+        if worker is not None:
+            worker.stop(kill=True)
+        worker = Worker(context(), max_memory)
+    try:
+        while not worker.ready:
+            wait(worker.handles())
+            worker.poll(timeout)
+        worker.give(0, (function, args))
+        while True:
+            wait(worker.handles(), max(0.0, worker.since + timeout - time.monotonic()))
+            done = worker.poll(timeout)
+            if done:
+                break
+    except BaseException:
+        worker.stop(kill=True)
+        raise
+    with _spare_lock:
+        kept = _spare is None
+        if kept:
+            _spare = worker
+    if not kept:
+        worker.stop()
+    kind, value = done[1]
+    if kind == "error":
+        raise value
+    return value  # type: ignore[no-any-return]

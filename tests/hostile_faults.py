@@ -1,0 +1,117 @@
+"""Hostile inputs and conditions for the fault tests, made at test time: a contract whose analysis runs
+for minutes, special files, broken result stores, and a way to run the CLI as a separate process with
+its peak memory and time measured.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import resource
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+FILES = Path(__file__).parent / "fixtures" / "files"
+ZH_CONTRACT = FILES / "contract_zh.txt"
+
+
+def slow_contract(path: Path, words: int = 400_000) -> Path:
+    """One clause of about a million characters of contract words and commas, no full stop: well under
+    the character limit, and an audit of it runs for minutes (only a killed worker stops it).
+    """
+    rng = random.Random(1)
+    vocabulary = ["甲方", "乙方", "服务", "费用", "支付", "违约", "责任", "合同", "期限", "验收"]
+    text = "".join(rng.choice(vocabulary) + rng.choice(("", "、", "，")) for _ in range(words))
+    path.write_text(f"第一条 {text}\n", encoding="utf-8")
+    return path
+
+
+@dataclass(frozen=True)
+class Run:
+    """One CLI run in its own process: exit code, output, seconds taken, and peak memory of the run's
+    processes (the largest resident set among the CLI and its workers, in MB).
+    """
+
+    code: int
+    stdout: str
+    stderr: str
+    seconds: float
+    peak_mb: float
+
+    def lines(self) -> list[str]:
+        """Its stderr lines."""
+        return self.stderr.splitlines()
+
+
+def cli(
+    args: Sequence[str],
+    *,
+    env: dict[str, str] | None = None,
+    stdin: bytes | None = None,
+    file_size_limit: int | None = None,
+    timeout: float = 300,
+) -> Run:
+    """`contract-audit ARGS` as a separate process (so a crash, a signal or a limit is its own).
+
+    `file_size_limit` caps the size of any file it writes (RLIMIT_FSIZE): a write past it fails as on a
+    full disk.
+    """
+
+    def limit() -> None:
+        if file_size_limit is not None:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "auditor", *args],
+        input=stdin,
+        capture_output=True,
+        env={**os.environ, **(env or {})},
+        preexec_fn=limit,  # noqa: PLW1509 - only sets limits, nothing a thread could hold
+        timeout=timeout,
+        check=False,
+    )
+    seconds = time.monotonic() - start
+    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    return Run(
+        done.returncode,
+        done.stdout.decode("utf-8", "replace"),
+        done.stderr.decode("utf-8", "replace"),
+        seconds,
+        peak / 1024,
+    )
+
+
+def garbage_store(path: Path) -> Path:
+    """A file that is not a database at all."""
+    path.write_bytes(b"\x00not a database\xff" * 512)
+    return path
+
+
+def truncated_store(path: Path, source: Path) -> Path:
+    """A real store cut in half, as by a crash while copying it."""
+    data = source.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+def old_schema_store(path: Path) -> Path:
+    """A store from before the schema had a version: a `reports` table with other columns."""
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE reports (sha256 TEXT PRIMARY KEY, report TEXT)")
+        db.execute("INSERT INTO reports VALUES ('x', '{}')")
+    return path
+
+
+def tamper_reports(path: Path) -> None:
+    """Every stored report replaced by JSON that is valid but not a report, or not JSON at all."""
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE reports SET report = CASE WHEN rowid % 2 THEN '{\"checks\": 7}' ELSE '{not json' END")
