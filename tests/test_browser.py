@@ -19,14 +19,18 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import docx
 import pytest
 from playwright.sync_api import Locator, Page, expect, sync_playwright
 
 from auditor.checks import CHECKS
+from auditor.dispute.model import SCENARIOS
+from auditor.dispute.reading import scenario_title
 from auditor.model import Status
 from auditor.pipeline import audit
+from tests.hostile_content import MARKUP_PAYLOAD, PIXEL, injected_contract
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_contracts"
@@ -42,6 +46,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]")
+PIXEL_HOST = urlsplit(PIXEL).hostname
 WAIT_MS = 60_000  # the first audit builds the spaCy/jieba pipelines
 
 
@@ -195,3 +201,46 @@ def test_browser_damaged_upload_shows_a_message(tmp_path: Path) -> None:
         expect(page.get_by_text("Traceback")).to_have_count(0)
         _shot(page, "bad_upload.png")
         browser.close()
+
+
+@pytest.mark.browser
+def test_browser_makes_no_request_off_the_machine(tmp_path: Path) -> None:
+    """Every request the page makes, through every tab, goes to the desk on localhost: no icon font, no
+    tab icon, and none of the images, links or scripts a hostile contract carries (tests/hostile_content.py).
+    Requests elsewhere are recorded and aborted, so the test itself sends nothing out.
+    """
+    _skip_without_chromium()
+    ARTIFACTS.mkdir(exist_ok=True)
+    contract = tmp_path / "hostile.txt"
+    contract.write_text(injected_contract(MARKUP_PAYLOAD), encoding="utf-8")
+    requested: list[str] = []
+    with _streamlit() as url, sync_playwright() as playwright:
+        browser = _launch(playwright)
+        context = browser.new_context(viewport={"width": 1366, "height": 900})
+        context.on("request", lambda request: requested.append(request.url))
+        context.route(lambda address: not _on_this_machine(address), lambda route: route.abort())
+        page = context.new_page()
+        page.goto(url)
+        _upload(page, contract)
+        expect(page.get_by_role("heading", name="审查概览")).to_be_visible(timeout=WAIT_MS)
+        for tab in ("合同原文", "纠纷应对", "下载", "审查结果"):
+            page.get_by_role("tab", name=tab).click()
+            page.wait_for_load_state("networkidle")
+        page.get_by_role("tab", name="纠纷应对").click()
+        for scenario in SCENARIOS:
+            title = scenario_title(scenario, "zh")
+            page.locator("[data-testid=stRadio] label").filter(has_text=title).click()
+            expect(page.get_by_role("heading", name=f"争议应对简报：{title}")).to_be_visible(timeout=WAIT_MS)
+            page.wait_for_load_state("networkidle")
+        expect(page.get_by_text("pixel.png").first).to_be_attached()  # the contract's words, as text
+        assert page.locator(f"img[src*='{PIXEL_HOST}'], a[href*='{PIXEL_HOST}'], a[href^='javascript']").count() == 0
+        _shot(page, "offline.png")
+        browser.close()
+    elsewhere = [address for address in requested if not _on_this_machine(address)]
+    assert requested and not elsewhere, elsewhere
+
+
+def _on_this_machine(address: str) -> bool:
+    """A request the page may make: to the desk itself, or to data the page already holds."""
+    parts = urlsplit(address)
+    return parts.scheme in ("data", "blob") or parts.hostname in LOCAL_HOSTS

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,7 @@ def _no_markup(markdown: str) -> None:
     page = _html(markdown)
     for tag in ("<img", "<a ", "<script", "<b>", 'src="', 'href="'):
         assert tag not in page, (tag, page[page.find(tag) - 200 : page.find(tag) + 200])
+    assert not re.search(r"https?://|www\.|[\w.+-]@", page)  # no bare address GFM (the desk's) would link
     assert "pixel.png" in page  # the contract's words are still there, as text
 
 

@@ -47,7 +47,10 @@ _TERMINAL_ESCAPE = re.compile(
 _SPREADSHEET_FORMULA = ("=", "+", "-", "@", "\t", "\r")  # OWASP's CSV injection rule
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>!|~:@$&])")  # inline markup, links, HTML, LaTeX, icons
 _MARKDOWN_LINE_START = re.compile(r"^(\d*)([.)]|(?<!\d)[#+\-=])")  # a heading, list item, setext underline
-_WWW = re.compile(r"(?i)\bwww\.")  # GFM links "www.x.com" without a scheme
+# GFM (remark, in the desk) also links bare addresses found in the text once parsed, escaped or not: an
+# invisible word joiner after the scheme, "www" or an address's name keeps them plain text.
+_BARE_LINK = re.compile(r"(?i)(\b(?:https?|ftp|mailto|xmpp)(?=\\:)|\bwww(?=\\?\.)|[\w.+-](?=\\@))")
+_WORD_JOINER = "\u2060"
 
 
 def terminal_safe(text: str) -> str:
@@ -74,11 +77,12 @@ def spreadsheet_safe(value: object) -> object:
 
 def markdown_safe(text: str) -> str:
     """`text` as literal Markdown text: no emphasis, heading, list, table cell, link, image, raw HTML,
-    autolink, LaTeX or Streamlit icon survives, since every markup character is backslash-escaped.
+    autolink, LaTeX or Streamlit icon survives, since every markup character is backslash-escaped and
+    bare addresses are broken by an invisible word joiner.
     """
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", one_line(text))
     escaped = _MARKDOWN_LINE_START.sub(r"\1\\\2", escaped)
-    return _WWW.sub(lambda m: m.group(0)[:-1] + "\\.", escaped)
+    return _BARE_LINK.sub(lambda m: m.group(0) + _WORD_JOINER, escaped)
 
 
 def markdown_code(text: str, info: str = "text") -> list[str]:
