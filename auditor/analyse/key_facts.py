@@ -56,26 +56,62 @@ def _currency_near(clauses: tuple[Clause, ...], fact: Fact, lang: Lang) -> str |
 
 
 def term_dates(clauses: Iterable[Clause], lang: Lang) -> tuple[str | None, str | None]:
-    """The term's first and last day as ISO dates, from the first sentence that states the term with a date;
-    the end is the second date there, or the start plus the term's length ("为期三个月").
+    """The term's first and last day as ISO dates. Best: a range in a sentence (or under a heading) about the
+    term ("2024年3月1日至2025年2月28日"); then a start with the term's length ("为期三个月"), the start being a
+    date in the sentence or the date it counts from ("six (6) months from the Commencement Date"); last, a
+    lone start date.
     """
+    sentences = list(_term_sentences(clauses, lang))
+    ranges = ((found[0], found[1]) for _, found in sentences if len(found) > 1)
+    first = next(ranges, None)
+    if first is not None:
+        return first[0].isoformat(), first[1].isoformat()
     lexicon = load_lexicon("analysis")
-    term, length = lexicon.cue("term_sentence", lang), lexicon.cue("term_length", lang)
-    dates = lexicon.each("date", lang)
+    for text, found in sentences:
+        length = next((m for rx in lexicon.each("term_length", lang) if (m := rx.search(text))), None)
+        begin = found[0] if found else _anchor(clauses, text, lang)
+        if length is not None and begin is not None:
+            end = _after(begin, length.group("num"), length.group("unit"))
+            return begin.isoformat(), end.isoformat() if end else None
+    lone = next((found[0] for _, found in sentences if found), None)
+    return (lone.isoformat() if lone else None), None
+
+
+def _term_sentences(clauses: Iterable[Clause], lang: Lang) -> Iterable[tuple[str, list[dt.date]]]:
+    """Each sentence about the term (by its words or its heading: 一、服务期限), with its dates in order."""
+    term = load_lexicon("analysis").cue("term_sentence", lang)
     for clause in clauses:
+        titled = bool(term.search(clause.context))
         for sentence in re.split(r"[。；;\n]|\.\s", clause.norm):
-            if not term.search(sentence):
-                continue
-            found = sorted((m.start(), day) for rx in dates for m in rx.finditer(sentence) if (day := _date(m)))
-            if not found:
-                continue
-            start = found[0][1]
-            if len(found) > 1:
-                return start.isoformat(), found[1][1].isoformat()
-            m = length.search(sentence)
-            end = _after(start, m.group("num"), m.group("unit")) if m else None
-            return start.isoformat(), end.isoformat() if end else None
-    return None, None
+            if titled or term.search(sentence):
+                yield sentence, _dates_in(sentence, lang)
+
+
+def _dates_in(text: str, lang: Lang) -> list[dt.date]:
+    found = sorted(
+        (m.start(), day)
+        for rx in load_lexicon("analysis").each("date", lang)
+        for m in rx.finditer(text)
+        if (day := _date(m))
+    )
+    return [day for _, day in found]
+
+
+def _anchor(clauses: Iterable[Clause], text: str, lang: Lang) -> dt.date | None:
+    """The date a term counts from when its sentence names it instead of giving it: a defined date
+    ("Commencement Date: 3 March 2025") or the contract's own date ("from the date above").
+    """
+    m = load_lexicon("analysis").cue("term_anchor", lang).search(text)
+    if m is None:
+        return None
+    ref = m.group("ref")
+    own = load_lexicon("analysis").cue("own_date", lang).fullmatch(ref)
+    for clause in clauses:
+        if own or ref in clause.norm:
+            found = _dates_in(clause.norm, lang)
+            if found:
+                return found[0]
+    return None
 
 
 def _date(m: re.Match[str]) -> dt.date | None:

@@ -81,7 +81,12 @@ _BARE_ALIASES = ("甲方", "乙方")
 _PENALTY_AFTER = re.compile(r"[^。；;.]{0,20}(?:违约金|赔偿|罚|滞纳金|退还|返还|penalt|damages|refund|interest)")
 
 
-_NAME_TAIL = re.compile(r"\s*[(（][^)）]*(?:简称|簡稱|以下称|hereinafter)[^)）]*[)）]\s*$")
+# What follows a name in brackets without being part of it: its short name, its registration number.
+_NAME_TAIL = re.compile(
+    r"\s*[(（][^)）]*(?:简称|簡稱|以下称|hereinafter|\b(?:abn|acn|uen|ein|crn|company no)\b|统一社会信用代码|統一編號)"
+    r"[^)）]*[)）]\s*$",
+    re.IGNORECASE,
+)
 
 
 _RECITAL_LEAD = re.compile(r"\b(?:by and between|between|on which|whereby)\s+", re.IGNORECASE)
@@ -109,7 +114,7 @@ def _clean_name(raw: str) -> str:
     comma that does not introduce its legal form (", Inc.", ", Ltd.").
     """
     name = _NAME_TAIL.sub("", _NAME_LEAD.sub("", raw.strip())).strip().strip('"“”,')
-    return _NAME_END.split(name, maxsplit=1)[0].strip()
+    return _NAME_TAIL.sub("", _NAME_END.split(name, maxsplit=1)[0]).strip()
 
 
 _PREAMBLE_LEAD = re.compile(r"\b(?:by and )?between\b\s*:?|\bamong\b\s*:?", re.IGNORECASE)
