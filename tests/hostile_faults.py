@@ -5,6 +5,7 @@ its peak memory and time measured.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import resource
@@ -13,7 +14,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,3 +116,40 @@ def tamper_reports(path: Path) -> None:
     """Every stored report replaced by JSON that is valid but not a report, or not JSON at all."""
     with sqlite3.connect(path) as db:
         db.execute("UPDATE reports SET report = CASE WHEN rowid % 2 THEN '{\"checks\": 7}' ELSE '{not json' END")
+
+
+def children(pid: int) -> list[int]:
+    """The live child processes of `pid` (Linux /proc)."""
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def running(pid: int) -> bool:
+    """Whether `pid` exists and is not a zombie (dead, waiting to be reaped)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 60) -> bool:
+    """Poll `condition` until it holds or `seconds` pass."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return condition()
+
+
+def stored_reports(db: Path) -> int:
+    """How many reports a store holds so far (0 while it does not exist yet)."""
+    if not db.is_file():
+        return 0
+    try:
+        with contextlib.closing(sqlite3.connect(db, timeout=5)) as conn:
+            return int(conn.execute("SELECT count(*) FROM reports").fetchone()[0])
+    except sqlite3.Error:
+        return 0

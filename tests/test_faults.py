@@ -6,13 +6,17 @@ and peak memory (bounds against a hang or a blow-up, not speed targets).
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import SAMPLES
-from tests.hostile_faults import cli, slow_contract
+from tests.hostile_faults import children, cli, running, slow_contract, stored_reports, wait_for
 
 GOOD = SAMPLES / "zh_02_douyin_package.txt"
 MAX_SECONDS = 90  # against a hang: an unstopped slow audit runs for many minutes
@@ -62,3 +66,51 @@ def test_memory_cap_stops_the_audit_with_one_line(tmp_path: Path) -> None:
     )
     assert run.seconds < MAX_SECONDS
     assert run.peak_mb < MAX_MB
+
+
+# --- signals ------------------------------------------------------------------------------------------
+
+
+def _batch_in_flight(tmp_path: Path) -> tuple[subprocess.Popen[bytes], list[int], Path]:
+    """A batch of one quick and two endless contracts on two workers, once the quick one is stored."""
+    folder = tmp_path / "contracts"
+    folder.mkdir()
+    shutil.copy(GOOD, folder / "a_good.txt")
+    for name in ("b_slow.txt", "c_slow.txt"):
+        slow_contract(folder / name)
+    (tmp_path / "tmp").mkdir()
+    db = tmp_path / "audits.sqlite"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "auditor", "audit", str(folder), "--workers", "2", "--db", str(db), "--brief"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "TMPDIR": str(tmp_path / "tmp")},
+    )
+    assert wait_for(lambda: stored_reports(db) == 1), "the quick contract was never stored"
+    workers = children(proc.pid)
+    assert workers
+    return proc, workers, db
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_signal_stops_workers_and_says_what_was_saved(tmp_path: Path, signum: int, code: int) -> None:
+    proc, workers, db = _batch_in_flight(tmp_path)
+    proc.send_signal(signum)
+    stdout, stderr = proc.communicate(timeout=MAX_SECONDS)
+    assert proc.returncode == code
+    assert stderr.decode().splitlines()[-1] == (
+        f"contract-audit: interrupted by {signal.Signals(signum).name}: 1 of 3 files finished, reported above "
+        f"and kept in the store {db}; the other 2 were not audited"
+    )
+    assert stdout.decode().startswith("== a_good.txt")
+    assert stored_reports(db) == 1
+    assert not any(running(pid) for pid in workers)
+    assert not list((tmp_path / "tmp").glob("pymp-*"))
+
+
+def test_workers_die_with_their_parent(tmp_path: Path) -> None:
+    """SIGKILL cannot be handled: the workers still go, by PR_SET_PDEATHSIG."""
+    proc, workers, _ = _batch_in_flight(tmp_path)
+    proc.kill()
+    proc.communicate(timeout=MAX_SECONDS)
+    assert wait_for(lambda: not any(running(pid) for pid in workers), MAX_SECONDS)

@@ -14,11 +14,13 @@ timeout. Each worker of a pool runs the same initializer an executor would (`_wa
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import wait
 from pathlib import Path
@@ -75,10 +77,16 @@ class Options:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """The results in path order, and how many of them the store already had."""
+    """The results in path order, and how many of them the store already had.
+
+    After Ctrl-C or SIGTERM, `results` holds only the files finished by then (each already stored),
+    `interrupted` the signal, and `total` how many files there were.
+    """
 
     results: list[Result]
     from_store: int
+    total: int
+    interrupted: int | None = None
 
 
 def default_workers() -> int:
@@ -103,17 +111,24 @@ def run_batch(
     from_store = len(entries)
     todo = [i for i in range(len(paths)) if i not in entries]
 
-    with _Bar(total=len(paths), initial=from_store, unit="file", disable=not progress, leave=False) as bar:
-        for i, entry in _run(paths, todo, options):
-            entries[i] = entry
-            if store and i in digests and "error" not in entry:
-                store.put(paths[i], digests[i], options.store_key, entry)
-            bar.update()
-    results = [entries[i] if "error" in entries[i] else from_dict(entries[i]) for i in range(len(paths))]
-    return Outcome(results, from_store)
+    interrupted = None
+    with (
+        _Bar(total=len(paths), initial=from_store, unit="file", disable=not progress, leave=False) as bar,
+        contextlib.closing(_run(paths, todo, options)) as finished,  # closing it stops the workers
+    ):
+        try:
+            for i, entry in finished:
+                entries[i] = entry
+                if store and i in digests and "error" not in entry:
+                    store.put(paths[i], digests[i], options.store_key, entry)
+                bar.update()
+        except KeyboardInterrupt as err:  # Ctrl-C, or SIGTERM through worker.raise_interrupted
+            interrupted = getattr(err, "signum", signal.SIGINT)
+    results = [entries[i] if "error" in entries[i] else from_dict(entries[i]) for i in sorted(entries)]
+    return Outcome(results, from_store, len(paths), interrupted)
 
 
-def _run(paths: Sequence[Path], todo: list[int], options: Options) -> Iterator[tuple[int, Entry]]:
+def _run(paths: Sequence[Path], todo: list[int], options: Options) -> Generator[tuple[int, Entry], None, None]:
     """The chosen engine; yields (index, entry) as files finish, in any order."""
     if options.dask:
         return _run_dask(paths, todo, options)
@@ -203,7 +218,9 @@ def _entry(path: str, data: bytes | None, options: Options) -> Entry:
     return audit_entry(path, data, options.lang, options.password, options.playbook, options.perspective, options.facts)
 
 
-def _run_pool(paths: Sequence[Path], todo: list[int], options: Options, size: int) -> Iterator[tuple[int, Entry]]:
+def _run_pool(
+    paths: Sequence[Path], todo: list[int], options: Options, size: int
+) -> Generator[tuple[int, Entry], None, None]:
     """Feed files to `size` workers one at a time; a worker past the timeout, or dead, is replaced.
 
     A lone worker is not warmed up: with nothing running beside it, warming would only delay its file.
@@ -251,7 +268,7 @@ def _run_pool(paths: Sequence[Path], todo: list[int], options: Options, size: in
 # --- a Dask cluster -----------------------------------------------------------------------------------
 
 
-def _run_dask(paths: Sequence[Path], todo: list[int], options: Options) -> Iterator[tuple[int, Entry]]:
+def _run_dask(paths: Sequence[Path], todo: list[int], options: Options) -> Generator[tuple[int, Entry], None, None]:
     """Run on an existing cluster, keeping a bounded number of files in flight.
 
     Workers need the same `auditor` installed. They read each file by path (shared storage), or get

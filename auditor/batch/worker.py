@@ -32,6 +32,19 @@ _READY = "ready"
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM: `signum` says which, for the exit code (128 + signum)."""
+
+    def __init__(self, signum: int = signal.SIGINT) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def raise_interrupted(signum: int, frame: object) -> None:
+    """A signal handler that turns SIGTERM into the same clean stop as Ctrl-C."""
+    raise Interrupted(signum)
+
+
 class StoppedError(Exception):
     """The work did not finish: the time limit passed, or the worker died. One line, without a file name."""
 

@@ -8,7 +8,9 @@ This module holds the argument parser and the dispatch; `audit.py` the audit com
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -157,6 +159,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if reconfigure:
             reconfigure(encoding="utf-8", errors="replace")
     args = _parser().parse_args(argv)
+    from auditor.batch.worker import raise_interrupted
+
+    in_main = threading.current_thread() is threading.main_thread()  # only there can a handler be set
+    previous = signal.signal(signal.SIGTERM, raise_interrupted) if in_main else None  # stop as on Ctrl-C
     try:
         return {
             "audit": cmd_audit,
@@ -167,7 +173,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             "playbook": cmd_playbook,
             "ui": cmd_ui,
         }[args.command](args)
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as err:  # a batch reports what it finished itself; this is any other command
+        signum = getattr(err, "signum", signal.SIGINT)
+        print(f"contract-audit: interrupted by {signal.Signals(signum).name}; nothing was written", file=sys.stderr)
+        return 128 + signum
     except BrokenPipeError:
         return 0
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)

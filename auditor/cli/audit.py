@@ -8,11 +8,15 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from auditor.load import SUPPORTED_SUFFIXES
 from auditor.model import AuditReport, Status
 from auditor.report import render
 from auditor.report.words import one_line
+
+if TYPE_CHECKING:
+    from auditor.batch.pool import Outcome
 
 Result = AuditReport | dict[str, str]
 
@@ -128,7 +132,8 @@ def _audit_paths(args: argparse.Namespace) -> int:
         perspective=args.perspective,
         facts=tuple(args.fact),
     )
-    with contextlib.nullcontext() if args.no_db else Store(args.db or default_path()) as store:
+    store_path = None if args.no_db else args.db or default_path()
+    with contextlib.nullcontext() if store_path is None else Store(store_path) as store:
         outcome = batch.run_batch(files, options, store=store, progress=sys.stderr.isatty())
     results = outcome.results
     output = _render(results, args.format, args.brief)
@@ -146,9 +151,25 @@ def _audit_paths(args: argparse.Namespace) -> int:
     for r in results:
         if not isinstance(r, AuditReport):
             print(f"contract-audit: {_error_line(r)}", file=sys.stderr)
+    if outcome.interrupted:
+        print(f"contract-audit: {_interrupted_line(args, outcome, store_path)}", file=sys.stderr)
+        return 128 + outcome.interrupted
     if len(results) > 1:
         sys.stderr.write(summary.counts(results, outcome.from_store))
     return status or _exit_code(results, args.fail_on)
+
+
+def _interrupted_line(args: argparse.Namespace, outcome: Outcome, store_path: Path | None) -> str:
+    """What was saved when Ctrl-C or SIGTERM stopped the batch."""
+    import signal
+
+    done = len(outcome.results)
+    where = f"written to {one_line(str(args.out))}" if args.out else "reported above"
+    kept = f"kept in the store {one_line(str(store_path))}" if store_path else "not stored"
+    return (
+        f"interrupted by {signal.Signals(outcome.interrupted or signal.SIGINT).name}: {done} of {outcome.total} "
+        f"files finished, {where} and {kept}; the other {outcome.total - done} were not audited"
+    )
 
 
 def outputs_problem(args: argparse.Namespace, options: Sequence[str]) -> str | None:
