@@ -35,13 +35,16 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--fail-on", choices=("weak", "missing"), help="exit 1 when any check is at or below this")
     audit.add_argument("--password", help="password for encrypted PDFs")
     audit.add_argument("--brief", action="store_true", help="text format: one line per check")
-    audit.add_argument("--workers", type=int, help="worker processes (default: one per core; 1: in-process)")
+    audit.add_argument("--workers", type=int, help="worker processes (default: one per core)")
     _limit_options(audit)
     audit.add_argument("--summary", type=Path, help="also write one row per contract to this .csv or .xlsx")
     audit.add_argument("--chart", type=Path, help="also draw a contracts × checks heatmap: .png or .html")
     store = audit.add_mutually_exclusive_group()
     store.add_argument("--db", type=Path, help="result store (default: ~/.cache/contract-auditor/audits.sqlite)")
     store.add_argument("--no-db", action="store_true", help="neither reuse nor store results")
+    audit.add_argument(
+        "--follow-links", action="store_true", help="in folders, also audit links to files outside the folder"
+    )
     audit.add_argument("--dask", metavar="ADDRESS", help="run on this Dask scheduler, e.g. tcp://scheduler:8786")
     audit.add_argument("--dask-bytes", action="store_true", help="with --dask: send file contents, not paths")
     _review_options(audit)
