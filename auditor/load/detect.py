@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import stat
 import zipfile
 from pathlib import Path
 
@@ -26,41 +25,19 @@ _ENCRYPTED_OFFICE = "EncryptedPackage".encode("utf-16-le")  # stream of a passwo
 
 
 def read_path(path: Path, name: str) -> bytes:
-    """The file's bytes, refusing oversize files before reading them, and anything but a regular file
-    before opening it (opening a FIFO waits for a writer forever; a device like /dev/zero never ends).
-    Even a regular file is read only up to the limit: /proc files say they are empty, and files grow.
-    """
+    """The file's bytes, refusing oversize files before reading them."""
     try:
-        info = path.stat()
-        mode = info.st_mode
-        if stat.S_ISDIR(mode):
+        if path.is_dir():
             raise LoadError(f"{name}: is a folder, not a file")
-        if not stat.S_ISREG(mode):
-            raise LoadError(
-                f"{name}: is {_special_kind(mode)}, not a regular file; save the contract to a file "
-                "(or pipe it to `contract-audit audit -`)"
-            )
-        if info.st_size > MAX_BYTES:
+        if path.stat().st_size > MAX_BYTES:
             raise LoadError(f"{name}: the file is larger than the {MAX_BYTES // 2**20} MB limit")
-        with path.open("rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:
-            raise LoadError(f"{name}: the file is larger than the {MAX_BYTES // 2**20} MB limit")
-        return data
+        return path.read_bytes()
     except FileNotFoundError as exc:
         raise LoadError(f"{name}: file not found") from exc
     except PermissionError as exc:
         raise LoadError(f"{name}: permission denied") from exc
     except OSError as exc:
         raise LoadError(f"{name}: cannot be read ({reason(exc)})") from exc
-
-
-def _special_kind(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "a socket" if stat.S_ISSOCK(mode) else "a special file"
 
 
 def detect_format(data: bytes, name: str) -> str:
