@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from auditor.load import MAX_BYTES
 from tests.conftest import SAMPLES
 from tests.hostile_faults import children, cli, running, slow_contract, stored_reports, wait_for
 
@@ -114,3 +115,58 @@ def test_workers_die_with_their_parent(tmp_path: Path) -> None:
     proc.kill()
     proc.communicate(timeout=MAX_SECONDS)
     assert wait_for(lambda: not any(running(pid) for pid in workers), MAX_SECONDS)
+
+
+# --- special files and folders ------------------------------------------------------------------------
+
+
+def test_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    fifo = tmp_path / "contract.txt"
+    os.mkfifo(fifo)
+    run = cli(["audit", str(fifo)], env={"XDG_CACHE_HOME": str(tmp_path / "cache")}, timeout=MAX_SECONDS)
+    assert run.code == 2
+    assert run.lines() == [
+        f"contract-audit: {fifo}: is a FIFO (named pipe), not a regular file; save the contract to a file "
+        "(or pipe it to `contract-audit audit -`)"
+    ]
+
+
+def test_endless_device_is_refused(tmp_path: Path) -> None:
+    run = cli(["audit", "/dev/zero"], env={"XDG_CACHE_HOME": str(tmp_path)}, timeout=MAX_SECONDS)
+    assert run.code == 2
+    assert run.lines()[-1].startswith("contract-audit: /dev/zero: is a device, not a regular file")
+    assert run.peak_mb < MAX_MB
+
+
+@pytest.mark.parametrize("name", ["-", "/dev/stdin"])
+def test_stdin_from_a_pipe_is_audited(name: str) -> None:
+    run = cli(["audit", name, "--no-db", "--format", "jsonl"], stdin=GOOD.read_bytes())
+    assert run.code == 0, run.stderr
+    assert '"file": "stdin"' in run.stdout
+
+
+def test_stdin_past_the_size_limit_is_refused_after_reading_the_limit() -> None:
+    run = cli(["audit", "-", "--no-db"], stdin=b"a" * (MAX_BYTES + 10))
+    assert run.code == 2
+    assert run.lines() == ["contract-audit: stdin: more than the 50 MB limit was piped in"]
+    assert run.peak_mb < MAX_MB
+
+
+def test_folder_skips_links_out_of_it_and_its_readme(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    shutil.copy(GOOD, secret)
+    folder = tmp_path / "contracts"
+    folder.mkdir()
+    shutil.copy(GOOD, folder / "real.txt")
+    (folder / "README.md").write_text("# What is in this folder\n", encoding="utf-8")
+    (folder / "leak.txt").symlink_to(secret)
+    os.mkfifo(folder / "pipe.txt")
+    run = cli(["audit", str(folder), "--no-db", "--format", "jsonl"])
+    assert run.code == 0, run.stderr
+    assert [line.split('"file": "')[1].split('"')[0] for line in run.stdout.splitlines()] == ["real.txt"]
+    assert run.lines() == [
+        f"contract-audit: skipped leak.txt in {folder}: a link leading out of the folder (--follow-links audits it)",
+        f"contract-audit: skipped README.md in {folder}: a folder's notes, not a contract (name it to audit it)",
+    ]
+    followed = cli(["audit", str(folder), "--no-db", "--format", "jsonl", "--follow-links"])
+    assert '"file": "leak.txt"' in followed.stdout

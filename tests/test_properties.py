@@ -3,12 +3,18 @@
 The text strategy builds Chinese/English contract fragments: clause numbers of every style, amounts,
 percentages, periods, party names, punctuation (full- and half-width), Traditional characters, odd
 whitespace and a little arbitrary Unicode, so the generated text reaches the number, money and clause
-rules instead of bouncing off them. Runs are bounded (max_examples, no deadline) to keep the suite fast.
+rules instead of bouncing off them. Word files are built from the same text by a generator (styles,
+tables, comments with other tools' ids) and also corrupted byte by byte. Runs are bounded (max_examples,
+no deadline) to keep the suite fast.
 """
 
 from __future__ import annotations
 
+import io
 import os
+import re
+import zipfile
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -227,3 +233,100 @@ def test_properties_findings_do_not_depend_on_audit_order(one: str, two: str) ->
     forward = [audited(one), audited(two)]
     backward = [audited(two), audited(one)][::-1]
     assert [r and (r.findings, r.red_flags) for r in forward] == [r and (r.findings, r.red_flags) for r in backward]
+
+
+# --- Word files built by a generator -------------------------------------------------------------------
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # python-docx refuses these
+docx_text = st.one_of(contract_text, numbered_lines).map(lambda text: _NOT_XML.sub("", text))
+docx_items = st.lists(
+    st.one_of(
+        st.tuples(st.sampled_from(["Normal", "Heading 1", "Heading 2", "Title", "List Number"]), docx_text),
+        st.tuples(st.just("table"), st.lists(st.lists(docx_text, min_size=1, max_size=3), min_size=1, max_size=3)),
+        st.tuples(st.just("comment"), docx_text),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+def built_docx(items: list[tuple[str, Any]]) -> bytes:
+    """A .docx of paragraphs in several styles, tables, and a reviewer's comments with ids other tools
+    write ("c0", "c1", …) rather than Word's numbers.
+    """
+    import docx
+
+    document = docx.Document()
+    comments = 0
+    for kind, content in items:
+        if kind == "table":
+            grid = document.add_table(rows=0, cols=max(len(row) for row in content))
+            for row in content:
+                for cell, text in zip(grid.add_row().cells, row, strict=False):
+                    cell.text = text
+        elif kind == "comment":
+            paragraph = document.add_paragraph(content or "备注")
+            document.add_comment(paragraph.runs or [paragraph.add_run("")], text="?", author="Alice")
+            comments += 1
+        else:
+            document.add_paragraph(content, style=kind)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    for number in range(comments):
+        for part in ("word/comments.xml", "word/document.xml"):
+            members[part] = members[part].replace(f'w:id="{number}"'.encode(), f'w:id="c{number}"'.encode())
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def _audited_docx(data: bytes, name: str) -> AuditReport | None:
+    try:
+        report = audit(data, filename=name)
+    except LoadError as err:
+        assert str(err).startswith(f"{name}: ") and "\n" not in str(err)
+        return None
+    assert_well_formed(report)
+    return report
+
+
+@settings(max_examples=EXAMPLES // 5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(docx_items)
+def test_properties_generated_docx_audits_and_its_annotation_settles(items: list[tuple[str, Any]]) -> None:
+    """Any generated .docx audits (or gives one line); its annotated copy audits to the same text, and
+    annotating that copy again gives the same comments and text.
+    """
+    from auditor.report.annotate import annotated_docx
+
+    data = built_docx(items)
+    report = _audited_docx(data, "generated.docx")
+    if report is None:
+        return
+    once = annotated_docx(report, data)
+    again_report = audit(once, filename="annotated.docx")
+    assert again_report.text == report.text
+    twice = annotated_docx(again_report, once)
+    assert _comments_and_text(twice) == _comments_and_text(once)
+
+
+def _comments_and_text(data: bytes) -> tuple[list[tuple[str, str]], list[str]]:
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    return [(c.author, c.text) for c in document.comments], [p.text for p in document.paragraphs]
+
+
+@settings(max_examples=EXAMPLES // 2, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(docx_items, st.lists(st.tuples(st.integers(min_value=0), st.integers(0, 255)), min_size=1, max_size=8))
+def test_properties_corrupted_docx_loads_or_gives_one_line(
+    items: list[tuple[str, Any]], flips: list[tuple[int, int]]
+) -> None:
+    """Bytes changed anywhere in a generated .docx (headers, sizes, CRCs, deflate streams)."""
+    data = bytearray(built_docx(items))
+    for at, value in flips:
+        data[at % len(data)] = value
+    _audited_docx(bytes(data), "corrupted.docx")

@@ -172,3 +172,16 @@ def test_word_alt_chunk_in_the_cli_is_one_warning(tmp_path: Path) -> None:
     code, out, _, _ = run_measured("audit", str(path), "--no-db", "--workers", "1")
     assert code == 0
     assert out.count("embedded as message/rfc822 (altChunk) and was not read") == 1
+
+
+def test_word_zip_needing_a_newer_zip_version_is_one_line(tmp_path: Path) -> None:
+    """Found by the DOCX fuzz: a central directory asking for ZIP version 18.1 made zipfile raise
+    NotImplementedError past the loader.
+    """
+    data = bytearray(ZH_DOCX)
+    data[data.rfind(b"PK\x01\x02") + 6] = 181
+    path = tmp_path / "version.docx"
+    path.write_bytes(bytes(data))
+    code, _, err, _ = run_measured("audit", str(path), "--no-db", "--workers", "1")
+    assert code == 2
+    assert err.splitlines() == [f"contract-audit: {path}: the .docx (ZIP) file is damaged or truncated"]

@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import stat
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
@@ -25,6 +26,7 @@ from typing import Any
 
 import auditor
 from auditor import lexicon
+from auditor.load.limits import MAX_BYTES
 from auditor.model import AuditReport, ContractType, Evidence, Finding, KeyFacts, Parties, RedFlag, Status
 
 _SCHEMA = """
@@ -66,8 +68,13 @@ def default_path() -> Path:
 
 
 def content_hash(path: Path) -> str | None:
-    """SHA-256 of the file, or None when it cannot be read (the audit then reports why)."""
+    """SHA-256 of the file, or None when the audit will refuse it anyway and say why: unreadable, too
+    large, or not a regular file (a FIFO would block this read forever, /dev/zero never end it).
+    """
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+            return None
         with path.open("rb") as fh:
             return hashlib.file_digest(fh, "sha256").hexdigest()
     except OSError:

@@ -6,11 +6,11 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from auditor.load import SUPPORTED_SUFFIXES
+from auditor.load import SUPPORTED_SUFFIXES, LoadError
 from auditor.model import AuditReport, Status
 from auditor.report import render
 from auditor.report.words import one_line
@@ -32,6 +32,32 @@ def with_sample(paths: list[Path], sample_name: str | None, stack: contextlib.Ex
     return [*paths, stack.enter_context(as_file(sample(sample_name)))]
 
 
+STDIN_NAMES = ("-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0")
+
+
+def with_stdin(paths: list[Path], stack: contextlib.ExitStack) -> list[Path]:
+    """The paths given, with `-` (or /dev/stdin) replaced by a file named "stdin" holding what was piped in.
+
+    Read here, once, up to the size limit, and kept in a private temporary folder for as long as `stack`
+    lives: a worker process cannot read the command's stdin, and the store hashes a file.
+
+    Raises:
+        LoadError: more than the size limit was piped in.
+    """
+    if not any(str(p) in STDIN_NAMES for p in paths):
+        return paths
+    import tempfile
+
+    from auditor.load import MAX_BYTES
+
+    data = sys.stdin.buffer.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise LoadError(f"stdin: more than the {MAX_BYTES // 2**20} MB limit was piped in")
+    piped = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="contract-audit-"))) / "stdin"
+    piped.write_bytes(data)
+    return [piped if str(p) in STDIN_NAMES else p for p in paths]
+
+
 def playbook_option(args: argparse.Namespace) -> str | None:
     """The --playbook value, validated now (a file as an absolute path, for worker processes)."""
     if args.playbook is None or args.playbook == "auto":
@@ -43,20 +69,54 @@ def playbook_option(args: argparse.Namespace) -> str | None:
     return str(path.resolve()) if path.suffix.lower() in (".yaml", ".yml") else str(args.playbook)
 
 
-def iter_files(paths: Sequence[Path]) -> Iterator[Path]:
-    """Files named directly, and every supported file under named folders, in a stable order."""
+NOT_CONTRACTS = ("README", "CHANGELOG", "LICENSE", "LICENCE", "CONTRIBUTING", "NOTICE")  # a folder's notes
+
+
+def list_files(paths: Sequence[Path], *, follow_links: bool = False) -> tuple[list[Path], list[str]]:
+    """Files named directly, and every supported file under named folders, in a stable order; and a note
+    for each kind of file a folder holds that is left out.
+
+    Left out of a folder: hidden and Office lock files, a folder's notes (README.md…: a contract with such
+    a name must be named directly), anything but a regular file (a FIFO would hang the read), and links
+    leading out of the folder (to /etc/shadow…) unless `follow_links`. Links to folders are never
+    entered.
+    """
+    files: list[Path] = []
+    notes: list[str] = []
     for path in paths:
-        if path.is_dir():
-            yield from sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(("~$", "."))
+        if not path.is_dir():
+            files.append(path)
+            continue
+        root = path.resolve()
+        outside: list[Path] = []
+        notes_files: list[Path] = []
+        for p in sorted(path.rglob("*")):
+            if p.suffix.lower() not in SUPPORTED_SUFFIXES or p.name.startswith(("~$", ".")) or not p.is_file():
+                continue
+            if not follow_links and not p.resolve().is_relative_to(root):
+                outside.append(p)
+            elif p.stem.upper() in NOT_CONTRACTS:
+                notes_files.append(p)
+            else:
+                files.append(p)
+        where = one_line(str(path))
+        if outside:
+            notes.append(
+                f"skipped {_names(outside)} in {where}: a link leading out of the folder (--follow-links audits it)"
             )
-        else:
-            yield path
+        if notes_files:
+            notes.append(
+                f"skipped {_names(notes_files)} in {where}: a folder's notes, not a contract (name it to audit it)"
+            )
+    return files, notes
 
 
-def _render(results: list[Result], fmt: str, detail: render.Detail) -> str:
+def _names(paths: list[Path]) -> str:
+    shown = ", ".join(one_line(p.name) for p in paths[:3])
+    return shown + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+
+
+def _render(results: list[Result], fmt: str, brief: bool) -> str:
     if fmt == "json":
         if len(results) == 1:
             return render.to_json(results[0]) + "\n"
@@ -68,7 +128,7 @@ def _render(results: list[Result], fmt: str, detail: render.Detail) -> str:
     parts = []
     for r in results:
         if isinstance(r, AuditReport):
-            parts.append(render.to_markdown(r) if fmt == "md" else render.to_text(r, detail=detail))
+            parts.append(render.to_markdown(r) if fmt == "md" else render.to_text(r, verbose=not brief))
         else:
             parts.append(f"== {one_line(r['file'])}\n   ✖ {one_line(r['error'])}\n")
     return ("\n---\n\n" if fmt == "md" else "\n").join(parts)
@@ -79,16 +139,8 @@ def _exit_code(results: list[Result], fail_on: str | None) -> int:
         return 2
     if fail_on:
         limit = Status(fail_on).rank
-        tripped = False
-        for r in results:
-            if not isinstance(r, AuditReport):
-                continue
-            failing = [f for f in r.findings if f.status.rank >= limit]
-            if failing:
-                checks = ", ".join(f"{f.check_id} ({f.status.value})" for f in failing)
-                print(f"contract-audit: --fail-on {fail_on}: {one_line(r.file)}: {checks}", file=sys.stderr)
-                tripped = True
-        return int(tripped)
+        if any(f.status.rank >= limit for r in results if isinstance(r, AuditReport) for f in r.findings):
+            return 1
     return 0
 
 
@@ -96,9 +148,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
     """Audit the files, folders or bundled sample named; the exit code says what was found."""
     with contextlib.ExitStack() as stack:
         try:
-            args.paths = with_sample(args.paths, args.sample, stack)
+            args.paths = with_stdin(with_sample(args.paths, args.sample, stack), stack)
         except KeyError as err:
             print(f"contract-audit: {err.args[0]}", file=sys.stderr)
+            return 2
+        except LoadError as err:  # too much on stdin
+            print(f"contract-audit: {err}", file=sys.stderr)
             return 2
         if not args.paths:
             print("contract-audit: name contract files or folders, or --sample zh|en", file=sys.stderr)
@@ -111,7 +166,9 @@ def _audit_paths(args: argparse.Namespace) -> int:
     if missing:
         print(f"contract-audit: no such file or folder: {one_line(str(missing[0]))}", file=sys.stderr)
         return 2
-    files = list(iter_files(args.paths))
+    files, notes = list_files(args.paths, follow_links=args.follow_links)
+    for note in notes:
+        print(f"contract-audit: {note}", file=sys.stderr)
     if not files:
         print(f"contract-audit: no contracts ({', '.join(SUPPORTED_SUFFIXES)}) found", file=sys.stderr)
         return 2
@@ -144,7 +201,7 @@ def _audit_paths(args: argparse.Namespace) -> int:
     with contextlib.nullcontext() if store_path is None else Store(store_path) as store:
         outcome = batch.run_batch(files, options, store=store, progress=sys.stderr.isatty())
     results = outcome.results
-    output = _render(results, args.format, "brief" if args.brief else "full" if args.verbose else "standard")
+    output = _render(results, args.format, args.brief)
     status = 0
     if args.out:
         status = write_output(args.out, output.encode("utf-8-sig" if args.format == "csv" else "utf-8"))

@@ -11,7 +11,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from auditor.cli.audit import limits_problem, outputs_problem, playbook_option, with_sample, write_output
+from auditor.cli.audit import (
+    limits_problem,
+    outputs_problem,
+    playbook_option,
+    with_sample,
+    with_stdin,
+    write_output,
+)
 from auditor.load import LoadError
 from auditor.report import render
 from auditor.report.words import one_line
@@ -112,7 +119,7 @@ def cmd_dispute(args: argparse.Namespace) -> int:
         return 2
     try:
         with contextlib.ExitStack() as stack:
-            paths = with_sample([args.path] if args.path else [], args.sample, stack)
+            paths = with_stdin(with_sample([args.path] if args.path else [], args.sample, stack), stack)
             if len(paths) != 1:
                 print("contract-audit: name one contract, or --sample NAME", file=sys.stderr)
                 return 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import stat
 import zipfile
 from pathlib import Path
 
@@ -25,19 +26,41 @@ _ENCRYPTED_OFFICE = "EncryptedPackage".encode("utf-16-le")  # stream of a passwo
 
 
 def read_path(path: Path, name: str) -> bytes:
-    """The file's bytes, refusing oversize files before reading them."""
+    """The file's bytes, refusing oversize files before reading them, and anything but a regular file
+    before opening it (opening a FIFO waits for a writer forever; a device like /dev/zero never ends).
+    Even a regular file is read only up to the limit: /proc files say they are empty, and files grow.
+    """
     try:
-        if path.is_dir():
+        info = path.stat()
+        mode = info.st_mode
+        if stat.S_ISDIR(mode):
             raise LoadError(f"{name}: is a folder, not a file")
-        if path.stat().st_size > MAX_BYTES:
+        if not stat.S_ISREG(mode):
+            raise LoadError(
+                f"{name}: is {_special_kind(mode)}, not a regular file; save the contract to a file "
+                "(or pipe it to `contract-audit audit -`)"
+            )
+        if info.st_size > MAX_BYTES:
             raise LoadError(f"{name}: the file is larger than the {MAX_BYTES // 2**20} MB limit")
-        return path.read_bytes()
+        with path.open("rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise LoadError(f"{name}: the file is larger than the {MAX_BYTES // 2**20} MB limit")
+        return data
     except FileNotFoundError as exc:
         raise LoadError(f"{name}: file not found") from exc
     except PermissionError as exc:
         raise LoadError(f"{name}: permission denied") from exc
     except OSError as exc:
         raise LoadError(f"{name}: cannot be read ({reason(exc)})") from exc
+
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a socket" if stat.S_ISSOCK(mode) else "a special file"
 
 
 def detect_format(data: bytes, name: str) -> str:
@@ -53,7 +76,7 @@ def detect_format(data: bytes, name: str) -> str:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 names = set(archive.namelist())
-        except zipfile.BadZipFile as exc:
+        except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError) as exc:  # e.g. "zip file version 18.1"
             raise LoadError(f"{name}: the .docx (ZIP) file is damaged or truncated") from exc
         if "word/document.xml" in names or suffix == ".docx":
             return "docx"
