@@ -112,7 +112,7 @@ def test_report_markdown_lists_red_flags() -> None:
 @pytest.mark.parametrize("name", REPORTS)
 def test_report_text_one_line_per_check(name: str) -> None:
     report = _report(name)
-    brief = to_text(report, verbose=False)
+    brief = to_text(report, detail="brief")
     assert all(sum(f.title in line for line in brief.splitlines()) == 1 for f in report.findings)
 
 

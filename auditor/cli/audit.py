@@ -116,7 +116,7 @@ def _names(paths: list[Path]) -> str:
     return shown + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
 
 
-def _render(results: list[Result], fmt: str, brief: bool) -> str:
+def _render(results: list[Result], fmt: str, detail: render.Detail) -> str:
     if fmt == "json":
         if len(results) == 1:
             return render.to_json(results[0]) + "\n"
@@ -128,7 +128,7 @@ def _render(results: list[Result], fmt: str, brief: bool) -> str:
     parts = []
     for r in results:
         if isinstance(r, AuditReport):
-            parts.append(render.to_markdown(r) if fmt == "md" else render.to_text(r, verbose=not brief))
+            parts.append(render.to_markdown(r) if fmt == "md" else render.to_text(r, detail=detail))
         else:
             parts.append(f"== {one_line(r['file'])}\n   ✖ {one_line(r['error'])}\n")
     return ("\n---\n\n" if fmt == "md" else "\n").join(parts)
@@ -139,8 +139,16 @@ def _exit_code(results: list[Result], fail_on: str | None) -> int:
         return 2
     if fail_on:
         limit = Status(fail_on).rank
-        if any(f.status.rank >= limit for r in results if isinstance(r, AuditReport) for f in r.findings):
-            return 1
+        tripped = False
+        for r in results:
+            if not isinstance(r, AuditReport):
+                continue
+            failing = [f for f in r.findings if f.status.rank >= limit]
+            if failing:
+                checks = ", ".join(f"{f.check_id} ({f.status.value})" for f in failing)
+                print(f"contract-audit: --fail-on {fail_on}: {one_line(r.file)}: {checks}", file=sys.stderr)
+                tripped = True
+        return int(tripped)
     return 0
 
 
@@ -201,7 +209,7 @@ def _audit_paths(args: argparse.Namespace) -> int:
     with contextlib.nullcontext() if store_path is None else Store(store_path) as store:
         outcome = batch.run_batch(files, options, store=store, progress=sys.stderr.isatty())
     results = outcome.results
-    output = _render(results, args.format, args.brief)
+    output = _render(results, args.format, "brief" if args.brief else "full" if args.verbose else "standard")
     status = 0
     if args.out:
         status = write_output(args.out, output.encode("utf-8-sig" if args.format == "csv" else "utf-8"))

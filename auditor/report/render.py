@@ -10,7 +10,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 from auditor.checks import CHECKS
 from auditor.lexicon import load_lexicon
@@ -120,6 +120,8 @@ def to_markdown(report: AuditReport) -> str:
             out += [f"> **{md(_where(e, lang))}** {md(e.text)}" + "\n" for e in f.evidence]
         if f.suggestion:
             out += ["", f"*{report_word('suggestion', lang)}*:", "", *markdown_code(f.suggestion)]
+        if f.to_fill:
+            out += ["", f"*{report_word('to_fill', lang)}*: " + md(report_word("list_sep", lang).join(f.to_fill))]
     out += ["", f"## {report_word('red_flags', lang)}", ""]
     if not report.red_flags:
         out.append(report_word("no_red_flags", lang))
@@ -132,31 +134,82 @@ def to_markdown(report: AuditReport) -> str:
     return "\n".join(out)
 
 
-def to_text(report: AuditReport, *, verbose: bool = True) -> str:
-    """A terminal report: one line per check, reasons, evidence and suggested wording indented below.
+Detail = Literal["brief", "standard", "full"]
+_FLAG_LEVEL = {3: "high", 2: "medium", 1: "low"}
+_SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+TOP_FIXES = 3
+
+
+def to_text(report: AuditReport, *, detail: Detail = "standard") -> str:
+    """A terminal report for a busy owner: the counts and the three fixes that matter most, the facts the
+    advice was filled with, the red flags by severity, then the checks with their reasons and wording;
+    "full" adds notes and the quoted evidence, "brief" is one line per check.
 
     The whole report goes through `terminal_safe`, so nothing from the contract moves the cursor, erases
     or recolours a line; the file name and header values are kept on their own line.
     """
     lang = report.language
-    out = [f"== {one_line(report.file)}"] + [f"   {k}: {one_line(v)}" for k, v in _header(report)[1:]]
-    out.append(f"   {summary_line(report)}")
+    out = [f"== {one_line(report.file)}", f"   {summary_line(report)}"]
+    if detail != "brief":
+        out += _top_fixes(report)
+    out += [f"   {k}: {one_line(v)}" for k, v in _header(report)[1:]]
+    out += _flag_lines(report, detail)
+    if detail != "brief":
+        out.append(f" {report_word('checks', lang)}:")
     for f in report.findings:
         out.append(f" {MARK[f.status]} {f.title} [{report_word(f.status.value, lang)}]{_severity(f, lang)}")
-        if not verbose:
+        if detail == "brief":
             continue
         out += [f"     - {r}" for r in f.reasons]
-        out += [f"     · {n}" for n in f.notes]
-        for e in f.evidence[:3]:
-            out.append(f"     > {_where(e, lang)}: {_clip(e.text)}")
+        if detail == "full":
+            out += [f"     · {n}" for n in f.notes]
+            out += [f"     > {_where(e, lang)}: {_clip(e.text)}" for e in f.evidence[:3]]
         if f.suggestion:
             out.append(f"     {report_word('suggestion', lang)}: {f.suggestion}")
-    out.append(f" {report_word('red_flags', lang)}:" if report.red_flags else f" {report_word('no_red_flags', lang)}")
-    for flag in report.red_flags:
-        out.append(f"   ! {flag.message}")
-        out += [f"     > {_where(e, lang)}: {_clip(e.text)}" for e in flag.evidence[:2]]
+        if f.to_fill:
+            out.append(f"     {report_word('to_fill', lang)}: {report_word('list_sep', lang).join(f.to_fill)}")
     out += [f"   * {w}" for w in report.warnings]
     return terminal_safe("\n".join(out) + "\n")
+
+
+def top_fixes(report: AuditReport) -> list[Finding]:
+    """The findings to fix first: a playbook's high severity before its low, missing before weak, then in
+    the checklist's order.
+    """
+    failing = [f for f in report.findings if f.status is not Status.PASS]
+    ranked = sorted(
+        failing, key=lambda f: (_SEVERITY_RANK.get(f.severity or "", 1), -f.status.rank, report.findings.index(f))
+    )
+    return ranked[:TOP_FIXES]
+
+
+def _top_fixes(report: AuditReport) -> list[str]:
+    lang = report.language
+    fixes = top_fixes(report)
+    if not fixes:
+        return []
+    lines = [f"   {report_word('fix_first', lang, n=len(fixes))}:"]
+    for i, f in enumerate(fixes, 1):
+        why = f.reasons[0] if f.reasons else ""
+        lines.append(f"     {i}. {f.title} [{report_word(f.status.value, lang)}] {why}")
+    return lines
+
+
+def _flag_lines(report: AuditReport, detail: Detail) -> list[str]:
+    """The red flags, most serious first, each with its level; their evidence in full detail only, else the
+    clauses where they sit.
+    """
+    lang = report.language
+    if not report.red_flags:
+        return [f" {report_word('no_red_flags', lang)}"]
+    out = [f" {report_word('red_flags', lang)}:"]
+    for flag in sorted(report.red_flags, key=lambda r: -r.severity):
+        level = report_word(f"level_{_FLAG_LEVEL.get(flag.severity, 'medium')}", lang)
+        where = report_word("list_sep", lang).join(dict.fromkeys(_where(e, lang) for e in flag.evidence if e.clause))
+        out.append(f"   ! [{level}] {flag.message}" + (f" ({where})" if where and detail != "full" else ""))
+        if detail == "full":
+            out += [f"     > {_where(e, lang)}: {_clip(e.text)}" for e in flag.evidence[:2]]
+    return out
 
 
 def _clip(text: str, limit: int = 160) -> str:
