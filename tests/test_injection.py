@@ -56,10 +56,11 @@ def test_injection_text_report_paints_nothing(tmp_path: Path, capsys: pytest.Cap
     path.write_text(injected_contract(TERMINAL_PAYLOAD, CITED), encoding="utf-8")
     clean = to_text(audit_text(ZH_TEXT, name="contract.txt")).splitlines()
 
-    assert main(["audit", str(path), *AUDIT]) == 0
+    assert main(["audit", str(path), *AUDIT, "--verbose"]) == 0  # with the quoted evidence
     out = capsys.readouterr()
 
     assert not TERMINAL_CONTROL.search(out.out + out.err)
+    assert "违约责任 [通过]" in out.out  # the payload's words are printed, as plain text in a quote
     checks = [line for line in out.out.splitlines() if line.startswith((" ✔", " ▲", " ✖"))]
     assert checks == [line for line in clean if line.startswith((" ✔", " ▲", " ✖"))]  # as printed, unpainted
     assert out.out.splitlines()[0] == f"== {one_line(terminal_safe(name))}"  # the name on one line
