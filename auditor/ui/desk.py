@@ -158,7 +158,7 @@ def finding_body(report: AuditReport, f: Finding) -> None:
         st.caption(t("nothing_found"))
     for i, ev in enumerate(f.evidence):
         head, button = st.columns([5, 1], vertical_alignment="center")
-        head.caption(_where(ev) or "—")
+        head.caption(markdown_safe(_where(ev)) or "—")
         clause = clause_at(report, ev.start)
         if clause is not None:
             button.button(
