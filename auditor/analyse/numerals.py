@@ -69,3 +69,11 @@ def _write_group(group: int, digits: str, units: str) -> str:
         out += (digits[0] if zero else "") + digits[digit] + (units[power - 1] if power else "")
         zero = False
     return out
+
+
+def chinese_numeral(value: int) -> str:
+    """`value` written in everyday Chinese numerals (三十, 一万零五百): the next clause number of a
+    contract numbered 第二十九条 or （四）.
+    """
+    digits, units = _STYLES[0]
+    return _write(value, digits, units)

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from auditor.cli.audit import cmd_audit
+from auditor.cli.negotiate import add_parsers as add_negotiate_parsers
+from auditor.cli.negotiate import cmd_redline
 from auditor.cli.tools import cmd_dispute, cmd_eval, cmd_eval_clauses, cmd_playbook, cmd_report, cmd_ui
 
 FORMATS = ("text", "json", "jsonl", "md", "csv")
@@ -92,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("file", type=Path, help="the playbook (.yaml)")
     ui = sub.add_parser("ui", help="start the review desk in the browser (localhost only, no telemetry)")
     ui.add_argument("--port", type=int, default=8501, help="port to serve on (default: 8501)")
+    add_negotiate_parsers(sub)
     return parser
 
 
@@ -177,6 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "eval-clauses": cmd_eval_clauses,
             "playbook": cmd_playbook,
             "ui": cmd_ui,
+            "redline": cmd_redline,
         }[args.command](args)
     except KeyboardInterrupt as err:  # a batch reports what it finished itself; this is any other command
         signum = getattr(err, "signum", signal.SIGINT)

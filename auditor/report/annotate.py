@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import docx
@@ -39,12 +39,12 @@ _ID = qn("w:id")
 _MAX_ID = 2**31 - 1  # Word's comment and bookmark ids are 32-bit signed integers
 
 
-def _squash(text: str) -> str:
+def squash(text: str) -> str:
     """Text without any whitespace: Word runs, PDF lines and table cells space things differently."""
     return "".join(text.split())
 
 
-def _paragraphs(container: DocxDocument | _Cell) -> Iterator[Paragraph]:
+def body_paragraphs(container: DocxDocument | _Cell) -> Iterator[Paragraph]:
     """Body paragraphs in document order, table cell paragraphs included (a merged cell once)."""
     for item in container.iter_inner_content():
         if isinstance(item, Paragraph):
@@ -55,10 +55,10 @@ def _paragraphs(container: DocxDocument | _Cell) -> Iterator[Paragraph]:
                 for cell in row.cells:
                     if id(cell._tc) not in seen:
                         seen.add(id(cell._tc))
-                        yield from _paragraphs(cell)
+                        yield from body_paragraphs(cell)
 
 
-def _locate(ev: Evidence, lines: list[str], line_starts: list[int], keys: list[str]) -> int | None:
+def locate(ev: Evidence, lines: list[str], line_starts: list[int], keys: list[str]) -> int | None:
     """Index of the paragraph that holds `ev`, matched by text.
 
     The longest piece of the evidence (split at line breaks and table cell borders) is looked for in
@@ -66,7 +66,7 @@ def _locate(ev: Evidence, lines: list[str], line_starts: list[int], keys: list[s
     number is in the loaded text, not in the paragraph). When several paragraphs match, the one in the
     same position among them as the evidence's line among the contract's matching lines is chosen.
     """
-    pieces = sorted((_squash(p) for p in re.split(r"\n| \| ", ev.text)), key=len, reverse=True)
+    pieces = sorted((squash(p) for p in re.split(r"\n| \| ", ev.text)), key=len, reverse=True)
     piece = pieces[0] if pieces else ""
     if not piece:
         return None
@@ -94,20 +94,28 @@ def _comment_text(report: AuditReport, items: list[Finding | RedFlag]) -> str:
     return "\n".join(out)
 
 
-def _add_comments(document: DocxDocument, report: AuditReport) -> int:
-    """Comment on each paragraph a finding or red flag cites; returns how many comments were added."""
-    targets = list(_paragraphs(document))
-    keys = [_squash(p.text) for p in targets]
-    lines = report.text.split("\n")
+def paragraph_locator(document: DocxDocument, text: str) -> tuple[list[Paragraph], Callable[[Evidence], int | None]]:
+    """The document's paragraphs in order, and a function giving the index of the one that holds a
+    span of `text` (the contract text the document was audited as), for the comments and the redline.
+    """
+    targets = list(body_paragraphs(document))
+    keys = [squash(p.text) for p in targets]
+    lines = text.split("\n")
     line_starts = [0]
     for line in lines[:-1]:
         line_starts.append(line_starts[-1] + len(line) + 1)
-    squashed_lines = [_squash(line) for line in lines]
+    squashed_lines = [squash(line) for line in lines]
+    return targets, lambda ev: locate(ev, squashed_lines, line_starts, keys)
+
+
+def _add_comments(document: DocxDocument, report: AuditReport) -> int:
+    """Comment on each paragraph a finding or red flag cites; returns how many comments were added."""
+    targets, paragraph_of = paragraph_locator(document, report.text)
     cited: dict[int, list[Finding | RedFlag]] = {}
     items: tuple[Finding | RedFlag, ...] = (*report.findings, *report.red_flags)
     for item in items:
         for ev in item.evidence:
-            at = _locate(ev, squashed_lines, line_starts, keys)
+            at = paragraph_of(ev)
             if at is not None and item not in cited.setdefault(at, []):
                 cited[at].append(item)
     for at in sorted(cited):
@@ -176,7 +184,7 @@ def _remove_appendix(document: DocxDocument) -> None:
             body.remove(node)
 
 
-def _remove_own_comments(document: DocxDocument) -> None:
+def remove_own_comments(document: DocxDocument) -> None:
     """Take out the comments an earlier export wrote (by `AUTHOR`) and their anchors in the text."""
     comments = document.part._comments_part.element
     own = [c for c in comments.xpath("./w:comment") if c.get(qn("w:author")) == AUTHOR]
@@ -191,7 +199,7 @@ def _remove_own_comments(document: DocxDocument) -> None:
             anchor.getparent().remove(anchor)
 
 
-def _numeric_comment_ids(document: DocxDocument) -> None:
+def numeric_comment_ids(document: DocxDocument) -> None:
     """Renumber comments whose id is not a 32-bit decimal (other tools write "c1" or huge numbers, which
     python-docx cannot count from), and their anchors in the text with them.
     """
@@ -211,7 +219,7 @@ def _numeric_comment_ids(document: DocxDocument) -> None:
             anchor.set(_ID, renamed[anchor.get(_ID)])
 
 
-def _new_document(report: AuditReport) -> DocxDocument:
+def contract_document(report: AuditReport) -> DocxDocument:
     """A Word file holding the contract text, one paragraph per line, for PDF, text and pasted input."""
     lang = report.language
     document = new_document(lang)
@@ -233,11 +241,11 @@ def annotated_docx(report: AuditReport, original_docx: bytes | None = None) -> b
     """
     if original_docx:
         document = docx.Document(io.BytesIO(safe_package(Source(original_docx, report.file))))
-        _remove_own_comments(document)
+        remove_own_comments(document)
         _remove_appendix(document)
-        _numeric_comment_ids(document)
+        numeric_comment_ids(document)
     else:
-        document = _new_document(report)
+        document = contract_document(report)
     _add_comments(document, report)
     _add_appendix(document, report)
     return to_bytes(document)

@@ -1,0 +1,49 @@
+"""The negotiation commands: `redline` (the suggested clauses as tracked changes in the user's own Word
+file) and `compare` (two drafts, clause by clause, with the audit of each).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from pathlib import Path
+
+from auditor.cli.audit import playbook_option, with_sample
+from auditor.load import LoadError
+from auditor.report.words import one_line
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The `redline` command's arguments."""
+    red = sub.add_parser("redline", help="the contract as Word with the suggested clauses as tracked changes")
+    red.add_argument("path", type=Path, nargs="?", help="the contract (.docx keeps your own file; .pdf .txt .md)")
+    red.add_argument("--sample", metavar="NAME", help="a bundled sample contract by name or prefix")
+    red.add_argument("--out", type=Path, required=True, help="the .docx to write, e.g. 合同-修订.docx")
+    red.add_argument("--playbook", metavar="NAME|FILE.yaml", help="review rules, as for `audit`")
+
+
+def cmd_redline(args: argparse.Namespace) -> int:
+    """Write the redline of one contract; exit 2 with a one-line message when it cannot be read."""
+    from auditor.negotiate.redline import redline_docx
+    from auditor.pipeline import audit
+
+    if args.out.suffix.lower() != ".docx":
+        print("contract-audit: --out must name a .docx file", file=sys.stderr)
+        return 2
+    try:
+        with contextlib.ExitStack() as stack:
+            paths = with_sample([args.path] if args.path else [], args.sample, stack)
+            if len(paths) != 1:
+                print("contract-audit: name one contract, or --sample NAME", file=sys.stderr)
+                return 2
+            report = audit(paths[0], playbook=playbook_option(args))
+            original = paths[0].read_bytes() if report.format == "docx" else None
+        args.out.write_bytes(redline_docx(report, original))
+    except KeyError as err:
+        print(f"contract-audit: {err.args[0]}", file=sys.stderr)
+        return 2
+    except (LoadError, ValueError, OSError) as err:
+        print(f"contract-audit: {one_line(str(err))}", file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,354 @@
+"""The redline: the user's own contract with the audit's suggested clauses as tracked changes, the way
+lawyers exchange drafts, each change carrying a comment that says why.
+
+A suggestion is inserted as a new clause after the last clause of the section it completes, numbered as
+the next of that section's clauses (3.4 → 3.5, 第七条 → 第七条之一 for a new article); vague or one-sided
+wording the lexicon names (`lexicons/negotiate.toml`) is replaced as a tracked deletion and insertion,
+but only while the check or red flag it answers is not satisfied, so a contract that needs nothing gets
+nothing. Everything else is the user's: the package is written back part by part (`wordml`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+
+import docx
+
+from auditor.analyse.numerals import chinese_integer, chinese_numeral
+from auditor.lexicon import Lexicon, load_lexicon
+from auditor.load.limits import safe_package
+from auditor.load.source import Source
+from auditor.model import AuditReport, Clause, Evidence, Finding, Status
+from auditor.negotiate.wordml import Revisions, body_level, own_text, package_bytes
+from auditor.report.annotate import contract_document, numeric_comment_ids, paragraph_locator
+from auditor.report.words import report_word
+from auditor.rules.acceptance import short_deemed_acceptance
+from auditor.rules.reading import CheckInput
+from auditor.text.normalise import normalise
+from auditor.text.numbering import match_number
+
+LEXICON = "negotiate"
+
+
+@dataclass(frozen=True, slots=True)
+class Replacement:
+    """Contract text `start`–`end` (document offsets) to become `new`, and the comment saying why."""
+
+    start: int
+    end: int
+    old: str
+    new: str
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class Insertion:
+    """A new clause after clause `after` (its last line), and the comment saying why."""
+
+    after: Clause
+    prefix: str  # the clause number as the document types it ("3.5 "), empty when it has none
+    text: str
+    why: str
+    check_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Every change the redline makes to one contract."""
+
+    replacements: tuple[Replacement, ...]
+    insertions: tuple[Insertion, ...]
+
+    @property
+    def empty(self) -> bool:
+        """True for a contract that needs no change."""
+        return not (self.replacements or self.insertions)
+
+
+def redline_docx(report: AuditReport, original_docx: bytes | None = None, when: dt.datetime | None = None) -> bytes:
+    """The contract as Word with the plan's tracked changes and comments: the user's own .docx when given,
+    else a new document of the contract text (PDF, text, pasted) carrying the same changes.
+    """
+    lexicon = load_lexicon(LEXICON)
+    lang = report.language
+    if original_docx:
+        document = docx.Document(io.BytesIO(safe_package(Source(original_docx, report.file))))
+        numeric_comment_ids(document)
+    else:
+        document = contract_document(report)
+    plan = plan_changes(report)
+    revisions = Revisions(
+        document,
+        lexicon.values["author"][lang],
+        lexicon.values["initials"],
+        when or dt.datetime.now(dt.UTC),
+    )
+    paragraphs, paragraph_of = paragraph_locator(document, report.text)
+    for change in plan.replacements:
+        at = paragraph_of(_line_evidence(report.text, change.start, change.end))
+        if at is None:
+            continue
+        element = paragraphs[at]._p
+        line_start, line = _line_at(report.text, change.start)
+        offset = _occurrence(own_text(element), change.old, line[: change.start - line_start].count(change.old))
+        span = revisions.replace(element, offset, offset + len(change.old), change.new) if offset >= 0 else None
+        if span is not None:
+            revisions.comment(*span, change.why)
+    last_inserted: dict[int, object] = {}
+    for insertion in plan.insertions:
+        at = paragraph_of(_line_evidence(report.text, insertion.after.end - 1, insertion.after.end))
+        if at is None:
+            continue
+        element = paragraphs[at]._p
+        like = element if body_level(element) is element else None  # a clause in a table cell: a plain paragraph
+        numbered = like is not None and bool(like.xpath("./w:pPr/w:numPr"))  # Word numbers it: no typed number
+        text = insertion.text if numbered else insertion.prefix + insertion.text
+        inserted = revisions.insert_paragraph_after(body_level(last_inserted.get(at, element)), text, like)
+        revisions.comment(inserted, inserted, insertion.why)
+        last_inserted[at] = inserted.getparent()
+    if revisions.changes == 0 and original_docx:
+        return original_docx
+    return package_bytes(document, original_docx, report.file)
+
+
+def plan_changes(report: AuditReport) -> Plan:
+    """What the redline changes: the replacements of wording the lexicon names, and one new clause per
+    suggestion of a check that did not pass.
+    """
+    if report.contract is None:
+        raise ValueError(f"{report.file}: a report read back from JSON has no contract text to redline")
+    inp = CheckInput(report.contract, load_lexicon(LEXICON))
+    return Plan(_replacements(report, inp), _insertions(report, inp))
+
+
+def _unsatisfied(report: AuditReport) -> dict[str, Finding | str]:
+    """The checks that did not pass (their findings) and the red flags raised (their messages), by id."""
+    out: dict[str, Finding | str] = {f.check_id: f for f in report.findings if f.status is not Status.PASS}
+    out.update({flag.flag_id: flag.message for flag in report.red_flags})
+    return out
+
+
+def _why(report: AuditReport, lexicon: Lexicon, answered: Finding | str, key: str, **values: str) -> str:
+    """The comment on a change: the check, its status and reasons and the rubric's point, or the red flag."""
+    lang = report.language
+    if isinstance(answered, str):
+        return lexicon.reason("flag_replaced", lang, message=answered, **values)
+    reasons = " ".join(answered.reasons)
+    status = report_word(answered.status.value, lang)
+    text = lexicon.reason(key, lang, title=answered.title, status=status, reasons=reasons, **values)
+    point = f"point_{answered.check_id}"
+    return f"{text}\n{lexicon.reason(point, lang)}" if point in lexicon.reasons else text
+
+
+def _replacements(report: AuditReport, inp: CheckInput) -> tuple[Replacement, ...]:
+    """Each phrase of a replacement cue whose check or red flag is unsatisfied, and each deemed-acceptance
+    period the rubric finds too short, then the sentences weak checks' clauses supersede; a span that
+    overlaps one already kept is dropped.
+    """
+    lexicon, lang = inp.lexicon, report.language
+    unsatisfied = _unsatisfied(report)
+    found: list[Replacement] = []
+    for key, rule in lexicon.values["replacements"].items():
+        answered = next((unsatisfied[i] for i in rule["when"] if i in unsatisfied), None)
+        if answered is None:
+            continue
+        for hit in inp.hits(key, negatable=False):
+            old = report.text[hit.start : hit.end]
+            why = _why(report, lexicon, answered, "replaced", old=old, new=rule[lang])
+            found.append(Replacement(hit.start, hit.end, old, rule[lang], why))
+    deemed = lexicon.values["deemed_acceptance"]
+    answered = next((unsatisfied[i] for i in deemed["when"] if i in unsatisfied), None)
+    if answered is not None:
+        quality = inp.bind(load_lexicon("quality_standards"))
+        for hit, days in short_deemed_acceptance(quality):
+            for fact in quality.facts_near(hit, "duration"):
+                if fact.value == days:
+                    why = _why(report, lexicon, answered, "replaced", old=fact.text, new=deemed[lang])
+                    found.append(Replacement(fact.start, fact.end, fact.text, deemed[lang], why))
+    kept: list[Replacement] = []
+    for change in [*sorted(found, key=lambda c: (c.start, -c.end)), *_superseded(report, inp, unsatisfied)]:
+        if all(change.end <= other.start or change.start >= other.end for other in kept):
+            kept.append(change)
+    return tuple(sorted(kept, key=lambda c: c.start))
+
+
+def _superseded(report: AuditReport, inp: CheckInput, unsatisfied: dict[str, Finding | str]) -> list[Replacement]:
+    """The sentences a weak check quotes, deleted: its suggested clause, inserted beside them, replaces
+    them (a heading the evidence names stays, and so does evidence that speaks for the client).
+    """
+    found = []
+    for finding in unsatisfied.values():
+        if isinstance(finding, str) or finding.status is not Status.WEAK or not finding.suggestion:
+            continue
+        for ev in finding.evidence:
+            if ev.matched in inp.lexicon.values["kept_evidence"]:
+                continue
+            start, end = inp.sentences.around(ev.start, ev.end)
+            line_start, line = _line_at(report.text, start)
+            start, end = max(start, line_start), min(end, line_start + len(line))
+            sentence = report.text[start:end]
+            number = match_number(sentence) if start == line_start else None
+            if number:  # the clause number stays with the clause
+                start += number.end
+                sentence = report.text[start:end]
+            if len(sentence.strip()) < 2 or _is_heading(inp, start):
+                continue
+            found.append(Replacement(start, end, sentence, "", _why(report, inp.lexicon, finding, "superseded")))
+    return found
+
+
+def _is_heading(inp: CheckInput, offset: int) -> bool:
+    """True when `offset` is in a clause that is only a heading."""
+    clause = inp.clauses[max(0, bisect.bisect_right([c.start for c in inp.clauses], offset) - 1)]
+    return clause.kind == "heading" or bool(clause.title and clause.text.strip().endswith(clause.title))
+
+
+def _insertions(report: AuditReport, inp: CheckInput) -> tuple[Insertion, ...]:
+    """One new clause per suggestion, after the section it completes, numbered as that section is."""
+    clauses = inp.clauses
+    numbers: dict[int, str | None] = {}  # last number given after each clause, so two insertions count on
+    out = []
+    for finding in report.findings:
+        if finding.status is Status.PASS or not finding.suggestion:
+            continue
+        anchor, new_article = _anchor(finding, inp)
+        last = _section_end(clauses, anchor) if anchor is not None else _last_operative(inp)
+        numbered = anchor if new_article and anchor is not None else last  # a new article: after the article's
+        previous = numbers.get(last.index, _own_number(numbered))
+        number = _next_number(previous, new_article=new_article) if previous else None
+        numbers[last.index] = number
+        prefix = _prefix(numbered, previous, number) if number else ""
+        why = _why(report, inp.lexicon, finding, "inserted")
+        out.append(Insertion(last, prefix, finding.suggestion, why, finding.check_id))
+    return tuple(out)
+
+
+def _anchor(finding: Finding, inp: CheckInput) -> tuple[Clause | None, bool]:
+    """The clause a suggestion completes: where its evidence is, else the section its topic names, else
+    (a new article, flagged True) the article before the contract's closing general terms.
+    """
+    clauses = inp.clauses
+    starts = [c.start for c in clauses]
+    cue = f"section_{finding.check_id}"
+    topic = inp.rx(cue) if cue in inp.lexicon.cues else None
+    if finding.evidence:
+        cited = [clauses[max(0, bisect.bisect_right(starts, e.start) - 1)] for e in finding.evidence]
+        on_topic = [c for c in cited if topic is not None and topic.search(normalise(c.context))]
+        return (on_topic or cited)[0], False
+    heads = [c for c in inp.operative if c.level > 0 and c.title and _children(clauses, c)]
+    for head in heads if topic is not None else ():
+        if topic is not None and topic.search(normalise(head.title or "")):
+            return head, False
+    closing = inp.rx("closing_section")
+    articles = [h for h in heads if h.level == min(x.level for x in heads)]
+    while articles and closing.search(normalise(articles[-1].title or "")):
+        articles.pop()
+    return (articles[-1] if articles else None), True
+
+
+def _last_operative(inp: CheckInput) -> Clause:
+    """The last clause that reads as a sentence: before the signature lines of a contract without articles."""
+    sentences = [c for c in inp.operative if len(c.text) >= 40 and c.text.rstrip()[-1:] in "。.；;！!"]
+    return (sentences or list(inp.operative) or list(inp.clauses))[-1]
+
+
+def _children(clauses: tuple[Clause, ...], head: Clause) -> bool:
+    """True when the clause after `head` sits in its section (head is a heading with clauses under it)."""
+    scope = (*head.section, head.title)
+    following = clauses[head.index + 1] if head.index + 1 < len(clauses) else None
+    return following is not None and following.section[: len(scope)] == scope
+
+
+def _section_end(clauses: tuple[Clause, ...], anchor: Clause) -> Clause:
+    """The last clause of the anchor's section at the anchor's own depth (a heading: of the clauses under
+    it), when that section is numbered; else the anchor itself, which the suggestion then follows.
+    """
+    scope = (*anchor.section, anchor.title) if anchor.title and _children(clauses, anchor) else anchor.section
+    members = [anchor] if scope == anchor.section else []
+    for clause in clauses[anchor.index + 1 :]:
+        if clause.section[: len(scope)] != scope:
+            break
+        if len(clause.section) == len(scope):
+            members.append(clause)
+    numbered = [c for c in members if _own_number(c)]
+    if not numbered:  # a section under a heading ends with its last clause; a contract without any, here
+        return members[-1] if members and len(scope) > 1 else anchor
+    return members[-1] if _own_number(members[-1]) else numbered[-1]
+
+
+def _own_number(clause: Clause) -> str | None:
+    """The clause's number when its text opens with it (not one inherited from the clause above)."""
+    found = match_number(clause.text)
+    return found.number if found and found.number == clause.number else None
+
+
+def _prefix(last: Clause, previous: str | None, number: str) -> str:
+    """How the new clause opens: the last clause's own opening (number, punctuation, space), renumbered."""
+    found = match_number(last.text)
+    if not found or not previous:
+        return f"{number} "
+    opening = last.text[: found.end]
+    spacing = re.match(r"\s*", last.text[found.end :])
+    return opening.replace(found.number, number, 1) + (spacing.group(0) if spacing and spacing.group(0) else " ")
+
+
+_ARTICLE_ZH = re.compile(r"^第(?P<n>.+?)(?P<kind>[条條款章])(?:之(?P<sub>.+))?$")
+_WORDED = re.compile(r"^(?P<word>(?i:article|section|clause)\s+)(?P<n>\d+)(?P<sub>[A-Z]?)$")
+_DOTTED = re.compile(r"^(?P<head>(?:\d+\.)*)(?P<n>\d+)$")
+_PAREN = re.compile(r"^(?P<open>[（(]?)(?P<n>[^）)]+)(?P<close>[）)]?)$")
+
+
+def _next_number(number: str, *, new_article: bool = False) -> str | None:
+    """The number after `number` in its own style (5.2 → 5.3, 第九条 → 第十条, （三） → （四）, (c) → (d));
+    `new_article`: a number between this article and the next (第九条之一, Section 9A). None when the
+    style cannot be counted on.
+    """
+    if m := _ARTICLE_ZH.match(number):
+        if new_article or m["sub"]:
+            sub = chinese_integer(m["sub"]) if m["sub"] else 0
+            return f"第{m['n']}{m['kind']}之{chinese_numeral((sub or 0) + 1)}" if sub is not None else None
+        value = int(m["n"]) if m["n"].isdecimal() else chinese_integer(m["n"])
+        return f"第{value + 1 if m['n'].isdecimal() else chinese_numeral(value + 1)}{m['kind']}" if value else None
+    if m := _WORDED.match(number):
+        if new_article or m["sub"]:
+            return f"{m['word']}{m['n']}{chr(ord(m['sub']) + 1) if m['sub'] else 'A'}"
+        return f"{m['word']}{int(m['n']) + 1}"
+    if m := _DOTTED.match(number):
+        return f"{m['head']}{int(m['n']) + 1}"
+    if len(number) == 1 and "①" <= number < "⑳":
+        return chr(ord(number) + 1)
+    if m := _PAREN.match(number):
+        inner = m["n"]
+        if inner.isdecimal():
+            following = str(int(inner) + 1)
+        elif (value := chinese_integer(inner)) is not None:
+            following = chinese_numeral(value + 1)
+        elif len(inner) == 1 and "a" <= inner <= "y":
+            following = chr(ord(inner) + 1)
+        else:
+            return None
+        return f"{m['open']}{following}{m['close']}"
+    return None
+
+
+def _line_at(text: str, offset: int) -> tuple[int, str]:
+    """Start and text of the line of `text` holding `offset`."""
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return start, text[start : end if end >= 0 else len(text)]
+
+
+def _line_evidence(text: str, start: int, end: int) -> Evidence:
+    """The line holding a span, as evidence the paragraph locator can place."""
+    line_start, line = _line_at(text, start)
+    return Evidence(None, line_start, line_start + len(line), line, None, "redline")
+
+
+def _occurrence(text: str, needle: str, index: int) -> int:
+    """Offset of the `index`-th occurrence of `needle` in `text` (the last one if fewer), -1 if none."""
+    found = [m.start() for m in re.finditer(re.escape(needle), text)] if needle else []
+    return found[min(index, len(found) - 1)] if found else -1
