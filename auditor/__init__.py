@@ -1,7 +1,7 @@
 """Contract Auditor (合同条款审计): offline, explainable review of service contracts.
 
 The public surface is small: `audit()` for a file or bytes, `audit_text()` for pasted text, the report
-types, and `CHECKS`. Heavy libraries (spaCy, pdfplumber) load lazily on first use.
+types, and `CHECKS`. Heavy libraries (spaCy, jieba, pypdfium2) load lazily on first use.
 """
 
 from __future__ import annotations

@@ -74,7 +74,7 @@ def load_text(text: str, name: str = "pasted.txt") -> RawDocument:
     return within_size(RawDocument(name=name, format="text", blocks=blocks))
 
 
-# format → (module, function): a reader's libraries (pdfplumber, python-docx, OCR) load only when a file
+# format → (module, function): a reader's libraries (pypdfium2, python-docx, OCR) load only when a file
 # of that format is met, so auditing a .txt never imports them.
 _READERS: dict[str, tuple[str, str]] = {
     "pdf": ("auditor.load.pdf", "read_pdf"),

@@ -1,17 +1,23 @@
-"""PDF: page text with geometry (pdfplumber), scanned pages sent to OCR, then the layout rules."""
+"""PDF: characters and their geometry read through pypdfium2, scanned pages sent to OCR, then the layout rules.
+
+PDFium parses the page in C; only the characters come into Python, and of each only what the layout
+rules use (text, left and right edge, baseline, size, whether it is turned). They are grouped into lines
+the way pdfplumber's `extract_text_lines` did when this loader used it (same tolerances, same word
+breaks), so every PDF loads to the same document (tests/test_pdf_documents.py) in a fraction of the time.
+"""
 
 from __future__ import annotations
 
-import io
+import ctypes
 import itertools
-import operator
+import math
 import statistics
-from collections.abc import Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any
-
-import pdfplumber
-from pdfminer.pdfdocument import PDFPasswordIncorrect
-from pdfplumber.utils.exceptions import PdfminerException
 
 from auditor.load import ocr
 from auditor.load.pdf_layout import Line, drop_furniture, first_word_width, line_cells, ocr_line, pdf_blocks
@@ -19,25 +25,25 @@ from auditor.load.source import LoadError, Source
 from auditor.load.text import blocks_or_fail
 from auditor.model import RawDocument
 
+Char = dict[str, Any]  # text, x0, x1, top, bottom, size, upright, horizontal, font: what the rules read
+
 
 def read_pdf(src: Source) -> RawDocument:
     """Page text with page numbers, headers/footers removed and layout-wrapped lines re-joined."""
-    try:
-        pdf = pdfplumber.open(io.BytesIO(src.data), password=src.password or "")
-    except PdfminerException as exc:
-        if exc.args and isinstance(exc.args[0], PDFPasswordIncorrect):
-            if src.password:
-                raise LoadError(f"{src.name}: wrong password for this encrypted PDF") from exc
-            raise LoadError(f"{src.name}: the PDF is password-protected; pass its password with --password") from exc
-        raise
+    pdf = _open(src)
     pages: list[list[Line]] = []
     scanned: list[int] = []
-    with pdf:
-        for number, page in enumerate(pdf.pages, start=1):
-            pages.append(_page_lines(page, number))
-            if _needs_ocr(page, pages[-1]):
-                scanned.append(number)
-            page.close()  # drop the page's parsed layout: memory stays flat however long the PDF
+    try:
+        for number in range(1, len(pdf) + 1):
+            page = pdf[number - 1]
+            try:
+                pages.append(_page_lines(page, number))
+                if _needs_ocr(page, pages[-1]):
+                    scanned.append(number)
+            finally:
+                page.close()  # one page in memory at a time, however long the PDF
+    finally:
+        pdf.close()
     warnings: list[str] = []
     unread: list[int] = []
     unavailable = ocr.missing() if scanned else None
@@ -65,6 +71,25 @@ def read_pdf(src: Source) -> RawDocument:
     )
 
 
+def _pdfium() -> Any:
+    import pypdfium2
+
+    return pypdfium2
+
+
+def _open(src: Source) -> Any:
+    """The PDF opened by PDFium from memory; a missing or wrong password is one clear line."""
+    pdfium = _pdfium()
+    try:
+        return pdfium.PdfDocument(src.data, password=src.password or None)
+    except pdfium.PdfiumError as exc:
+        if getattr(exc, "err_code", None) != pdfium.raw.FPDF_ERR_PASSWORD:
+            raise
+        if src.password:
+            raise LoadError(f"{src.name}: wrong password for this encrypted PDF") from exc
+        raise LoadError(f"{src.name}: the PDF is password-protected; pass its password with --password") from exc
+
+
 OCR_CAVEAT = "OCR text may contain errors: check quoted evidence against the original."
 _SCAN_COVER = 0.5  # share of a page an image must cover for the page to count as a scan
 _FEW_CHARS = 30  # a text layer this short on a scanned page is a stamp or a page number, not the text
@@ -73,13 +98,21 @@ _FEW_CHARS = 30  # a text layer this short on a scanned page is a stamp or a pag
 def _needs_ocr(page: Any, lines: Sequence[Line]) -> bool:
     """True when only OCR can read the page: it draws something but has no text layer, or its text
     layer is a few characters (a page number, a stamp) on top of a page-sized image.
+
+    The page's objects (Form XObjects opened) are only walked for a page with little or no text.
     """
-    if not lines:
-        return bool(page.images or page.curves or page.rects or page.lines)
-    if sum(len(line.text) for line in lines) >= _FEW_CHARS:
+    if lines and sum(len(line.text) for line in lines) >= _FEW_CHARS:
         return False
-    area = float(page.width) * float(page.height)
-    covered = sum(float(i["width"]) * float(i["height"]) for i in page.images)
+    raw = _pdfium().raw
+    drawn = [obj for obj in page.get_objects() if obj.type in (raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_PATH)]
+    if not lines:
+        return bool(drawn)
+    area = float(page.get_width()) * float(page.get_height())
+    covered = 0.0
+    for obj in drawn:
+        if obj.type == raw.FPDF_PAGEOBJ_IMAGE:
+            left, bottom, right, top = obj.get_pos()
+            covered += (right - left) * (top - bottom)
     return area > 0 and covered >= _SCAN_COVER * area
 
 
@@ -109,29 +142,13 @@ def report_progress(src: Source, done: int, total: int) -> None:
         src.progress(done, total)
 
 
-def _dedupe_chars(page: Any) -> Any:
-    """Pdfplumber's `Page.dedupe_chars`, in linear time.
+# --- characters and lines -------------------------------------------------------------------------
 
-    pdfplumber restores document order with `sorted(kept, key=chars.index)`, a linear search per character:
-    quadratic per page, and the largest single cost of auditing a long PDF (benchmarks/run.py measured the
-    whole audit at 2.4× plain text extraction with it, 1.7× without). Same clusters, same survivors, same
-    order; only the ordering step uses a dict of positions.
-    """
-    from pdfplumber.page import FilteredPage
-    from pdfplumber.utils.clustering import cluster_objects
-
-    chars = page.chars
-    key = operator.itemgetter("upright", "text", "fontname", "size")
-    position = {id(c): i for i, c in enumerate(chars)}
-    kept = []
-    for _, group in itertools.groupby(sorted(chars, key=key), key=key):
-        for y_cluster in cluster_objects(list(group), operator.itemgetter("doctop"), 1):
-            for x_cluster in cluster_objects(y_cluster, operator.itemgetter("x0"), 1):
-                kept.append(min(x_cluster, key=operator.itemgetter("doctop", "x0")))
-    filtered = FilteredPage(page, lambda _: True)
-    filtered._objects = {kind: objs for kind, objs in page.objects.items()}
-    filtered._objects["char"] = sorted(kept, key=lambda c: position[id(c)])
-    return filtered
+_TOLERANCE = 3  # pdfplumber's x_tolerance and y_tolerance: a wider gap starts a new word, a line
+_DUPLICATE = 1  # a character drawn again within this distance (fake bold) counts once
+_PDFIUM_HYPHEN = 0x02
+_SPACE = 0x20
+_LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
 
 
 def _page_lines(page: Any, number: int) -> list[Line]:
@@ -140,41 +157,235 @@ def _page_lines(page: Any, number: int) -> list[Line]:
     Characters drawn twice (fake bold) count once, and rotated ones (watermarks, side notes) not at all,
     unless most of the page is rotated: then it is the page's own text, turned for a landscape layout.
     """
-    page = _dedupe_chars(page)
-    rotated = sum(1 for char in page.chars if not _horizontal(char))
-    if 0 < rotated * 2 < len(page.chars):
-        page = page.filter(_horizontal)
+    width, height = float(page.get_width()), float(page.get_height())
+    chars = _deduplicated(_chars(page))
+    rotated = sum(1 for char in chars if not char["horizontal"])
+    if 0 < rotated * 2 < len(chars):
+        chars = [char for char in chars if char["horizontal"]]
     lines = []
-    for item in page.extract_text_lines(strip=True, return_chars=True):
-        chars = [c for c in item["chars"] if c["text"].strip()]
-        text = " ".join(item["text"].split())
-        if not chars or not text:
+    for words in _text_lines(chars):
+        line_chars = [c for word in words for c in word if c["text"].strip()]
+        text = " ".join(" ".join(_word_text(word) for word in words).split())
+        if not line_chars or not text:
             continue
-        size = statistics.median(float(c["size"]) for c in chars)
+        size = statistics.median(float(c["size"]) for c in line_chars)
         lines.append(
             Line(
                 text=text,
                 page=number,
-                x0=float(item["x0"]),
-                x1=float(item["x1"]),
-                top=float(item["top"]),
-                bottom=float(item["bottom"]),
-                page_width=float(page.width),
-                page_height=float(page.height),
+                x0=min(c["x0"] for word in words for c in word),
+                x1=max(c["x1"] for word in words for c in word),
+                top=min(c["top"] for word in words for c in word),
+                bottom=max(c["bottom"] for word in words for c in word),
+                page_width=width,
+                page_height=height,
                 size=size,
-                first_width=first_word_width(chars),
-                cells=line_cells(chars, size),
+                first_width=first_word_width(line_chars),
+                cells=line_cells(line_chars, size),
             )
         )
     return lines
 
 
-def _horizontal(obj: dict[str, Any]) -> bool:
-    """False for a character whose text matrix turns it (watermarks at 45°, vertical side notes).
+def _chars(page: Any) -> list[Char]:
+    """The page's characters in content order, as PDFium reads them, without the line ends PDFium adds;
+    a space it adds between words (the file moved the pen instead of drawing one) is kept, right after
+    the character before it.
 
-    Only rotation counts (the matrix's b entry); the shear of a synthetic italic (its c entry) does not.
+    A character spans from its origin by its advance width, as pdfminer measured it. What is the same
+    for a whole text object (size, font, matrix) is read once per object, a width once per font and
+    character: per character, PDFium is asked only for its code, its text object and its origin.
     """
-    if obj.get("object_type") != "char":
-        return True
-    a, b = obj["matrix"][:2]
-    return bool(a > 0 and abs(b) <= 0.05 * a)
+    raw = _pdfium().raw
+    text_object = _text_object_address()
+    textpage = page.get_textpage()
+    handle = textpage.raw
+    left, _, _, top = page.get_mediabox()
+    x, y, matrix, width = ctypes.c_double(), ctypes.c_double(), raw.FS_MATRIX(), ctypes.c_float()
+    runs: dict[int | None, _Run] = {}
+    advances: dict[tuple[int | None, int], float] = {}
+    chars: list[Char] = []
+    pending = 0  # the first half of a surrogate pair
+    try:
+        for i in range(raw.FPDFText_CountChars(handle)):
+            code = raw.FPDFText_GetUnicode(handle, i)
+            if not code:
+                continue
+            if raw.FPDFText_IsGenerated(handle, i):
+                if code == _SPACE and chars:  # where the file spaces words by moving, not by a space
+                    chars.append({**chars[-1], "text": " ", "x0": chars[-1]["x1"]})
+                continue  # PDFium's own line ends
+            if code == _PDFIUM_HYPHEN and raw.FPDFText_IsHyphen(handle, i):
+                code = ord("-")  # the file's hyphen at a line end, which PDFium marks this way
+            if 0xD800 <= code < 0xDC00:
+                pending = code
+                continue
+            if 0xDC00 <= code < 0xE000:
+                if not pending:
+                    continue
+                code, pending = 0x10000 + ((pending - 0xD800) << 10) + (code - 0xDC00), 0
+            key = text_object(handle, i)
+            run = runs.get(key)
+            if run is None:
+                run = runs[key] = _run(raw, handle, i, ctypes.cast(key or 0, raw.FPDF_PAGEOBJECT), matrix)
+            advance = advances.get((key, code))
+            if advance is None:
+                found = run.font and raw.FPDFFont_GetGlyphWidth(run.font, code, ctypes.c_float(run.font_size), width)
+                advance = advances[key, code] = (width.value if found else run.font_size / 2) * run.x_scale
+            raw.FPDFText_GetCharOrigin(handle, i, x, y)
+            bottom = top - y.value - run.descent
+            chars.append(
+                {
+                    "text": chr(code),
+                    "x0": x.value - left,
+                    "x1": x.value - left + advance,
+                    "top": bottom - run.size,
+                    "bottom": bottom,
+                    "size": run.size,
+                    "upright": run.upright,
+                    "horizontal": run.horizontal,
+                    "font": run.name,
+                }
+            )
+    finally:
+        textpage.close()
+    return chars
+
+
+@lru_cache(maxsize=1)
+def _text_object_address() -> Callable[[Any, int], int | None]:
+    """`FPDFText_GetTextObject` returning the object's address as an int, the key of its run: three
+    times faster than casting the pointer it returns, once per character.
+    """
+    raw = _pdfium().raw
+    prototype = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+    function: Callable[[Any, int], int | None] = prototype(
+        ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value or 0
+    )
+    return function
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """What the characters of one text object share."""
+
+    font: Any  # PDFium's font handle (None when the object has none)
+    font_size: float  # as set in the content stream (Tf)
+    x_scale: float  # the text matrix's horizontal scale: widths are in text space
+    size: float  # the font size as drawn (scaled by the matrix), as pdfminer measured it
+    descent: float  # below the baseline (negative), for the drawn size
+    upright: bool  # pdfminer's test: no mirror, no quarter turn
+    horizontal: bool  # no rotation (matrix entry b); the shear of a synthetic italic is allowed
+    name: bytes  # the base font name, part of what makes a character a duplicate
+
+
+def _run(raw: Any, handle: Any, index: int, obj: Any, matrix: Any) -> _Run:
+    """The shared properties of the text object holding character `index`.
+
+    The descent places the character box as pdfminer did: from the baseline down by the font's
+    descent, up by the font size.
+    """
+    raw.FPDFText_GetMatrix(handle, index, matrix)
+    a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
+    font_size = float(raw.FPDFText_GetFontSize(handle, index))
+    size = font_size * (abs(d) if b == 0 else math.hypot(b, d))
+    font, descent, name = (
+        raw.FPDFTextObj_GetFont(obj) if obj else None,
+        ctypes.c_float(),
+        ctypes.create_string_buffer(128),
+    )
+    if font:
+        raw.FPDFFont_GetDescent(font, ctypes.c_float(size), descent)
+        raw.FPDFFont_GetBaseFontName(font, name, len(name))
+    x_scale = abs(a) if b == 0 else math.hypot(a, b)
+    return _Run(
+        font,
+        font_size,
+        x_scale,
+        size,
+        float(descent.value),
+        a * d > 0 and b * c <= 0,
+        a > 0 and abs(b) <= 0.05 * a,
+        name.value,
+    )
+
+
+def _deduplicated(chars: list[Char]) -> list[Char]:
+    """As pdfplumber's `dedupe_chars`: of the same character in the same font and size drawn within a
+    point of itself (rows of tops, then columns of left edges), the top-left one is kept; order is kept.
+    """
+    groups: dict[tuple[Any, ...], list[Char]] = defaultdict(list)
+    for char in chars:
+        groups[char["upright"], char["text"], char["font"], char["size"]].append(char)
+    dropped: set[int] = set()
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        for same_row in _clusters(group, "top", _DUPLICATE):
+            if len(same_row) < 2:
+                continue
+            for same_place in _clusters(same_row, "x0", _DUPLICATE):
+                kept = min(same_place, key=itemgetter("top", "x0"))
+                dropped.update(id(char) for char in same_place if char is not kept)
+    return [char for char in chars if id(char) not in dropped] if dropped else chars
+
+
+def _clusters(items: list[Char], field: str, tolerance: float) -> list[list[Char]]:
+    """As pdfplumber's `cluster_objects`: sorted by `field`, an item no further than `tolerance` from the
+    one before joins its cluster; within a cluster the order is by `field`, then as given.
+    """
+    ordered = sorted(items, key=itemgetter(field))
+    clusters = [[ordered[0]]] if ordered else []
+    for previous, item in zip(ordered, ordered[1:], strict=False):
+        if item[field] > previous[field] + tolerance:
+            clusters.append([item])
+        else:
+            clusters[-1].append(item)
+    return clusters
+
+
+def _text_lines(chars: list[Char]) -> list[list[list[Char]]]:
+    """The page's lines, each a list of words, each a list of characters: pdfplumber's `extract_text_lines`.
+
+    Characters are clustered into lines by their top (across a line, left to right; rotated text by its
+    left edge, top to bottom); a space, a step back or a gap wider than the tolerance starts a new word;
+    words whose tops are within the tolerance are then one line.
+    """
+    words: list[list[Char]] = []
+    for upright, group in itertools.groupby(chars, key=itemgetter("upright")):
+        line_key, char_key = ("top", itemgetter("x0", "top")) if upright else ("x0", itemgetter("top", "x0"))
+        for line in _clusters(list(group), line_key, _TOLERANCE):
+            words.extend(_words(sorted(line, key=char_key), upright))
+    tops = [{"top": min(c["top"] for c in word), "word": word} for word in words]
+    line_of = {id(item): n for n, cluster in enumerate(_clusters(tops, "top", _TOLERANCE)) for item in cluster}
+    return [[item["word"] for item in run] for _, run in itertools.groupby(tops, key=lambda item: line_of[id(item)])]
+
+
+def _words(ordered: list[Char], upright: bool) -> list[list[Char]]:
+    """Word breaks along one line, as pdfplumber makes them: at a space, a step back, or a gap over the tolerance."""
+    start, end, across = ("x0", "x1", "top") if upright else ("top", "bottom", "x0")
+    words: list[list[Char]] = []
+    current: list[Char] = []
+    for char in ordered:
+        if char["text"].isspace():
+            if current:
+                words.append(current)
+            current = []
+            continue
+        if current:
+            prev = current[-1]
+            if (
+                char[start] < prev[start]
+                or char[start] > prev[end] + _TOLERANCE
+                or abs(char[across] - prev[across]) > _TOLERANCE
+            ):
+                words.append(current)
+                current = []
+        current.append(char)
+    if current:
+        words.append(current)
+    return words
+
+
+def _word_text(word: list[Char]) -> str:
+    return "".join(_LIGATURES.get(c["text"]) or c["text"] for c in word)
