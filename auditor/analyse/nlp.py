@@ -4,8 +4,8 @@ The ORG patterns come from `lexicons/analysis.toml`: whole phrases and sequences
 on lower-cased tokens, longest match first, as spaCy's EntityRuler does. Chinese tokens are jieba's, taught
 the legal vocabulary in `lexicons/legal_words.txt` so terms such as 仲裁委员会 or 违约金 stay whole; they
 are matched here directly, because importing spaCy costs more than a whole audit of a short contract.
-English tokens are spaCy's rule-based tokenizer's, and spaCy is only imported for a text that contains the
-first word of some pattern: no other text can hold a match.
+English tokens are spaCy's rule-based tokenizer's, and spaCy is only imported for a text that contains some
+pattern's words: no other text can hold a match.
 
 jieba's dictionary (350,000 words) is read from an SQLite copy in the package's cache folder, built once,
 so a process looks up only the words its clauses contain instead of unpickling all of them (0.9 s).
@@ -45,7 +45,7 @@ def find_institutions(text: str, lang: Lang) -> list[Span]:
     """The institutions named in `text`, in order, as spaCy's EntityRuler would find them."""
     if lang == "zh":
         return _ruled(_zh_tokens(text), text)
-    if not any(word in text.lower() for word in _en_triggers()):
+    if not any(trigger in text.lower() for trigger in _en_triggers()):
         return []
     return [(ent.start_char, ent.end_char, ent.ent_id_) for ent in get_nlp("en")(text).ents]
 
@@ -129,16 +129,17 @@ def _zh_tokens(text: str) -> list[tuple[int, int]]:
 
 @lru_cache(maxsize=1)
 def _en_triggers() -> tuple[str, ...]:
-    """The first word of every English pattern: a text without any of them cannot hold a match.
+    """Every English pattern as lower-case words joined by single spaces: a text without any of them
+    cannot hold a match, as a match is the pattern's tokens with at most one space between them.
 
-    A sequence whose first regex is not a plain word could match anything, so its trigger is "" (always).
+    A sequence of token regexes that are not all plain words could match anything: its trigger is "".
     """
     values = load_lexicon("analysis").values
-    words = [phrase.split()[0].lower() for phrase in values["org_phrases"]["en"]]
+    triggers = [" ".join(phrase.lower().split()) for phrase in values["org_phrases"]["en"]]
     for regexes in values["org_token_patterns"]["en"]:
-        plain = re.fullmatch(r"\^([a-z]+)\$", regexes[0])
-        words.append(plain.group(1) if plain else "")
-    return tuple(dict.fromkeys(words))
+        words = [re.fullmatch(r"\^([a-z]+)\$", r) for r in regexes]
+        triggers.append(" ".join(w.group(1) for w in words if w) if all(words) else "")
+    return tuple(dict.fromkeys(triggers))
 
 
 def _entity_patterns(lang: Lang) -> list[dict[str, object]]:
