@@ -145,7 +145,8 @@ def _run(check: Check, inp: CheckInput, playbook: Playbook | None) -> Finding:
     """One check, read with its contract type's wording and the playbook's thresholds and wording, carrying
     its severity.
     """
-    lexicon = typed_lexicon(check.lexicon, inp.contract.key_facts.type)
+    facts = inp.contract.key_facts
+    lexicon = typed_lexicon(check.lexicon, facts.type, facts.governing_law)
     if playbook is not None:
         from auditor.review.playbook import effective_lexicon
 

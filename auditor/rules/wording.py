@@ -102,16 +102,18 @@ def blanks(text: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_BLANK.findall(text or "")))
 
 
-def typed_lexicon(lexicon: Lexicon, kind: str | None) -> Lexicon:
-    """The check's lexicon with its default wording replaced by the wording for this contract type (a
-    software contract gets milestones and source code, not short videos); a type without wording of its
-    own for the check takes the general one, the type the check's default was written for keeps it.
+def typed_lexicon(lexicon: Lexicon, kind: str | None, law: str | None = None) -> Lexicon:
+    """The check's lexicon with its default wording replaced by the wording for this contract's governing
+    law, where the default assumes PRC law (a Hong Kong forum clause names HKIAC, not 仲裁委员会), else for
+    its type (a software contract gets milestones and source code, not short videos); a type without
+    wording of its own for the check takes the general one, the type the default was written for keeps it.
     """
     values = _values()
-    if kind is None or kind in values["own_default"]:
-        return lexicon
+    laws: dict[str, dict[str, dict[str, str]]] = values["laws"]
     types: dict[str, dict[str, dict[str, str]]] = values["types"]
-    wording = types.get(kind, {}).get(lexicon.name) or types["general"].get(lexicon.name)
+    wording = laws.get(law or "", {}).get(lexicon.name)
+    if wording is None and kind is not None and kind not in values["own_default"]:
+        wording = types.get(kind, {}).get(lexicon.name) or types["general"].get(lexicon.name)
     if wording is None:
         return lexicon
     return dataclasses.replace(lexicon, suggestion={**lexicon.suggestion, "default": wording})
