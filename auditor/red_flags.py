@@ -80,7 +80,9 @@ def _auto_renewal(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
 
 def _account_ownership(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
     to_provider = tuple(
-        h for h in inp.hits("ownership_to_provider", negatable=True) if not inp.in_sentence(h, "rejected_work")
+        h
+        for h in inp.hits("ownership_to_provider", negatable=True)
+        if not (inp.in_sentence(h, "rejected_work") or inp.in_sentence(h, "provider_own_materials"))
     )
     if to_provider:
         return to_provider, {}
