@@ -109,3 +109,9 @@ def test_key_facts_a_correction_re_runs_the_audit_with_it() -> None:
     assert report.to_dict()["facts"]["currency"] == "TWD"
     with pytest.raises(FactError, match="not an amount"):
         audit(SAMPLES / "zh_02_douyin_package.txt", facts={"value": "about 9"})
+
+
+def test_key_facts_a_corrected_price_reaches_the_brief() -> None:
+    report = audit(SAMPLES / "zh_10_content_writing.txt", facts={"value": "38400"})
+    brief = build_brief(report, "early_exit")
+    assert brief.contract_value == 38400

@@ -82,8 +82,16 @@ class Reading:
 
     @property
     def price(self) -> float | None:
-        """The contract price the brief computes with; None when only a rate is known."""
-        return self.price_fact.value if self.price_fact else None
+        """The contract price the brief computes with: the one the contract states, or the one the user
+        gave (`--fact value=…`, an amount the contract does not write); None when only a rate is known.
+        """
+        if self.price_fact:
+            return self.price_fact.value
+        facts = self.report.key_facts
+        if facts is None or facts.value is None:
+            return None
+        written = any(f.kind == "money" and f.value == facts.value for f in self.report.facts)
+        return None if written else facts.value
 
     @cached_property
     def currency(self) -> str:
