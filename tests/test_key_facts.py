@@ -6,20 +6,23 @@ client never appears as a claim, and the user's corrections re-run the audit.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 
 import pytest
 
 from auditor.analyse.key_facts import FactError
+from auditor.checks import CHECKS
 from auditor.dispute.brief import build_brief
 from auditor.dispute.model import SCENARIOS
 from auditor.lexicon import load_lexicon
 from auditor.model import AuditReport
 from auditor.pipeline import audit
+from auditor.review.contract_type import TYPES
 from auditor.rules.adverse import Adverse
 from auditor.rules.reading import CheckInput
-from auditor.rules.wording import format_money, in_script
+from auditor.rules.wording import fill, format_money, in_script, typed_lexicon
 from auditor.text.normalise import is_traditional
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_contracts"
@@ -115,3 +118,13 @@ def test_key_facts_a_corrected_price_reaches_the_brief() -> None:
     report = audit(SAMPLES / "zh_10_content_writing.txt", facts={"value": "38400"})
     brief = build_brief(report, "early_exit")
     assert brief.contract_value == 38400
+
+
+@pytest.mark.parametrize("kind", [*TYPES, "general"])
+@pytest.mark.parametrize("law", [None, "HK", "TW"])
+def test_key_facts_every_type_and_law_has_complete_wording(kind: str, law: str | None) -> None:
+    for check in CHECKS:
+        lexicon = typed_lexicon(check.lexicon, kind, law)
+        for lang in ("zh", "en"):
+            text = fill(lexicon.template(lang), {}, lang)  # type: ignore[arg-type]
+            assert text.strip() and not re.search(r"\{[^{}]*\}", text), (kind, check.id, lang)
