@@ -128,7 +128,14 @@ def with_foreign_comments(data: bytes, ids: tuple[str, ...]) -> bytes:
         document.add_comment(paragraph.runs, text="请法务确认", author="Alice", initials="A")
     buffer = io.BytesIO()
     document.save(buffer)
-    members = docx_members(buffer.getvalue())
+    return with_comment_ids(buffer.getvalue(), ids)
+
+
+def with_comment_ids(data: bytes, ids: tuple[str, ...]) -> bytes:
+    """`data` (a .docx whose comments python-docx numbered 0, 1, …) with comment n and its anchors
+    carrying `ids[n]` instead.
+    """
+    members = docx_members(data)
     for number, new in enumerate(ids):
         for part in ("word/comments.xml", "word/document.xml"):
             members[part] = members[part].replace(f'w:id="{number}"'.encode(), f'w:id="{new}"'.encode())

@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import zipfile
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -26,6 +25,7 @@ from auditor.model import AuditReport
 from auditor.pipeline import audit, audit_text
 from auditor.text.normalise import normalise
 from auditor.text.segment import segment
+from tests.hostile_content import with_comment_ids
 
 CHECK_IDS = [check.id for check in CHECKS]
 # A longer fuzz run: AUDITOR_FUZZ_EXAMPLES=2000 pytest tests/test_properties.py
@@ -272,16 +272,7 @@ def built_docx(items: list[tuple[str, Any]]) -> bytes:
             document.add_paragraph(content, style=kind)
     buffer = io.BytesIO()
     document.save(buffer)
-    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
-        members = {info.filename: archive.read(info) for info in archive.infolist()}
-    for number in range(comments):
-        for part in ("word/comments.xml", "word/document.xml"):
-            members[part] = members[part].replace(f'w:id="{number}"'.encode(), f'w:id="c{number}"'.encode())
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return out.getvalue()
+    return with_comment_ids(buffer.getvalue(), tuple(f"c{number}" for number in range(comments)))
 
 
 def _audited_docx(data: bytes, name: str) -> AuditReport | None:
