@@ -22,6 +22,8 @@ def run(inp: CheckInput) -> Finding:
     soft_targets = _soft_targets(inp)
     if not (targets or remedies or soft_targets):
         notes = [inp.reason("disclaimer")] if inp.hits("disclaimer", negatable=False) else []
+        if result_pay := inp.hits("result_linked_pay"):
+            return inp.finding(Status.WEAK, [inp.reason("result_pay_only")], inp.evidence(result_pay[:2]), notes=notes)
         return inp.finding(Status.MISSING, [inp.reason("missing")], notes=notes)
     if not targets:
         key = "remedy_without_trigger" if remedies else "no_numbers"
@@ -46,14 +48,16 @@ def _numeric_targets(inp: CheckInput) -> tuple[Hit, ...]:
 
 def _soft_targets(inp: CheckInput) -> tuple[Hit, ...]:
     """Metrics a target word aims at ("提升粉丝数量", "increase followers"), whose number is left blank
-    ("成功率达到＿＿"), or targets named as such ("业绩目标"): a target is there, without a figure.
+    ("成功率达到＿＿", "连续两次未达到＿%"), or targets named as such ("业绩目标"): a target is there, without a
+    figure.
     A target word far off in the same long sentence ("meet at least monthly to review sales") aims at
     something else.
     """
     reach = int(inp.lexicon.values["target_reach"][inp.lang])
     aimed = tuple(h for h in inp.hits("metric") if _near(inp, h, "target_word", reach))
     blank = tuple(h for h in inp.sentence_hits("metric", "target_word") if inp.has_blank(h))
-    return _promised(inp, tuple(dict.fromkeys(aimed + blank + inp.hits("named_target"))))
+    named = inp.hits("named_target") + inp.hits("blank_target", negatable=False)
+    return _promised(inp, tuple(dict.fromkeys(aimed + blank + named)))
 
 
 def _near(inp: CheckInput, hit: Hit, key: str, reach: int) -> bool:
