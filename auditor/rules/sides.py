@@ -25,11 +25,20 @@ def breaching_side(inp: CheckInput, hit: Hit) -> str:
 
 def breaching_party(inp: CheckInput, hit: Hit) -> str:
     """The first party named in the sentence as an actor, not a recipient: "provider", "client" or "either"
-    (一方/违约方/either party). A sentence that names no party reads as the provider's.
+    (一方/违约方/either party). A sentence that names no party takes the one the sentence before it names, in
+    the same clause; with none there either, it reads as the provider's.
     """
     inp = _read(inp)
     start, end = inp.sentences.around(hit.start, hit.end)
-    sentence = inp.norm_span(start, end)
+    party = _actor(inp, inp.norm_span(start, end))
+    if party is None and start > hit.clause.start:  # "The surcharge is $40 an hour." after "Client shall pay…"
+        before = inp.sentences.around(start - 1, start - 1)
+        party = _actor(inp, inp.norm_span(max(before[0], hit.clause.start), start))
+    return party or "provider"
+
+
+def _actor(inp: CheckInput, sentence: str) -> str | None:
+    """The first party a sentence names as an actor, or None when it names none."""
     if inp.rx("client_obligation").search(sentence):
         return "client"
     recipient = inp.rx("recipient_marker")
@@ -40,5 +49,5 @@ def breaching_party(inp: CheckInput, hit: Hit) -> str:
                 first[side] = m.start()
                 break
     if not first:
-        return "provider"
+        return None
     return min(first, key=lambda side: (first[side], side != "either"))
