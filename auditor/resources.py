@@ -52,10 +52,13 @@ def cache_dir() -> Path | None:
     """The package's own cache folder, `$XDG_CACHE_HOME/contract-auditor` (else `~/.cache/…`); None when
     there is no home to put it in.
     """
-    base = os.environ.get("XDG_CACHE_HOME")
-    if not base:
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not Path(base).is_absolute():  # unset, empty or relative: the XDG spec says to ignore it
         try:
-            base = str(Path.home() / ".cache")
-        except RuntimeError:  # no home directory (a service account, a bare container)
+            home = Path.home()
+        except (RuntimeError, KeyError):  # no home directory (a service account, a bare container)
             return None
+        if not home.is_absolute() or not home.is_dir() or home == Path("/"):  # HOME="", gone, or "/"
+            return None
+        base = str(home / ".cache")
     return Path(base) / "contract-auditor"

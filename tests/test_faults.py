@@ -6,18 +6,34 @@ and peak memory (bounds against a hang or a blow-up, not speed targets).
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from auditor.batch.store import SCHEMA_VERSION
 from auditor.load import MAX_BYTES
 from tests.conftest import SAMPLES
-from tests.hostile_faults import children, cli, running, slow_contract, stored_reports, wait_for
+from tests.hostile_faults import (
+    Run,
+    children,
+    cli,
+    garbage_store,
+    old_schema_store,
+    running,
+    slow_contract,
+    stored_reports,
+    tamper_reports,
+    truncated_store,
+    wait_for,
+)
 
 GOOD = SAMPLES / "zh_02_douyin_package.txt"
 MAX_SECONDS = 90  # against a hang: an unstopped slow audit runs for many minutes
@@ -163,10 +179,148 @@ def test_folder_skips_links_out_of_it_and_its_readme(tmp_path: Path) -> None:
     os.mkfifo(folder / "pipe.txt")
     run = cli(["audit", str(folder), "--no-db", "--format", "jsonl"])
     assert run.code == 0, run.stderr
-    assert [line.split('"file": "')[1].split('"')[0] for line in run.stdout.splitlines()] == ["real.txt"]
+    assert _files(run.stdout) == ["real.txt"]
     assert run.lines() == [
         f"contract-audit: skipped leak.txt in {folder}: a link leading out of the folder (--follow-links audits it)",
         f"contract-audit: skipped README.md in {folder}: a folder's notes, not a contract (name it to audit it)",
     ]
     followed = cli(["audit", str(folder), "--no-db", "--format", "jsonl", "--follow-links"])
     assert '"file": "leak.txt"' in followed.stdout
+
+
+# --- the result store is a cache, never a failure -----------------------------------------------------
+
+TWO = [str(GOOD), str(SAMPLES / "en_03_influencer.txt")]
+
+
+def _audited_both(run: Run) -> None:
+    """Both contracts reported, whatever happened to the store."""
+    assert run.code == 0, run.stderr
+    assert run.stdout.count("== ") == 2
+    assert "Traceback" not in run.stderr
+
+
+def _warnings(run: Run) -> list[str]:
+    return [line for line in run.lines() if line.startswith("contract-audit: warning:")]
+
+
+@pytest.mark.parametrize("kind", ["garbage", "truncated"])
+def test_damaged_store_is_moved_aside_and_rebuilt(tmp_path: Path, kind: str) -> None:
+    db = tmp_path / "audits.sqlite"
+    if kind == "garbage":
+        garbage_store(db)
+    else:
+        good = tmp_path / "good.sqlite"
+        _audited_both(cli(["audit", *TWO, "--brief", "--db", str(good)]))
+        truncated_store(db, good)
+    run = cli(["audit", *TWO, "--brief", "--db", str(db)])
+    _audited_both(run)
+    [warning] = _warnings(run)
+    assert warning.startswith(f"contract-audit: warning: the result store {db} was damaged (")
+    assert warning.endswith("moved it to audits.sqlite.damaged, started anew")
+    assert stored_reports(db) == 2
+
+
+def test_old_schema_store_is_migrated(tmp_path: Path) -> None:
+    db = old_schema_store(tmp_path / "audits.sqlite")
+    run = cli(["audit", *TWO, "--brief", "--db", str(db)])
+    _audited_both(run)
+    assert not _warnings(run)
+    assert stored_reports(db) == 2
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+@pytest.mark.parametrize(
+    ("where", "why"),
+    [
+        ("folder", "it is a folder"),
+        ("/proc/audits.sqlite", "unable to open database file"),  # a place nobody may write, even root
+        ("foreign", "it is another program's database"),
+    ],
+)
+def test_unusable_store_is_one_warning_and_the_batch_goes_on(tmp_path: Path, where: str, why: str) -> None:
+    db = tmp_path / where
+    if where == "folder":
+        db.mkdir()
+    elif where == "foreign":
+        with contextlib.closing(sqlite3.connect(db)) as conn:
+            conn.execute("CREATE TABLE invoices (n)")
+            conn.commit()
+    run = cli(["audit", *TWO, "--brief", "--db", str(db)])
+    _audited_both(run)
+    assert _warnings(run) == [
+        f"contract-audit: warning: the result store {db} cannot be used ({why}); results are not kept this time"
+    ]
+
+
+def test_tampered_stored_reports_are_audited_again(tmp_path: Path) -> None:
+    db = tmp_path / "audits.sqlite"
+    first = cli(["audit", *TWO, "--format", "jsonl", "--db", str(db)])
+    tamper_reports(db)
+    again = cli(["audit", *TWO, "--format", "jsonl", "--db", str(db)])
+    assert again.code == 0, again.stderr
+    assert _files(again.stdout) == _files(first.stdout) == ["en_03_influencer.txt", "zh_02_douyin_package.txt"]
+    assert "2 audited, 0 from the store" in again.stderr
+    listed = cli(["report", "--db", str(db), "--format", "json"])
+    assert listed.code == 0
+    out_of_date = "out of date" in listed.stderr  # the engine's code was edited between the runs
+    assert listed.stdout.count('"file":') == (0 if out_of_date else 2)
+
+
+def _files(jsonl: str) -> list[str]:
+    return [json.loads(line)["file"] for line in jsonl.splitlines()]
+
+
+def test_full_disk_mid_batch_keeps_reporting(tmp_path: Path) -> None:
+    """Files may grow to 60 kB: the store takes a report or two, then fails; every result is printed."""
+    run = cli(["audit", *TWO, "--brief", "--workers", "1", "--db", str(tmp_path / "a.sqlite")], file_size_limit=60_000)
+    _audited_both(run)
+    [warning] = _warnings(run)
+    assert warning.startswith(f"contract-audit: warning: the result store {tmp_path / 'a.sqlite'} ")
+    assert warning.endswith("results are not kept this time") or warning.endswith("results are not kept")
+
+
+def test_no_home_folder_means_no_store_and_a_note(tmp_path: Path) -> None:
+    run = cli(["audit", *TWO, "--brief"], env={"HOME": str(tmp_path / "gone"), "XDG_CACHE_HOME": ""})
+    _audited_both(run)
+    assert _warnings(run) == [
+        "contract-audit: warning: no home folder for the result store; results are not kept (pass --db FILE to "
+        "keep them)"
+    ]
+    assert not (tmp_path / "gone").exists()
+
+
+# --- output paths -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("option", ["--out", "--summary", "--chart"])
+def test_output_into_a_missing_folder_is_refused_before_any_audit(tmp_path: Path, option: str) -> None:
+    target = tmp_path / "missing" / ("x.csv" if option == "--summary" else "x.png")
+    run = cli(["audit", str(slow_contract(tmp_path / "slow.txt")), "--no-db", option, str(target)])
+    assert run.code == 2
+    assert run.lines() == [f"contract-audit: {option}: no such folder: {target.parent}"]
+    assert run.seconds < MAX_SECONDS  # refused at once: the slow contract was never started
+    assert not run.stdout
+
+
+def test_write_errors_are_one_line_and_the_report_is_complete(tmp_path: Path) -> None:
+    full = cli(["audit", *TWO, "--no-db", "--out", "/dev/full"])
+    assert full.code == 2
+    assert full.lines()[0] == "contract-audit: cannot write /dev/full: No space left on device"
+    summary = cli(["audit", *TWO, "--no-db", "--brief", "--summary", str(tmp_path / "s.xlsx")], file_size_limit=3000)
+    assert summary.code == 2
+    assert summary.stdout.count("== ") == 2
+    [failed] = [line for line in summary.lines() if "cannot write" in line]  # "File too large" or lxml's IO_EFBIG
+    assert failed.startswith(f"contract-audit: cannot write {tmp_path / 's.xlsx'}: ")
+
+
+def test_chart_draws_file_names_with_dollar_signs(tmp_path: Path) -> None:
+    """Matplotlib would parse "$…$" as TeX: an unbalanced one crashed the PNG."""
+    folder = tmp_path / "contracts"
+    folder.mkdir()
+    shutil.copy(GOOD, folder / "fee_$5$ and $x^{2$.txt")
+    chart = tmp_path / "chart.png"
+    run = cli(["audit", str(folder), "--no-db", "--brief", "--chart", str(chart)])
+    assert run.code == 0, run.stderr
+    assert chart.read_bytes().startswith(b"\x89PNG")

@@ -14,9 +14,9 @@ not in the key: a renamed contract is not audited again, its report just takes t
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-import os
 import sqlite3
 import stat
 from dataclasses import replace
@@ -28,6 +28,7 @@ import auditor
 from auditor import lexicon
 from auditor.load.limits import MAX_BYTES
 from auditor.model import AuditReport, ContractType, Evidence, Finding, KeyFacts, Parties, RedFlag, Status
+from auditor.resources import cache_dir
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
@@ -50,7 +51,7 @@ CREATE TABLE IF NOT EXISTS files (
 # Current results of every known file, optionally filtered by a check's status and by a red flag.
 _SELECT = """
 SELECT f.path, r.report FROM files f JOIN reports r USING (sha256, suffix, lang)
-WHERE r.engine = :engine AND r.lexicon = :lexicon
+WHERE r.engine = :engine AND r.lexicon = :lexicon AND json_valid(r.report)
   AND (:status IS NULL OR EXISTS (
         SELECT 1 FROM json_each(r.report, '$.checks') c
         WHERE json_extract(c.value, '$.status') = :status
@@ -61,10 +62,12 @@ ORDER BY f.path
 """
 
 
-def default_path() -> Path:
-    """`$XDG_CACHE_HOME/contract-auditor/audits.sqlite`, else under `~/.cache`."""
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache) / "contract-auditor" / "audits.sqlite"
+def default_path() -> Path | None:
+    """`audits.sqlite` in the package's cache folder (`resources.cache_dir`); None for a user without a
+    home folder: a store in the current folder would surprise.
+    """
+    folder = cache_dir()
+    return folder / "audits.sqlite" if folder else None
 
 
 def content_hash(path: Path) -> str | None:
@@ -95,17 +98,92 @@ def engine_fingerprint() -> str:
     return f"{auditor.__version__}+{h.hexdigest()[:12]}"
 
 
+SCHEMA_VERSION = 1  # PRAGMA user_version; 0 is a store from before the schema was versioned
+_TABLES = {
+    "reports": ["sha256", "suffix", "lang", "engine", "lexicon", "report"],
+    "files": ["path", "sha256", "suffix", "lang"],
+}
+
+
+def open_store(path: Path | None) -> tuple[Store | None, str | None]:
+    """The store at `path`, or None and the one line saying why the batch goes on without it.
+
+    The store is a cache: whatever is wrong with it (no home folder, a folder or a read-only place, a
+    foreign or newer database) never stops a batch. A damaged one (garbage, truncated) is moved aside to
+    `NAME.damaged` and a new one started.
+    """
+    if path is None:
+        return None, "no home folder for the result store; results are not kept (pass --db FILE to keep them)"
+    try:
+        return Store(path), None
+    except sqlite3.DatabaseError as err:
+        if isinstance(err, sqlite3.OperationalError) or not path.is_file():
+            return None, _unusable(path, err)
+        damaged = path.with_name(path.name + ".damaged")
+        try:
+            path.replace(damaged)
+            return Store(path), f"the result store {path} was damaged ({err}); moved it to {damaged.name}, started anew"
+        except (sqlite3.Error, OSError) as again:
+            return None, _unusable(path, again)
+    except (StoreError, OSError) as err:
+        return None, _unusable(path, err)
+
+
+def _unusable(path: Path, err: BaseException) -> str:
+    why = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+    return f"the result store {path} cannot be used ({why}); results are not kept this time"
+
+
+class StoreError(Exception):
+    """A database that is not ours to change: another program's, or a newer version's."""
+
+
 class Store:
-    """An open result database. Only the batch's parent process writes to it, one result at a time."""
+    """An open result database. Only the batch's parent process writes to it, one result at a time.
+
+    After opening, a failure (a full disk, a file removed or made read-only) never raises: the store
+    stops being used and `warning` says so once.
+    """
 
     def __init__(self, path: Path) -> None:
+        if path.is_dir():
+            raise StoreError("it is a folder")
         path.parent.mkdir(parents=True, exist_ok=True)
+        self.warning: str | None = None
+        self.path = path
         self._db = sqlite3.connect(path, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")  # readers (the `report` command) never block a batch
-        self._db.execute("PRAGMA synchronous=NORMAL")  # a commit per result stays cheap
-        self._db.executescript(_SCHEMA)
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")  # readers (the `report` command) never block a batch
+            self._db.execute("PRAGMA synchronous=NORMAL")  # a commit per result stays cheap
+            if self._db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise sqlite3.DatabaseError("database disk image is malformed")
+            self._migrate()
+        except BaseException:
+            self._db.close()
+            raise
         self.engine = engine_fingerprint()
         self.lexicon = lexicon.lexicon_fingerprint()
+
+    def _migrate(self) -> None:
+        """Bring the schema to SCHEMA_VERSION. Before it was versioned (0), the same tables with other
+        columns were an older layout: those tables are dropped and made again (their results re-audited).
+        A database holding other tables, or a newer version, is left alone.
+        """
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"it was made by a newer version of this tool (schema {version})")
+        if version == SCHEMA_VERSION:
+            return
+        tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if tables - set(_TABLES):
+            raise StoreError("it is another program's database")
+        for table, columns in _TABLES.items():
+            found = [row[1] for row in self._db.execute(f"PRAGMA table_info({table})")]
+            if found and found != columns:
+                self._db.execute(f"DROP TABLE {table}")
+        self._db.executescript(_SCHEMA)
+        self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        self._db.commit()
 
     def __enter__(self) -> Store:
         return self
@@ -114,25 +192,45 @@ class Store:
         self.close()
 
     def get(self, path: Path, digest: str, lang: str) -> dict[str, Any] | None:
-        """The stored report for this content, named after `path`, if the current engine made it."""
-        row = self._db.execute(
-            "SELECT report FROM reports WHERE sha256=? AND suffix=? AND lang=? AND engine=? AND lexicon=?",
-            (digest, path.suffix.lower(), lang, self.engine, self.lexicon),
-        ).fetchone()
-        if row is None:
+        """The stored report for this content, named after `path`, if the current engine made it and it
+        still reads as a report (stored JSON edited by hand is a miss: the file is audited again).
+        """
+        if self.warning:
             return None
-        self._remember(path, digest, lang)
-        self._db.commit()
-        return {**json.loads(row[0]), "file": path.name}
+        try:
+            row = self._db.execute(
+                "SELECT report FROM reports WHERE sha256=? AND suffix=? AND lang=? AND engine=? AND lexicon=?",
+                (digest, path.suffix.lower(), lang, self.engine, self.lexicon),
+            ).fetchone()
+            report = _readable(row[0]) if row else None
+            if report is None:
+                return None
+            self._remember(path, digest, lang)
+            self._db.commit()
+        except sqlite3.Error as err:
+            self._give_up(err)
+            return None
+        return {**report, "file": path.name}
 
     def put(self, path: Path, digest: str, lang: str, report: dict[str, Any]) -> None:
         """Store a fresh report, replacing whatever an older engine or lexicon produced for this content."""
-        self._db.execute(
-            "INSERT OR REPLACE INTO reports VALUES (?, ?, ?, ?, ?, ?)",
-            (digest, path.suffix.lower(), lang, self.engine, self.lexicon, json.dumps(report, ensure_ascii=False)),
-        )
-        self._remember(path, digest, lang)
-        self._db.commit()
+        if self.warning:
+            return
+        try:
+            self._db.execute(
+                "INSERT OR REPLACE INTO reports VALUES (?, ?, ?, ?, ?, ?)",
+                (digest, path.suffix.lower(), lang, self.engine, self.lexicon, json.dumps(report, ensure_ascii=False)),
+            )
+            self._remember(path, digest, lang)
+            self._db.commit()
+        except sqlite3.Error as err:
+            self._give_up(err)
+
+    def _give_up(self, err: sqlite3.Error) -> None:
+        """Stop using the store for the rest of the run (the disk is full, the file went away…)."""
+        with contextlib.suppress(sqlite3.Error):
+            self._db.rollback()
+        self.warning = f"the result store {self.path} failed ({err}); the remaining results are not kept"
 
     def _remember(self, path: Path, digest: str, lang: str) -> None:
         self._db.execute(
@@ -149,7 +247,8 @@ class Store:
         rows = self._db.execute(
             _SELECT, {"engine": self.engine, "lexicon": self.lexicon, "check": check, "status": status, "flag": flag}
         )
-        return [replace(from_dict(json.loads(report)), file=path) for path, report in rows]
+        reports = [(path, _readable(report)) for path, report in rows]
+        return [replace(from_dict(report), file=path) for path, report in reports if report is not None]
 
     def stale(self) -> int:
         """Known files whose stored report an older engine or lexicon made: re-audit them to refresh."""
@@ -163,11 +262,27 @@ class Store:
 
     def close(self) -> None:
         """Drop reports no known file points to any more (edited contracts), then close."""
-        self._db.execute(
-            "DELETE FROM reports WHERE (sha256, suffix, lang) NOT IN (SELECT sha256, suffix, lang FROM files)"
-        )
-        self._db.commit()
+        if not self.warning:
+            try:
+                self._db.execute(
+                    "DELETE FROM reports WHERE (sha256, suffix, lang) NOT IN (SELECT sha256, suffix, lang FROM files)"
+                )
+                self._db.commit()
+            except sqlite3.Error as err:
+                self._give_up(err)
         self._db.close()
+
+
+def _readable(stored: str) -> dict[str, Any] | None:
+    """A stored report's dict, or None when the JSON was damaged or edited into something `from_dict`
+    cannot rebuild.
+    """
+    try:
+        report = json.loads(stored)
+        from_dict(report)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return report  # type: ignore[no-any-return]
 
 
 def from_dict(data: dict[str, Any]) -> AuditReport:

@@ -190,7 +190,7 @@ def _audit_paths(args: argparse.Namespace) -> int:
         print(f"contract-audit: {err}", file=sys.stderr)
         return 2
     from auditor.batch import pool as batch
-    from auditor.batch.store import Store, default_path
+    from auditor.batch.store import default_path, open_store
     from auditor.report import summary
 
     options = batch.Options(
@@ -205,9 +205,13 @@ def _audit_paths(args: argparse.Namespace) -> int:
         perspective=args.perspective,
         facts=tuple(args.fact),
     )
-    store_path = None if args.no_db else args.db or default_path()
-    with contextlib.nullcontext() if store_path is None else Store(store_path) as store:
+    store, store_warning = (None, None) if args.no_db else open_store(args.db or default_path())
+    with contextlib.nullcontext() if store is None else store:
         outcome = batch.run_batch(files, options, store=store, progress=sys.stderr.isatty())
+    store_warning = store_warning or (store.warning if store else None)
+    if store_warning:  # the store is a cache: the results are reported all the same
+        print(f"contract-audit: warning: {one_line(store_warning)}", file=sys.stderr)
+    store_path = store.path if store and not store.warning else None
     results = outcome.results
     output = _render(results, args.format, "brief" if args.brief else "full" if args.verbose else "standard")
     status = 0
@@ -219,7 +223,7 @@ def _audit_paths(args: argparse.Namespace) -> int:
         if path:
             try:
                 write(results, path)
-            except OSError as err:
+            except Exception as err:  # noqa: BLE001 - a full disk comes as OSError, or as lxml's SerialisationError
                 status = _write_failed(path, err)
     for r in results:
         if not isinstance(r, AuditReport):
@@ -274,8 +278,9 @@ def write_output(path: Path, data: str | bytes) -> int:
     return 0
 
 
-def _write_failed(path: Path, err: OSError) -> int:
-    print(f"contract-audit: cannot write {one_line(str(path))}: {one_line(err.strerror or str(err))}", file=sys.stderr)
+def _write_failed(path: Path, err: Exception) -> int:
+    why = err.strerror if isinstance(err, OSError) and err.strerror else str(err) or type(err).__name__
+    print(f"contract-audit: cannot write {one_line(str(path))}: {one_line(why)}", file=sys.stderr)
     return 2
 
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Stored results, filtered, without auditing anything."""
-    from auditor.batch.store import Store, default_path
+    from auditor.batch.store import default_path, open_store
     from auditor.checks import all_checks
     from auditor.red_flags import FLAGS
     from auditor.report.summary import listing
@@ -44,10 +44,17 @@ def cmd_report(args: argparse.Namespace) -> int:
             print(f"contract-audit: {option} must be one of: {', '.join(known)}", file=sys.stderr)
             return 2
     db = args.db or default_path()
-    if not db.is_file():
-        print(f"contract-audit: no result store at {db}; run `contract-audit audit` first", file=sys.stderr)
+    if db is None or not db.is_file():
+        where = f" at {db}" if db else " (no home folder; pass --db FILE)"
+        print(f"contract-audit: no result store{where}; run `contract-audit audit` first", file=sys.stderr)
         return 2
-    with Store(db) as store:
+    store, problem = open_store(db)
+    if store is None or problem:  # unusable, or damaged and just replaced by an empty one
+        print(f"contract-audit: {one_line(problem or '')}", file=sys.stderr)
+        if store:
+            store.close()
+        return 2
+    with store:
         reports = store.select(check=args.check, status=args.status, flag=args.flag)
         stale = store.stale()
     if args.format == "json":

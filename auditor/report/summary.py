@@ -137,7 +137,8 @@ def _heatmap_png(results: Sequence[Result], path: Path) -> None:
     grid = [[keys.index(k) for k in _cells(r, columns)] for r in results]
     height = max(3.0, 0.25 * len(results) + 2.0)
     fonts = [f for f in (_cjk_font(), "DejaVu Sans") if f]  # the default family is sans-serif
-    with plt.rc_context({"font.sans-serif": fonts}), warnings.catch_warnings():
+    # parse_math off: a file name like "fee_$5$.pdf" is text, not TeX for the mathtext parser to choke on
+    with plt.rc_context({"font.sans-serif": fonts, "text.parse_math": False}), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Glyph .* missing")  # no CJK font: boxes, not 1000 warnings
         fig, ax = plt.subplots(figsize=(9, height))
         ax.imshow(
