@@ -16,7 +16,7 @@ from pathlib import Path
 
 from auditor.cli.audit import cmd_audit
 from auditor.cli.negotiate import add_parsers as add_negotiate_parsers
-from auditor.cli.negotiate import cmd_redline
+from auditor.cli.negotiate import cmd_compare, cmd_redline
 from auditor.cli.tools import cmd_dispute, cmd_eval, cmd_eval_clauses, cmd_playbook, cmd_report, cmd_ui
 
 FORMATS = ("text", "json", "jsonl", "md", "csv")
@@ -181,6 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "playbook": cmd_playbook,
             "ui": cmd_ui,
             "redline": cmd_redline,
+            "compare": cmd_compare,
         }[args.command](args)
     except KeyboardInterrupt as err:  # a batch reports what it finished itself; this is any other command
         signum = getattr(err, "signum", signal.SIGINT)

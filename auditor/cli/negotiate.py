@@ -15,12 +15,18 @@ from auditor.report.words import one_line
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """The `redline` command's arguments."""
+    """The `redline` and `compare` commands' arguments."""
     red = sub.add_parser("redline", help="the contract as Word with the suggested clauses as tracked changes")
     red.add_argument("path", type=Path, nargs="?", help="the contract (.docx keeps your own file; .pdf .txt .md)")
     red.add_argument("--sample", metavar="NAME", help="a bundled sample contract by name or prefix")
     red.add_argument("--out", type=Path, required=True, help="the .docx to write, e.g. 合同-修订.docx")
     red.add_argument("--playbook", metavar="NAME|FILE.yaml", help="review rules, as for `audit`")
+    cmp = sub.add_parser("compare", help="two drafts clause by clause, with what the revision did to the audit")
+    cmp.add_argument("first", type=Path, help="the earlier draft (.docx .pdf .txt .md)")
+    cmp.add_argument("second", type=Path, help="the revised draft")
+    cmp.add_argument("--format", choices=("text", "md", "json"), default="text", help="output format (default: text)")
+    cmp.add_argument("--docx", type=Path, help="also write the first draft with the revision as tracked changes")
+    cmp.add_argument("--out", type=Path, help="write the output to this file instead of the terminal")
 
 
 def cmd_redline(args: argparse.Namespace) -> int:
@@ -43,6 +49,36 @@ def cmd_redline(args: argparse.Namespace) -> int:
     except KeyError as err:
         print(f"contract-audit: {err.args[0]}", file=sys.stderr)
         return 2
+    except (LoadError, ValueError, OSError) as err:
+        print(f"contract-audit: {one_line(str(err))}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Compare two drafts; exit 2 with a one-line message when either cannot be read."""
+    import json
+
+    from auditor.negotiate.compare import compare, to_dict, to_text, tracked_docx
+    from auditor.pipeline import audit
+
+    if args.docx and args.docx.suffix.lower() != ".docx":
+        print("contract-audit: --docx must name a .docx file", file=sys.stderr)
+        return 2
+    try:
+        first, second = audit(args.first), audit(args.second)
+        result = compare(first, second)
+        if args.docx:
+            original = args.first.read_bytes() if first.format == "docx" else None
+            args.docx.write_bytes(tracked_docx(result, first, original))
+        if args.format == "json":
+            output = json.dumps(to_dict(result), ensure_ascii=False, indent=2) + "\n"
+        else:
+            output = to_text(result, markdown=args.format == "md")
+        if args.out:
+            args.out.write_text(output, encoding="utf-8")
+        else:
+            sys.stdout.write(output)
     except (LoadError, ValueError, OSError) as err:
         print(f"contract-audit: {one_line(str(err))}", file=sys.stderr)
         return 2

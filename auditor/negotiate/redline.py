@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 import docx
+from docx.document import Document as DocxDocument
 
 from auditor.analyse.numerals import chinese_integer, chinese_numeral
 from auditor.lexicon import Lexicon, load_lexicon
@@ -73,23 +74,11 @@ def redline_docx(report: AuditReport, original_docx: bytes | None = None, when: 
     """The contract as Word with the plan's tracked changes and comments: the user's own .docx when given,
     else a new document of the contract text (PDF, text, pasted) carrying the same changes.
     """
-    lexicon = load_lexicon(LEXICON)
-    lang = report.language
-    if original_docx:
-        document = docx.Document(io.BytesIO(safe_package(Source(original_docx, report.file))))
-        numeric_comment_ids(document)
-    else:
-        document = contract_document(report)
     plan = plan_changes(report)
-    revisions = Revisions(
-        document,
-        lexicon.values["author"][lang],
-        lexicon.values["initials"],
-        when or dt.datetime.now(dt.UTC),
-    )
+    document, revisions = open_for_revision(report, original_docx, when)
     paragraphs, paragraph_of = paragraph_locator(document, report.text)
     for change in plan.replacements:
-        at = paragraph_of(_line_evidence(report.text, change.start, change.end))
+        at = paragraph_of(line_evidence(report.text, change.start, change.end))
         if at is None:
             continue
         element = paragraphs[at]._p
@@ -100,7 +89,7 @@ def redline_docx(report: AuditReport, original_docx: bytes | None = None, when: 
             revisions.comment(*span, change.why)
     last_inserted: dict[int, object] = {}
     for insertion in plan.insertions:
-        at = paragraph_of(_line_evidence(report.text, insertion.after.end - 1, insertion.after.end))
+        at = paragraph_of(line_evidence(report.text, insertion.after.end - 1, insertion.after.end))
         if at is None:
             continue
         element = paragraphs[at]._p
@@ -113,6 +102,22 @@ def redline_docx(report: AuditReport, original_docx: bytes | None = None, when: 
     if revisions.changes == 0 and original_docx:
         return original_docx
     return package_bytes(document, original_docx, report.file)
+
+
+def open_for_revision(
+    report: AuditReport, original_docx: bytes | None, when: dt.datetime | None
+) -> tuple[DocxDocument, Revisions]:
+    """The user's own .docx (or a new document of the contract text) and the stamp its changes will carry:
+    the tool's author in the contract's language, the time of the run.
+    """
+    lexicon = load_lexicon(LEXICON)
+    if original_docx:
+        document = docx.Document(io.BytesIO(safe_package(Source(original_docx, report.file))))
+        numeric_comment_ids(document)
+    else:
+        document = contract_document(report)
+    author = lexicon.values["author"][report.language]
+    return document, Revisions(document, author, lexicon.values["initials"], when or dt.datetime.now(dt.UTC))
 
 
 def plan_changes(report: AuditReport) -> Plan:
@@ -342,7 +347,7 @@ def _line_at(text: str, offset: int) -> tuple[int, str]:
     return start, text[start : end if end >= 0 else len(text)]
 
 
-def _line_evidence(text: str, start: int, end: int) -> Evidence:
+def line_evidence(text: str, start: int, end: int) -> Evidence:
     """The line holding a span, as evidence the paragraph locator can place."""
     line_start, line = _line_at(text, start)
     return Evidence(None, line_start, line_start + len(line), line, None, "redline")

@@ -105,6 +105,20 @@ class Revisions:
         deletions[-1].addnext(insertion)
         return deletions[0], insertion
 
+    def insert_text(self, paragraph: Any, offset: int, text: str) -> Any | None:
+        """Insert `text` at `offset` of the paragraph's own text as a tracked insertion, in the formatting
+        of the character before it (after it, at the start); None when the offset is not in its own text.
+        """
+        at_start = offset == 0
+        runs = _split_runs(paragraph, offset, offset + 1) if at_start else _split_runs(paragraph, offset - 1, offset)
+        if not runs:
+            return None
+        insertion = self._stamp("w:ins")
+        insertion.append(_run(text, runs[0].find(qn("w:rPr"))))
+        (runs[0].addprevious if at_start else runs[-1].addnext)(insertion)
+        self.changes += 1
+        return insertion
+
     def comment(self, first: Any, last: Any, text: str) -> None:
         """A comment by the redline's author on the content from `first` to `last` (siblings or not)."""
         comment_id = str(
