@@ -52,13 +52,14 @@ def _named_law(clauses: tuple[Clause, ...], lang: Lang) -> str | None:
 
 
 def _jurisdiction(norm: str, lang: Lang) -> str | None:
-    """The first jurisdiction the clause names after its governing-law words."""
-    best: tuple[int, str] | None = None
-    for code, rx in _patterns(lang):
-        m = rx.search(norm)
-        if m and (best is None or m.start() < best[0]):
-            best = (m.start(), code)
-    return best[1] if best else None
+    """The first jurisdiction the clause names after its governing-law words; a subdivision of it named
+    as well is the more precise answer ("the laws of the United States and of Pennsylvania" → US-PA).
+    """
+    found = sorted((m.start(), code) for code, rx in _patterns(lang) if (m := rx.search(norm)))
+    if not found:
+        return None
+    first = found[0][1]
+    return next((code for _, code in found if code.startswith(f"{first}-")), first)
 
 
 @lru_cache(maxsize=2)
