@@ -11,9 +11,12 @@ import json
 import os
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -324,3 +327,61 @@ def test_chart_draws_file_names_with_dollar_signs(tmp_path: Path) -> None:
     run = cli(["audit", str(folder), "--no-db", "--brief", "--chart", str(chart)])
     assert run.code == 0, run.stderr
     assert chart.read_bytes().startswith(b"\x89PNG")
+
+
+# --- smaller: a wrong --dask address, object names in messages ----------------------------------------
+
+
+@contextlib.contextmanager
+def _not_a_scheduler() -> Iterator[int]:
+    """A local port whose server answers anything with bytes that are not Dask's protocol (an HTTP reply
+    after 0xff bytes, read by Dask as a frame length of exabytes).
+    """
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.2)
+    stop = threading.Event()
+
+    def answer() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                conn.sendall(b"\xff" * 64 + b"HTTP/1.1 200 OK\r\n\r\n")
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    try:
+        yield server.getsockname()[1]
+    finally:
+        stop.set()
+        thread.join()
+        server.close()
+
+
+def test_dask_at_a_wrong_address_is_one_line() -> None:
+    with _not_a_scheduler() as port:
+        foreign = cli(["audit", str(GOOD), "--no-db", "--dask", f"tcp://127.0.0.1:{port}"])
+    assert foreign.code == 2
+    [line] = foreign.lines()
+    assert line.startswith(f"contract-audit: --dask tcp://127.0.0.1:{port}: no Dask scheduler answered there (")
+    assert foreign.seconds < MAX_SECONDS
+    assert foreign.peak_mb < MAX_MB
+    nonsense = cli(["audit", str(GOOD), "--no-db", "--dask", "scheduler"])
+    assert nonsense.code == 2
+    assert nonsense.lines() == [
+        "contract-audit: --dask scheduler: not a scheduler address; write it as tcp://HOST:PORT"
+    ]
+
+
+def test_error_lines_name_no_python_objects(tmp_path: Path) -> None:
+    """PIL names the in-memory image `<_io.BytesIO object at 0x…>` when it cannot identify it."""
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(b"\xff\xd8\xff" + b"not a jpeg" * 10)
+    run = cli(["audit", str(photo), "--no-db"])
+    assert run.code == 2
+    assert run.lines() == [
+        f"contract-audit: {photo}: the image file is damaged or truncated "
+        "(UnidentifiedImageError: cannot identify image file)"
+    ]

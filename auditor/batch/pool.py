@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import threading
 import time
@@ -277,7 +278,7 @@ def _run_dask(paths: Sequence[Path], todo: list[int], options: Options) -> Gener
     """
     from distributed import Client, as_completed
 
-    with Client(options.dask) as client:  # type: ignore[no-untyped-call]
+    with _connect(Client, options.dask or "") as client:
         client.run(_warm)
         window = 2 * max(1, sum(client.nthreads().values()))
         queue = deque(todo)
@@ -302,6 +303,29 @@ def _run_dask(paths: Sequence[Path], todo: list[int], options: Options) -> Gener
             yield i, entry
             if queue:
                 submit()
+
+
+class ClusterError(Exception):
+    """The --dask address does not lead to a scheduler; one line for the user."""
+
+
+_DASK_ADDRESS = re.compile(r"(?:(?:tcp|tls|ws|wss|ucx)://)?[^\s/]+:\d+|inproc://\S+")  # host:port, or in-process
+CONNECT_TIMEOUT = 10  # seconds to reach a Dask scheduler before the batch is refused
+
+
+def _connect(client: Any, address: str) -> Any:
+    """A client of the scheduler at `address`, or ClusterError saying why not.
+
+    Whatever answers there is read as Dask's protocol: an HTTP server's bytes become a frame length of
+    exabytes (numpy refuses it), a closed port a timeout; each becomes one line, before any file is sent.
+    """
+    if not _DASK_ADDRESS.fullmatch(address):
+        raise ClusterError(f"--dask {address}: not a scheduler address; write it as tcp://HOST:PORT")
+    try:
+        return client(address, timeout=CONNECT_TIMEOUT)
+    except Exception as err:  # noqa: BLE001 - OSError, TimeoutError, ValueError or MemoryError from a foreign server
+        detail = " ".join(str(err).split())[:160] or type(err).__name__
+        raise ClusterError(f"--dask {address}: no Dask scheduler answered there ({detail})") from err
 
 
 def _read(path: Path) -> bytes | None:

@@ -206,8 +206,12 @@ def _audit_paths(args: argparse.Namespace) -> int:
         facts=tuple(args.fact),
     )
     store, store_warning = (None, None) if args.no_db else open_store(args.db or default_path())
-    with contextlib.nullcontext() if store is None else store:
-        outcome = batch.run_batch(files, options, store=store, progress=sys.stderr.isatty())
+    try:
+        with contextlib.nullcontext() if store is None else store:
+            outcome = batch.run_batch(files, options, store=store, progress=sys.stderr.isatty())
+    except batch.ClusterError as err:
+        print(f"contract-audit: {one_line(str(err))}", file=sys.stderr)
+        return 2
     store_warning = store_warning or (store.warning if store else None)
     if store_warning:  # the store is a cache: the results are reported all the same
         print(f"contract-audit: warning: {one_line(store_warning)}", file=sys.stderr)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -25,7 +26,12 @@ class Source:
     progress: Progress | None = None
 
 
+_OBJECT_REPR = re.compile(r"\s*'?<[\w.]+ object at 0x[0-9a-fA-F]+>'?")  # e.g. <_io.BytesIO object at 0x7f…>
+
+
 def reason(exc: BaseException) -> str:
-    """A short, single-line description of a library error, for the end of a LoadError message."""
-    detail = " ".join(str(exc).split())[:120]
+    """A short, single-line description of a library error, for the end of a LoadError message; an
+    object's repr (PIL names the in-memory file `<_io.BytesIO object at 0x…>`) says nothing and is dropped.
+    """
+    detail = " ".join(_OBJECT_REPR.sub("", str(exc)).split())[:120]
     return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
