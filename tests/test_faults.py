@@ -74,6 +74,21 @@ def test_timeout_stops_a_dispute_brief(tmp_path: Path) -> None:
     assert run.seconds < MAX_SECONDS
 
 
+def test_worker_killed_from_outside_is_one_line(tmp_path: Path) -> None:
+    slow = slow_contract(tmp_path / "slow.txt")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "auditor", "audit", str(slow), "--no-db"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert wait_for(lambda: bool(children(proc.pid)))
+    os.kill(children(proc.pid)[0], signal.SIGKILL)
+    _, stderr = proc.communicate(timeout=MAX_SECONDS)
+    assert proc.returncode == 2
+    assert stderr.decode().splitlines() == [
+        f"contract-audit: {slow}: the worker process was killed (SIGKILL), perhaps for memory (the limit: 4096 MB "
+        "per worker; --max-memory MB sets it)"
+    ]
+
+
 def test_memory_cap_stops_the_audit_with_one_line(tmp_path: Path) -> None:
     """The slow contract needs a few hundred MB: under a 150 MB cap its worker runs out, says so, and
     the command exits 2 long before the timeout.

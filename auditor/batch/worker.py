@@ -171,7 +171,11 @@ class Worker:
         """Why a worker is gone: killed by the system (most often for memory), or it stopped by itself."""
         code = self.proc.exitcode
         if code is not None and code < 0:
-            return f"the worker process was killed ({signal.Signals(-code).name}); {memory_message(self.max_memory)}"
+            limit = f"{self.max_memory} MB per worker" if self.max_memory else "none"
+            return (
+                f"the worker process was killed ({signal.Signals(-code).name}), perhaps for memory "
+                f"(the limit: {limit}; --max-memory MB sets it)"
+            )
         return f"the worker process stopped (exit code {code})"
 
     def handles(self) -> list[Any]:
