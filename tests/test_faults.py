@@ -23,7 +23,7 @@ import pytest
 
 from auditor.batch.store import SCHEMA_VERSION
 from auditor.load import MAX_BYTES
-from tests.conftest import SAMPLES
+from tests.conftest import ROOT, SAMPLES
 from tests.hostile_faults import (
     Run,
     children,
@@ -72,6 +72,15 @@ def test_timeout_stops_a_dispute_brief(tmp_path: Path) -> None:
     assert run.code == 2
     assert run.lines() == ["contract-audit: slow.txt: stopped after the per-file timeout of 2 s"]
     assert run.seconds < MAX_SECONDS
+
+
+def test_timeout_during_ocr_exits_cleanly() -> None:
+    """An OCR thread running at exit aborted the process (exit 134): now the worker running it is killed."""
+    pytest.importorskip("rapidocr_onnxruntime")
+    scan = ROOT / "tests" / "fixtures" / "files" / "scanned.pdf"
+    run = cli(["audit", str(scan), "--no-db", "--timeout", "0.5"])
+    assert run.code == 2
+    assert run.lines() == [f"contract-audit: {scan}: stopped after the per-file timeout of 0.5 s"]
 
 
 def test_worker_killed_from_outside_is_one_line(tmp_path: Path) -> None:
