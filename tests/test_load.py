@@ -146,6 +146,20 @@ def test_load_text_very_long_line_without_punctuation_cut_hard() -> None:
     assert texts(load(line.encode("utf-8"), "long.txt")) == ["甲" * 2_000, "甲" * 2_000, "甲" * 1_000]
 
 
+def test_load_markdown_inline_html_dropped_text_kept() -> None:
+    data = (
+        '1. <span class="header_2" id="1">Uptime</span>\n'
+        '    1. <span class="link">Provider</span> will keep the <b>Service</b> available.<br/>\n'
+        "Fees are 3 < 5 and 7 > 2 units."
+    )
+    doc = load(data.encode("utf-8"), "terms.md")
+    assert texts(doc) == [
+        "1. Uptime",
+        "1. Provider will keep the Service available.",
+        "Fees are 3 < 5 and 7 > 2 units.",
+    ]
+
+
 def test_load_markdown_headings_and_table_rows() -> None:
     data = "\n".join(
         [

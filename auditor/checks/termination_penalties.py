@@ -35,7 +35,11 @@ def run(inp: CheckInput) -> Finding:
         for h in inp.substantive(inp.hits("refund", clauses) + inp.hits("compensation", clauses))
         if not inp.has_blank(h) and _on_exit(inp, h)
     ] or list(paid_after_work(inp))
-    forfeit = inp.hits("forfeit_all", clauses, negatable=False) + inp.hits("non_refundable", negatable=False)
+    forfeit = inp.hits("forfeit_all", clauses, negatable=False) + tuple(
+        h  # "Except for the prorated refund on termination, Fees are non-refundable" keeps the refund
+        for h in inp.hits("non_refundable", negatable=False)
+        if not inp.in_sentence(h, "refund")
+    )
     if forfeit:
         weak.append(inp.reason("forfeit_all"))
         evidence[:0] = inp.evidence(forfeit)

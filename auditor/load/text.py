@@ -114,13 +114,17 @@ def _reads_as_simplified(text: str) -> bool:
 
 _MD_HEADING = re.compile(r"^(#{1,6})(?!#)\s*(.*?)(?:\s+#+)?\s*$")  # "#标题" without a space too
 _MD_TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|[\s:|-]*$")
+# Inline HTML in Markdown (<span class="…">Provider</span>, <br>): markup around the words, not words.
+_MD_INLINE_HTML = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]{0,300})?/?>")
 
 
 def text_blocks(text: str, *, markdown: bool) -> list[Block]:
-    """One block per non-empty line; Markdown headings and table rows keep their kind."""
+    """One block per non-empty line; Markdown headings and table rows keep their kind, inline HTML tags
+    are dropped (their text stays).
+    """
     blocks: list[Block] = []
     for raw in text.splitlines():  # splits on \r\n, \r, \n and Unicode line separators alike
-        line = raw.strip()
+        line = _MD_INLINE_HTML.sub("", raw).strip() if markdown else raw.strip()
         if not line:
             continue
         if markdown and (m := _MD_HEADING.match(line)):
