@@ -193,7 +193,9 @@ class CheckInput:
                 return True
             if head.startswith(("附件", "附表", "exhibit", "schedule", "annex", "appendix")) and compact in head:
                 return True
-        return False
+        # a heading run into the text after a rule ("…convenience only. ***** EXHIBIT A A. PURPOSE")
+        ruled = re.compile(r"(?:^|[*=_~\-]{3,})\s*" + r"\s*".join(map(re.escape, compact)) + r"(?![a-z0-9])")
+        return any(ruled.search(c.norm) for c in self.clauses if c.index != cited_in)
 
     def section(self, key: str) -> tuple[Clause, ...]:
         """Operative clauses under a heading named by `values.headings.<key>` (tolerant match)."""
