@@ -162,3 +162,12 @@ def test_injection_spreadsheet_safe_follows_owasp(value: object, expected: objec
 def test_injection_csv_of_audited_reports_is_neutralised() -> None:
     report = audit(ZH_TEXT.encode(), filename="=2+5.txt")
     assert "'=2+5.txt" in to_csv([report])
+
+
+def test_injection_desk_error_display_links_nowhere() -> None:
+    """Streamlit puts "Ask Google / ChatGPT" links carrying an error's text (which may quote the contract)
+    under any error shown on localhost; the desk turns them off.
+    """
+    from auditor.ui.launch import command
+
+    assert "--client.showErrorLinks=false" in command()

@@ -22,6 +22,7 @@ SERVER_OPTIONS: dict[str, str] = {
     "server.fileWatcherType": "none",
     "server.maxUploadSize": str(MAX_UPLOAD_MB),
     "client.toolbarMode": "minimal",
+    "client.showErrorLinks": "false",  # an error's "Ask Google / ChatGPT" links would carry its text off the machine
     "global.developmentMode": "false",
     "theme.base": "light",
     "theme.primaryColor": "#1f4e79",
