@@ -107,6 +107,7 @@ def test_app_offers_each_download() -> None:
     assert buttons["dl_md"] == "Markdown 报告"
     assert buttons["dl_json"] == "JSON 数据"
     assert buttons["dl_docx"] == "Word 批注版"
+    assert buttons["dl_redline"] == "Word 修订版"
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)

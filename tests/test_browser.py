@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -167,6 +168,11 @@ def test_browser_uploads_review_jump_language_and_word_download() -> None:
         annotated = docx.Document(io.BytesIO(Path(download.value.path()).read_bytes()))
         assert len(annotated.comments) > 0
         assert "附录：审查意见与建议条款" in [p.text for p in annotated.paragraphs]
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Word 修订版").click()
+        redline = Path(download.value.path()).read_bytes()
+        with zipfile.ZipFile(io.BytesIO(redline)) as archive:
+            assert 'w:author="合同条款审计"' in archive.read("word/document.xml").decode()
         _shot(page, "downloads.png")
 
         page.get_by_role("tab", name="纠纷应对").click()

@@ -23,7 +23,7 @@ from auditor.report.render import to_json, to_markdown
 from auditor.report.words import MARK, markdown_safe, money
 from auditor.ui.facts import facts_panel
 from auditor.ui.sidebar import sidebar
-from auditor.ui.state import Source, brief_files, kv, run_audit, t, ui_lang, w, warm_up, word_file
+from auditor.ui.state import Source, brief_files, kv, redline_file, run_audit, t, ui_lang, w, warm_up, word_file
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # The tab's icon: an emoji becomes an inline SVG, where a ":material/…:" page icon makes the browser fetch
@@ -200,6 +200,19 @@ def text_tab(report: AuditReport) -> None:
         )
 
 
+def redline_button(report: AuditReport, original: bytes | None, stem: str) -> None:
+    """The redline download: the user's own Word file with the suggested clauses as tracked changes."""
+    st.download_button(
+        t("download_redline"),
+        redline_file(report, original, report.text, report.language),
+        f"{stem}-redline.docx",
+        DOCX_MIME,
+        icon=":material/edit_note:",
+        key="dl_redline",
+        help=t("download_redline_help"),
+    )
+
+
 def downloads_tab(report: AuditReport, source: Source) -> None:
     """Markdown, JSON and the annotated Word file, all in the contract's language."""
     st.caption(t("download_intro"))
@@ -231,6 +244,7 @@ def downloads_tab(report: AuditReport, source: Source) -> None:
     )
     if docx_bytes is None:
         return
+    redline_button(report, original, stem)
     wd.download_button(
         t("download_docx"),
         docx_bytes,

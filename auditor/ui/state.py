@@ -19,6 +19,7 @@ from auditor.dispute.render import to_markdown as brief_markdown
 from auditor.lexicon import lexicon_names, load_lexicon
 from auditor.load import LoadError, load_text
 from auditor.model import AuditReport, Lang, Perspective
+from auditor.negotiate.redline import redline_docx
 from auditor.pipeline import audit, audit_document
 from auditor.report.annotate import annotated_docx
 from auditor.report.words import markdown_safe, report_word, ui_word
@@ -116,6 +117,14 @@ def corrections_for(name: str) -> Corrections:
 def word_file(_report: AuditReport, original: bytes | None, text: str, lang: Lang) -> bytes:
     """The annotated Word file; `text` and `lang` (hashed) stand in for the report, which is not hashed."""
     return annotated_docx(_report, original)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def redline_file(_report: AuditReport, original: bytes | None, text: str, lang: Lang) -> bytes:
+    """The contract with the suggested clauses as tracked changes; `text` and `lang` (hashed) stand in for
+    the report, as for `word_file`.
+    """
+    return redline_docx(_report, original)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
