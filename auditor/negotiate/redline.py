@@ -182,12 +182,14 @@ def _replacements(report: AuditReport, inp: CheckInput) -> tuple[Replacement, ..
 
 
 def _superseded(report: AuditReport, inp: CheckInput, unsatisfied: dict[str, Finding | str]) -> list[Replacement]:
-    """The sentences a weak check quotes, deleted: its suggested clause, inserted beside them, replaces
-    them (a heading the evidence names stays, and so does evidence that speaks for the client).
+    """The sentences a failed check quotes against the client, deleted: its suggested clause, inserted
+    beside them, replaces them. A heading stays, and so does evidence that speaks for the client
+    (`kept_evidence`) and any sentence a passing check rests on.
     """
+    relied_on = [(e.start, e.end) for f in report.findings if f.status is Status.PASS for e in f.evidence]
     found = []
     for finding in unsatisfied.values():
-        if isinstance(finding, str) or finding.status is not Status.WEAK or not finding.suggestion:
+        if isinstance(finding, str) or not finding.suggestion:
             continue
         for ev in finding.evidence:
             if ev.matched in inp.lexicon.values["kept_evidence"]:
@@ -195,12 +197,13 @@ def _superseded(report: AuditReport, inp: CheckInput, unsatisfied: dict[str, Fin
             start, end = inp.sentences.around(ev.start, ev.end)
             line_start, line = _line_at(report.text, start)
             start, end = max(start, line_start), min(end, line_start + len(line))
-            sentence = report.text[start:end]
-            number = match_number(sentence) if start == line_start else None
+            number = match_number(report.text[start:end]) if start == line_start else None
             if number:  # the clause number stays with the clause
                 start += number.end
-                sentence = report.text[start:end]
+            sentence = report.text[start:end]
             if len(sentence.strip()) < 2 or _is_heading(inp, start):
+                continue
+            if any(a < end and start < b for a, b in relied_on):
                 continue
             found.append(Replacement(start, end, sentence, "", _why(report, inp.lexicon, finding, "superseded")))
     return found
