@@ -12,7 +12,7 @@ from auditor.analyse.key_facts import FACT_FIELDS
 from auditor.model import AuditReport
 from auditor.report.facts import fact_rows
 from auditor.rules.wording import format_number
-from auditor.ui.state import kv, t
+from auditor.ui.state import kv, t, ui_lang
 
 EDITABLE = ("value", "currency", "start", "end", "governing_law", "type", "client", "provider")
 
@@ -23,7 +23,7 @@ def facts_panel(report: AuditReport) -> None:
     if facts is None:
         return
     with st.expander(t("facts_title"), icon=":material/fact_check:"):
-        st.caption(" · ".join(kv(label, value) for label, value in fact_rows(facts, report.language)[:-1]))
+        st.caption(" · ".join(kv(label, value) for label, value in fact_rows(facts, ui_lang())[:-1]))
         read = {
             **facts.to_dict(),
             "value": format_number(facts.value) if facts.value is not None else "",
