@@ -1,8 +1,11 @@
-"""The loader's limits, checked before work: file size, ZIP expansion, text length, block length."""
+"""The loader's limits, checked before work: file size, ZIP expansion, PDF pages, characters and render
+size, text length, block length.
+"""
 
 from __future__ import annotations
 
 import io
+import math
 import re
 import struct
 import zipfile
@@ -20,6 +23,10 @@ MAX_XML_PART = 32 * 1024 * 1024  # one XML part of a .docx; a 300-page contract 
 MAX_CHARS = 3_000_000  # text audited at most, about 3,000 pages: keeps an audit's time bounded
 MAX_BLOCK = 2_000  # longer blocks are cut (at punctuation), so no sentence is longer than this
 CONVERT_TIMEOUT = 120  # seconds LibreOffice may take to convert a legacy file
+MAX_PAGES = 3_000  # PDF pages read at most; MAX_CHARS is about as many pages of text
+MAX_PAGE_CHARS = 100_000  # characters on one PDF page; a dense A4 page holds 6,000
+MAX_RENDER_PIXELS = 25_000_000  # pixels of one page rendered for OCR: A1 at 150 dpi, 25 MB in grey
+MIN_OCR_DPI = 72  # a page that fits the pixel limit only below this resolution is too large to read
 INFLATE_STEP = 64 * 1024  # a ZIP member is inflated this much at a time, so no header sizes a buffer
 
 
@@ -162,3 +169,43 @@ def safe_package(src: Source) -> bytes:
         for name, data in members.items():
             archive.writestr(name, data)
     return buffer.getvalue()
+
+
+# --- PDF -----------------------------------------------------------------------------------------
+
+
+def check_pdf_pages(name: str, pages: int) -> None:
+    """Refuse a PDF with more pages than an audit reads, before any page is opened."""
+    if pages > MAX_PAGES:
+        raise LoadError(f"{name}: refused: the PDF has {pages:,} pages, more than the {MAX_PAGES:,} an audit reads")
+
+
+def check_pdf_chars(name: str, page: int, on_page: int, before: int) -> None:
+    """Refuse a page, from PDFium's count of its characters, before any of them is read."""
+    if on_page > MAX_PAGE_CHARS:
+        raise LoadError(
+            f"{name}: refused: page {page} holds {on_page:,} characters, more than the {MAX_PAGE_CHARS:,} "
+            "a page may hold"
+        )
+    if before + on_page > MAX_CHARS:
+        raise LoadError(
+            f"{name}: the text is more than the {MAX_CHARS:,} characters an audit reads "
+            f"(reached on page {page}); split the file"
+        )
+
+
+def render_scale(name: str, page: int, width: float, height: float, dpi: float) -> float:
+    """Pixels per point to render a page at for OCR: `dpi`, or less to stay within MAX_RENDER_PIXELS;
+    a page so large that it would fall below MIN_OCR_DPI is refused (nothing is rendered).
+    """
+    scale = dpi / 72
+    area = max(width, 1.0) * max(height, 1.0)
+    if area * scale * scale <= MAX_RENDER_PIXELS:
+        return scale
+    fitted = math.sqrt(MAX_RENDER_PIXELS / area)
+    if fitted * 72 < MIN_OCR_DPI:
+        raise LoadError(
+            f"{name}: refused: page {page} is {width:,.0f} × {height:,.0f} pt, too large to read by OCR "
+            f"within {MAX_RENDER_PIXELS:,} pixels at {MIN_OCR_DPI} dpi or more"
+        )
+    return fitted

@@ -101,9 +101,10 @@ def _rows(words: list[OcrWord]) -> list[list[OcrWord]]:
 
 
 def render_pdf_pages(
-    data: bytes, numbers: list[int], password: str | None = None
+    data: bytes, scales: dict[int, float], password: str | None = None
 ) -> Iterator[tuple[int, Image.Image, float, float]]:
-    """(page number, image, width, height in points) for each 1-based page in `numbers`, rendered at `DPI`.
+    """(page number, image, width, height in points) for each 1-based page in `scales`, rendered at its
+    scale (pixels per point: `DPI` / 72, or less for a page too large for the pixel limit, limits.py).
 
     Pages are rendered one at a time so only one page image is in memory.
     """
@@ -111,11 +112,11 @@ def render_pdf_pages(
 
     pdf = pdfium.PdfDocument(data, password=password)
     try:
-        for number in numbers:
+        for number, scale in scales.items():
             page = pdf[number - 1]
             try:
                 width, height = page.get_size()
-                image = page.render(scale=DPI / 72, grayscale=True).to_pil().copy()
+                image = page.render(scale=scale, grayscale=True).to_pil().copy()
             finally:
                 page.close()
             yield number, image, width, height

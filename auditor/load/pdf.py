@@ -20,6 +20,7 @@ from operator import itemgetter
 from typing import Any
 
 from auditor.load import ocr
+from auditor.load.limits import check_pdf_chars, check_pdf_pages, render_scale
 from auditor.load.pdf_layout import Line, drop_furniture, first_word_width, line_cells, ocr_line, pdf_blocks
 from auditor.load.source import LoadError, Source
 from auditor.load.text import blocks_or_fail
@@ -32,32 +33,43 @@ def read_pdf(src: Source) -> RawDocument:
     """Page text with page numbers, headers/footers removed and layout-wrapped lines re-joined."""
     pdf = _open(src)
     pages: list[list[Line]] = []
-    scanned: list[int] = []
+    scanned: dict[int, float] = {}  # page number → pixels per point to render it at for OCR
+    chars = 0
     try:
+        check_pdf_pages(src.name, len(pdf))
         for number in range(1, len(pdf) + 1):
             page = pdf[number - 1]
+            textpage = page.get_textpage()
             try:
-                pages.append(_page_lines(page, number))
+                on_page = textpage.count_chars()
+                check_pdf_chars(src.name, number, on_page, chars)
+                chars += on_page
+                pages.append(_page_lines(page, textpage, number))
                 if _needs_ocr(page, pages[-1]):
-                    scanned.append(number)
+                    scanned[number] = render_scale(src.name, number, page.get_width(), page.get_height(), ocr.DPI)
             finally:
+                textpage.close()
                 page.close()  # one page in memory at a time, however long the PDF
     finally:
         pdf.close()
-    warnings: list[str] = []
+    warnings = [
+        f"Page {number} was read by OCR at {scale * 72:.0f} dpi, not {ocr.DPI}: it is too large for more."
+        for number, scale in scanned.items()
+        if scale < ocr.DPI / 72
+    ]
     unread: list[int] = []
     unavailable = ocr.missing() if scanned else None
     if unavailable and not any(pages):
         raise LoadError(f"{src.name}: the PDF has no text layer (it looks scanned); {unavailable}")
     if unavailable:
         missing = "no text layer (scanned images?); OCR could not run, so that text is missing."
-        warnings.append(f"{_pages_phrase(scanned)} {missing} {unavailable}")
-        unread, scanned = scanned, []
+        warnings = [f"{_pages_phrase(list(scanned))} {missing} {unavailable}"]
+        unread, scanned = list(scanned), {}
     for number, lines in _ocr_pdf_pages(src, scanned):
         pages[number - 1] = lines
     if scanned:
-        warnings.append(f"{_pages_phrase(scanned, 'were')} read by OCR. {OCR_CAVEAT}")
-    blank = [n for n, lines in enumerate(pages, start=1) if not lines and n not in scanned + unread]
+        warnings.append(f"{_pages_phrase(list(scanned), 'were')} read by OCR. {OCR_CAVEAT}")
+    blank = [n for n, lines in enumerate(pages, start=1) if not lines and n not in scanned and n not in unread]
     if blank:
         warnings.append(f"{_pages_phrase(blank, 'are')} blank.")
     blocks = blocks_or_fail(pdf_blocks(drop_furniture(pages)), src.name)
@@ -124,16 +136,18 @@ def _pages_phrase(numbers: Sequence[int], verb: str = "have") -> str:
     return f"Pages {', '.join(map(str, numbers))} {verb}"
 
 
-def _ocr_pdf_pages(src: Source, numbers: Sequence[int]) -> Iterator[tuple[int, list[Line]]]:
-    """Read scanned pages by OCR, one at a time, reporting progress: (page number, its lines)."""
-    if not numbers:
+def _ocr_pdf_pages(src: Source, scales: dict[int, float]) -> Iterator[tuple[int, list[Line]]]:
+    """Read scanned pages by OCR, one at a time, each at its scale, reporting progress: (page number,
+    its lines).
+    """
+    if not scales:
         return
-    report_progress(src, 0, len(numbers))
-    rendered = ocr.render_pdf_pages(src.data, list(numbers), src.password)
+    report_progress(src, 0, len(scales))
+    rendered = ocr.render_pdf_pages(src.data, scales, src.password)
     for done, (number, image, width, height) in enumerate(rendered, start=1):
-        rows = ocr.read_image(image, scale=ocr.DPI / 72)
+        rows = ocr.read_image(image, scale=scales[number])
         yield number, [ocr_line(row, number, width, height) for row in rows]
-        report_progress(src, done, len(numbers))
+        report_progress(src, done, len(scales))
 
 
 def report_progress(src: Source, done: int, total: int) -> None:
@@ -151,14 +165,14 @@ _SPACE = 0x20
 _LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
 
 
-def _page_lines(page: Any, number: int) -> list[Line]:
+def _page_lines(page: Any, textpage: Any, number: int) -> list[Line]:
     """The page's text lines, top to bottom, with their geometry.
 
     Characters drawn twice (fake bold) count once, and rotated ones (watermarks, side notes) not at all,
     unless most of the page is rotated: then it is the page's own text, turned for a landscape layout.
     """
     width, height = float(page.get_width()), float(page.get_height())
-    chars = _deduplicated(_chars(page))
+    chars = _deduplicated(_chars(page, textpage))
     rotated = sum(1 for char in chars if not char["horizontal"])
     if 0 < rotated * 2 < len(chars):
         chars = [char for char in chars if char["horizontal"]]
@@ -187,7 +201,7 @@ def _page_lines(page: Any, number: int) -> list[Line]:
     return lines
 
 
-def _chars(page: Any) -> list[Char]:
+def _chars(page: Any, textpage: Any) -> list[Char]:
     """The page's characters in content order, as PDFium reads them, without the line ends PDFium adds;
     a space it adds between words (the file moved the pen instead of drawing one) is kept, right after
     the character before it.
@@ -198,7 +212,6 @@ def _chars(page: Any) -> list[Char]:
     """
     raw = _pdfium().raw
     text_object = _text_object_address()
-    textpage = page.get_textpage()
     handle = textpage.raw
     left, _, _, top = page.get_mediabox()
     x, y, matrix, width = ctypes.c_double(), ctypes.c_double(), raw.FS_MATRIX(), ctypes.c_float()
@@ -206,49 +219,46 @@ def _chars(page: Any) -> list[Char]:
     advances: dict[tuple[int | None, int], float] = {}
     chars: list[Char] = []
     pending = 0  # the first half of a surrogate pair
-    try:
-        for i in range(raw.FPDFText_CountChars(handle)):
-            code = raw.FPDFText_GetUnicode(handle, i)
-            if not code:
+    for i in range(raw.FPDFText_CountChars(handle)):
+        code = raw.FPDFText_GetUnicode(handle, i)
+        if not code:
+            continue
+        if raw.FPDFText_IsGenerated(handle, i):
+            if code == _SPACE and chars:  # where the file spaces words by moving, not by a space
+                chars.append({**chars[-1], "text": " ", "x0": chars[-1]["x1"]})
+            continue  # PDFium's own line ends
+        if code == _PDFIUM_HYPHEN and raw.FPDFText_IsHyphen(handle, i):
+            code = ord("-")  # the file's hyphen at a line end, which PDFium marks this way
+        if 0xD800 <= code < 0xDC00:
+            pending = code
+            continue
+        if 0xDC00 <= code < 0xE000:
+            if not pending:
                 continue
-            if raw.FPDFText_IsGenerated(handle, i):
-                if code == _SPACE and chars:  # where the file spaces words by moving, not by a space
-                    chars.append({**chars[-1], "text": " ", "x0": chars[-1]["x1"]})
-                continue  # PDFium's own line ends
-            if code == _PDFIUM_HYPHEN and raw.FPDFText_IsHyphen(handle, i):
-                code = ord("-")  # the file's hyphen at a line end, which PDFium marks this way
-            if 0xD800 <= code < 0xDC00:
-                pending = code
-                continue
-            if 0xDC00 <= code < 0xE000:
-                if not pending:
-                    continue
-                code, pending = 0x10000 + ((pending - 0xD800) << 10) + (code - 0xDC00), 0
-            key = text_object(handle, i)
-            run = runs.get(key)
-            if run is None:
-                run = runs[key] = _run(raw, handle, i, ctypes.cast(key or 0, raw.FPDF_PAGEOBJECT), matrix)
-            advance = advances.get((key, code))
-            if advance is None:
-                found = run.font and raw.FPDFFont_GetGlyphWidth(run.font, code, ctypes.c_float(run.font_size), width)
-                advance = advances[key, code] = (width.value if found else run.font_size / 2) * run.x_scale
-            raw.FPDFText_GetCharOrigin(handle, i, x, y)
-            bottom = top - y.value - run.descent
-            chars.append(
-                {
-                    "text": chr(code),
-                    "x0": x.value - left,
-                    "x1": x.value - left + advance,
-                    "top": bottom - run.size,
-                    "bottom": bottom,
-                    "size": run.size,
-                    "upright": run.upright,
-                    "horizontal": run.horizontal,
-                    "font": run.name,
-                }
-            )
-    finally:
-        textpage.close()
+            code, pending = 0x10000 + ((pending - 0xD800) << 10) + (code - 0xDC00), 0
+        key = text_object(handle, i)
+        run = runs.get(key)
+        if run is None:
+            run = runs[key] = _run(raw, handle, i, ctypes.cast(key or 0, raw.FPDF_PAGEOBJECT), matrix)
+        advance = advances.get((key, code))
+        if advance is None:
+            found = run.font and raw.FPDFFont_GetGlyphWidth(run.font, code, ctypes.c_float(run.font_size), width)
+            advance = advances[key, code] = (width.value if found else run.font_size / 2) * run.x_scale
+        raw.FPDFText_GetCharOrigin(handle, i, x, y)
+        bottom = top - y.value - run.descent
+        chars.append(
+            {
+                "text": chr(code),
+                "x0": x.value - left,
+                "x1": x.value - left + advance,
+                "top": bottom - run.size,
+                "bottom": bottom,
+                "size": run.size,
+                "upright": run.upright,
+                "horizontal": run.horizontal,
+                "font": run.name,
+            }
+        )
     return chars
 
 
