@@ -83,7 +83,7 @@ _PENALTY_AFTER = re.compile(r"[^。；;.]{0,20}(?:违约金|赔偿|罚|滞纳金
 
 # What follows a name in brackets without being part of it: its short name, its registration number.
 _NAME_TAIL = re.compile(
-    r"\s*[(（][^)）]*(?:简称|簡稱|以下称|hereinafter|\b(?:abn|acn|uen|ein|crn|company no)\b|统一社会信用代码|統一編號)"
+    r"\s*[(（][^)）]*(?:简称|簡稱|以下称|下称|下稱|hereinafter|\b(?:abn|acn|uen|ein|crn|company no)\b|统一社会信用代码|統一編號)"
     r"[^)）]*[)）]\s*$",
     re.IGNORECASE,
 )
@@ -225,7 +225,7 @@ def _roles_by_payment(
                 roles[other] = "provider"
 
 
-_SHORT_NAME = re.compile(r"(?:简称|簡稱|以下称)\s*[为為]?\s*[\"“”「『']\s*(?P<short>[^\"“”」』'）)]{2,12})")
+_SHORT_NAME = re.compile(r"(?:简称|簡稱|以下称|下称|下稱)\s*[为為]?\s*[\"“”「『']\s*(?P<short>[^\"“”」』'）)]{2,12})")
 
 
 def _alias_in_use(alias: str | None, place: str | None, clauses: tuple[Clause, ...]) -> str | None:

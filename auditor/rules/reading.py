@@ -16,6 +16,7 @@ from auditor.analyse.match import Hit, Sentences, dedupe, evidence_for, find, he
 from auditor.lexicon import Lexicon, load_lexicon
 from auditor.model import Clause, Contract, Evidence, Fact, Finding, Lang, Parties, Status
 from auditor.rules.wording import blanks, fill, format_date, format_money, in_script, place_city
+from auditor.text.normalise import normalise
 
 
 @dataclass(frozen=True)
@@ -92,8 +93,9 @@ class CheckInput:
         return lex.cue(key, self.lang, self._alias("client"), self._alias("provider"))
 
     def _alias(self, role: str) -> str | None:
+        """The party's alias as the normalised text spells it (cues run on it: lower-case, Simplified)."""
         alias = self.parties.client_alias if role == "client" else self.parties.provider_alias
-        return alias.lower() if alias else None
+        return normalise(alias) if alias else None
 
     def hits(self, key: str, clauses: Iterable[Clause] | None = None, *, negatable: bool = True) -> tuple[Hit, ...]:
         """Non-negated matches of a cue in operative clauses (or in `clauses`)."""
