@@ -59,7 +59,7 @@ def test_app_sample_pick_shows_scorecard_checks_and_suggestions() -> None:
     assert any(f"共 {len(CHECKS)} 项" in m.value for m in at.markdown)
     assert len(at.expander) == len(CHECKS) + 1  # the contract's facts, then one per check
     assert len(at.code) == _non_pass(SAMPLE)
-    assert [t.label for t in at.tabs] == ["审查结果", "合同原文", "纠纷应对", "下载"]
+    assert [t.label for t in at.tabs] == ["审查结果", "合同原文", "纠纷应对", "对比两版", "下载"]
 
 
 def test_app_paste_text_is_audited() -> None:
@@ -88,7 +88,7 @@ def test_app_interface_language_switches_to_english() -> None:
     at.sidebar.segmented_control(key="ui_lang").set_value("en").run()
     assert not at.exception
     assert at.subheader[0].value == "Scorecard"
-    assert [t.label for t in at.tabs] == ["Findings", "Contract text", "Dispute", "Downloads"]
+    assert [t.label for t in at.tabs] == ["Findings", "Contract text", "Dispute", "Compare", "Downloads"]
     assert all(" · weak" in e.label or " · missing" in e.label or " · pass" in e.label for e in at.expander[1:])
     assert "Contract language: Chinese (detected)" in _captions(at)
 
@@ -170,3 +170,21 @@ def test_app_impossible_fact_is_a_message_not_a_traceback() -> None:
     next(b for b in at.button if b.label.startswith("按更正")).click().run()
     assert not at.exception
     assert any("not a date" in e.value for e in at.error)
+
+
+def test_app_compare_tab_says_an_identical_draft_is_the_same() -> None:
+    at = _with_sample()
+    at.file_uploader(key="compare_upload").upload(SAMPLE, (SAMPLES / SAMPLE).read_bytes()).run()
+    assert not at.exception
+    assert "两版内容相同" in at.success[0].value
+    assert "dl_compare_docx" in {b.key for b in at.download_button}
+
+
+def test_app_compare_tab_puts_what_weakens_the_client_first() -> None:
+    at = _with_sample()
+    revised = audit(SAMPLES / SAMPLE).text.replace("本协议自甲方付款之日起生效。", "本协议期满后自动续约一年。")
+    at.file_uploader(key="compare_upload").upload("revised.txt", revised.encode()).run()
+    assert not at.exception
+    headings = [h.value for h in at.subheader]
+    assert headings.index("对甲方不利的修改") < headings.index("审查结论变化") < headings.index("条款变化")
+    assert any("自动续约" in x.value for x in at.text)

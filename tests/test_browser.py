@@ -101,7 +101,7 @@ def _shot(page: Page, name: str, *, docs: bool = False) -> None:
 
 def _upload(page: Page, path: Path) -> None:
     """Upload a file and wait until its audit is on screen."""
-    page.locator("input[type=file]").set_input_files(path)
+    page.locator("[data-testid=stSidebar] input[type=file]").set_input_files(path)
     expect(page.get_by_text(path.name, exact=False).first).to_be_visible(timeout=WAIT_MS)
 
 
@@ -134,7 +134,7 @@ def _skip_without_chromium() -> None:
 
 
 @pytest.mark.browser
-def test_browser_uploads_review_jump_language_and_word_download() -> None:
+def test_browser_uploads_review_jump_language_and_word_download(tmp_path: Path) -> None:
     _skip_without_chromium()
     ARTIFACTS.mkdir(exist_ok=True)
     with _streamlit() as url, sync_playwright() as playwright:
@@ -173,6 +173,14 @@ def test_browser_uploads_review_jump_language_and_word_download() -> None:
         redline = Path(download.value.path()).read_bytes()
         with zipfile.ZipFile(io.BytesIO(redline)) as archive:
             assert 'w:author="合同条款审计"' in archive.read("word/document.xml").decode()
+
+        page.get_by_role("tab", name="对比两版").click()
+        revised = tmp_path / "revised.txt"
+        revised.write_text(audit(SAMPLES / DOCX).text.replace("。", "。本条自动续约。", 1), encoding="utf-8")
+        page.get_by_role("tabpanel").locator("input[type=file]").set_input_files(revised)
+        expect(page.get_by_role("heading", name="审查结论变化")).to_be_visible(timeout=WAIT_MS)
+        expect(page.get_by_role("heading", name="条款变化")).to_be_visible()
+        _shot(page, "compare.png")
         _shot(page, "downloads.png")
 
         page.get_by_role("tab", name="纠纷应对").click()

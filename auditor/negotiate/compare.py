@@ -192,13 +192,18 @@ def _rank(report: AuditReport, check_id: str) -> int:
 # --- rendering ------------------------------------------------------------------------------------------
 
 
-def _marked(pair: Pair) -> str:
+def marked(pair: Pair) -> str:
     """A clause with its changed words marked: [-deleted-]{+inserted+}; an added or removed one as it is."""
     if pair.before is None or pair.after is None:
         only = pair.after or pair.before
         return only.text if only else ""
     marks = {"equal": "{}", "delete": "[-{}-]", "insert": "{{+{}+}}"}
     return "".join(marks[op].format(text) for op, text in word_diff(pair.before.text, pair.after.text))
+
+
+def pair_label(pair: Pair) -> str:
+    """Where a changed clause stands: its label in each draft that has it ("5.2 → 6.1")."""
+    return " → ".join(c.label for c in (pair.before, pair.after) if c is not None)
 
 
 def to_dict(result: Comparison) -> dict[str, Any]:
@@ -209,7 +214,7 @@ def to_dict(result: Comparison) -> dict[str, Any]:
 
     return {
         "changes": [
-            {"kind": p.kind, "before": side(p.before), "after": side(p.after), "marked": _marked(p)}
+            {"kind": p.kind, "before": side(p.before), "after": side(p.after), "marked": marked(p)}
             for p in result.changes
         ],
         "checks": [
@@ -260,9 +265,7 @@ def to_text(result: Comparison, *, markdown: bool = False) -> str:
         lines += [f"{bullet}- {word('flag_went')}: {m}" for m in result.flags_removed]
         lines.append("")
     lines.append(f"{head}{word('heading_changes')}")
-    for p in result.changes:
-        label = " → ".join(c.label for c in (p.before, p.after) if c is not None)
-        lines.append(f"{bullet}[{word('kind_' + str(p.kind))}] {label}: {_marked(p)}")
+    lines += [f"{bullet}[{word('kind_' + str(p.kind))}] {pair_label(p)}: {marked(p)}" for p in result.changes]
     return "\n".join(lines) + "\n"
 
 

@@ -21,6 +21,7 @@ from auditor.model import AuditReport, Evidence, Finding, Lang, Status
 from auditor.report.html import anchor, clause_at, contract_html, evidence_html
 from auditor.report.render import to_json, to_markdown
 from auditor.report.words import MARK, markdown_safe, money
+from auditor.ui.compare import compare_tab
 from auditor.ui.facts import facts_panel
 from auditor.ui.sidebar import sidebar
 from auditor.ui.state import Source, brief_files, kv, redline_file, run_audit, t, ui_lang, w, warm_up, word_file
@@ -210,6 +211,7 @@ def redline_button(report: AuditReport, original: bytes | None, stem: str) -> No
         icon=":material/edit_note:",
         key="dl_redline",
         help=t("download_redline_help"),
+        on_click="ignore",  # a rerun could replace the file before the browser has fetched it
     )
 
 
@@ -313,8 +315,8 @@ def main() -> None:
     facts_panel(report)
     if report.warnings:
         st.warning("\n".join(f"- {markdown_safe(x)}" for x in report.warnings), icon=":material/info:")
-    labels = [t("tab_findings"), t("tab_text"), t("tab_dispute"), t("tab_downloads")]
-    findings, text, dispute, downloads = st.tabs(labels, key="tab", on_change="rerun")
+    labels = [t("tab_findings"), t("tab_text"), t("tab_dispute"), t("tab_compare"), t("tab_downloads")]
+    findings, text, dispute, comparison, downloads = st.tabs(labels, key="tab", on_change="rerun")
     with findings:
         findings_tab(report)
     with text:
@@ -323,6 +325,8 @@ def main() -> None:
         downloads_tab(report, source)
     with dispute:  # last, so that the report's own tabs are complete whatever the brief does
         dispute_tab(report, source)
+    with comparison:
+        compare_tab(report, source)
 
 
 if __name__ == "__main__":  # `streamlit run` runs the script as __main__
