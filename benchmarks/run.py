@@ -1,13 +1,17 @@
 """Measure the engine on a generated corpus (benchmarks/make_corpus.py) and print every figure in one run.
 
-1. Per file: audit time against pdfplumber's own `extract_text` on the same PDF (and against the
-   pypdfium2 plain-text path, as a proposal for the loader); warm analysis time of 20-page DOCX/TXT.
-2. Throughput of the `contract-audit` CLI with 1 and 2 workers, the speed-up, and the time per contract
-   of a re-run served by the result store.
-3. Peak memory of each worker and the CLI's cold start on a small TXT.
+1. Issue #13's ratios, each side of a ratio a fresh process measured in the same run: the audit of a
+   20-page text-layer PDF (zh, en) against pdfplumber's `extract_text` and pypdfium2's plain text of
+   the same file; the cold start of a small TXT audit and of `--help`.
+2. Warm analysis of generated TXT contracts of 1, 10, 50, 150 and 300 pages: seconds per page, slope.
+3. Throughput of the `contract-audit` CLI with 1 and 2 workers, the speed-up, and the time per contract
+   of a re-run served by the result store; peak memory of each worker.
 
     .venv/bin/python benchmarks/run.py                       # corpus in $TMPDIR/contract-auditor-bench
-    .venv/bin/python benchmarks/run.py --pdfs 6 --throughput 40   # quicker
+    .venv/bin/python benchmarks/run.py --throughput 0        # sections 1-2 only
+
+The code measured is this checkout's (`python -m auditor` run from it, and imported from it), so a copy
+of this script in a worktree of an older commit measures that commit the same way.
 
 It measures and prints; it asserts nothing. The machine's load average is printed with the figures,
 because other work on a shared machine changes them.
@@ -25,26 +29,31 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # this checkout's engine, not whichever one is installed
 DEFAULT_CORPUS = Path(tempfile.gettempdir()) / "contract-auditor-bench"
 CLI = str(Path(sys.executable).with_name("contract-audit"))
 SMALL_TXT = ROOT / "sample_contracts" / "zh_05_kol_promotion.txt"
+# `python -m auditor` from this checkout (PYTHONPATH), so the same script can time an older commit too
+AUDIT = [sys.executable, "-m", "auditor", "audit"]
+COLD_FILES = {
+    "zh_05_kol_promotion.txt": SMALL_TXT,
+    "zh_22_livestream_commission.txt (names a court)": ROOT / "sample_contracts" / "zh_22_livestream_commission.txt",
+    "en_10_tiktok_creator.txt": ROOT / "sample_contracts" / "en_10_tiktok_creator.txt",
+}
+PAGES = (1, 10, 50, 150, 300)
 
 
-def _time(fn: Callable[[], Any], repeat: int = 1) -> float:
-    """Best CPU time of this process over `repeat` calls. The work is single-threaded and in this process,
-    so CPU time equals wall time on an idle machine, and unlike wall time it does not grow when other
-    work on a shared machine competes for the cores.
-    """
+def _fresh(command: list[str], repeat: int = 3) -> float:
+    """Best wall time of `command` in a fresh process (start-up included, as a user waits for it)."""
     best = float("inf")
     for _ in range(repeat):
-        start = time.process_time()
-        fn()
-        best = min(best, time.process_time() - start)
+        start = time.perf_counter()
+        subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        best = min(best, time.perf_counter() - start)
     return best
 
 
@@ -56,126 +65,79 @@ def _spread(rows: list[dict[str, Any]], k: int) -> list[dict[str, Any]]:
     return [rows[round(i * (len(rows) - 1) / (k - 1))] for i in range(k)]
 
 
-def _pdfplumber_text(path: Path) -> None:
-    import pdfplumber
-
-    with pdfplumber.open(path) as pdf:
-        for page in pdf.pages:
-            page.extract_text()
+def _python(code: str, path: Path) -> list[str]:
+    return [sys.executable, "-c", code, str(path)]
 
 
-def _pdfium_text(path: Path) -> None:
-    import pypdfium2
-
-    pdf = pypdfium2.PdfDocument(str(path))
-    for page in pdf:
-        page.get_textpage().get_text_range()
-    pdf.close()
+PLUMBER = "import pdfplumber, sys\nwith pdfplumber.open(sys.argv[1]) as pdf:\n    [p.extract_text() for p in pdf.pages]"
+PDFIUM = (
+    "import pypdfium2, sys\npdf = pypdfium2.PdfDocument(sys.argv[1])\n[p.get_textpage().get_text_range() for p in pdf]"
+)
 
 
-def _linear_dedupe() -> Callable[[], None]:
-    """Swap pdfplumber's `dedupe_chars` for the same algorithm minus its last line, which restores
-    document order with `sorted(..., key=chars.index)`: a linear search per character, quadratic per page.
-    A dict of positions does the same in linear time. Returns the undo.
-    """
-    import itertools
-    from operator import itemgetter
-
-    import pdfplumber.utils
-    from pdfplumber.utils.clustering import cluster_objects
-
-    original = pdfplumber.utils.dedupe_chars
-
-    def dedupe(
-        chars: list[dict[str, Any]], tolerance: float = 1, extra_attrs: tuple[str, ...] | None = ("fontname", "size")
-    ) -> list[dict[str, Any]]:
-        key = itemgetter("upright", "text", *(extra_attrs or ()))
-        position = {id(c): i for i, c in enumerate(chars)}
-        kept = []
-        for _, group in itertools.groupby(sorted(chars, key=key), key=key):
-            for y_cluster in cluster_objects(list(group), itemgetter("doctop"), tolerance):
-                for x_cluster in cluster_objects(y_cluster, itemgetter("x0"), tolerance):
-                    kept.append(sorted(x_cluster, key=itemgetter("doctop", "x0"))[0])
-        return sorted(kept, key=lambda c: position[id(c)])
-
-    pdfplumber.utils.dedupe_chars = dedupe
-
-    def undo() -> None:
-        pdfplumber.utils.dedupe_chars = original
-
-    return undo
+def _twenty_page_pdfs(manifest: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per language, the text-layer PDF closest to 20 pages."""
+    pdfs = [r for r in manifest if r["format"] == "pdf"]
+    return [min((r for r in pdfs if r["lang"] == lang), key=lambda r: abs(r["pages"] - 20)) for lang in ("zh", "en")]
 
 
-def _pdf_times(path: Path) -> dict[str, float]:
-    """One PDF: pdfplumber alone, the loader, the analysis, the whole audit, the loader with the linear
-    dedupe, pypdfium2's text; and whether both loaders gave the same document.
-    """
-    from auditor.load import load
-    from auditor.pipeline import audit, audit_document
-
-    t: dict[str, float] = {"plumber": _time(lambda: _pdfplumber_text(path))}
-    start = time.process_time()
-    doc = load(path)
-    t["loader"] = time.process_time() - start
-    t["analysis"] = _time(lambda: audit_document(doc))
-    t["audit"] = _time(lambda: audit(path))
-    undo = _linear_dedupe()
-    try:
-        start = time.process_time()
-        fast_doc = load(path)
-        t["fast_loader"] = time.process_time() - start
-    finally:
-        undo()
-    t["same"] = float(fast_doc == doc)
-    t["pdfium"] = _time(lambda: _pdfium_text(path))
-    return t
-
-
-def per_file(corpus: Path, manifest: list[dict[str, Any]], n_pdfs: int) -> None:
-    """Section 1, in this (warm) process."""
-    from auditor.batch.pool import _warm
-    from auditor.load import load
-    from auditor.pipeline import audit, audit_document
-
-    _warm()
-    audit(SMALL_TXT)  # lexicons and regexes compiled
-    print(f"\n## 1. Per file (warm process, CPU seconds)\n\n{n_pdfs} text-layer PDFs spread over the page counts.\n")
+def ratios(corpus: Path, manifest: list[dict[str, Any]]) -> None:
+    """Section 1: the issue #13 figures, each a fresh process (best of 3 wall), side by side."""
+    audit = [*AUDIT, "--format", "json", "--no-db"]
+    print("\n## 1. Issue #13: fresh processes, best of 3 (wall seconds)\n")
     print(
-        "| file | pages | pdfplumber extract_text s | audit s | ratio | loader s | analysis s "
-        "| loader, linear dedupe s | pypdfium2 text s |"
+        "| PDF | pages | audit | pdfplumber `extract_text` | pypdfium2 text | audit / pdfplumber | audit / pypdfium2 |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    ratios, fixed_ratios, same = [], [], True
-    for row in _spread([r for r in manifest if r["format"] == "pdf"], n_pdfs):
-        t = _pdf_times(corpus / row["file"])
-        ratios.append(t["audit"] / t["plumber"])
-        fixed_ratios.append((t["fast_loader"] + t["analysis"]) / t["plumber"])
-        same &= bool(t["same"])
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for row in _twenty_page_pdfs(manifest):
+        path = corpus / row["file"]
+        whole, plumber, pdfium = (
+            _fresh([*audit, str(path)]),
+            _fresh(_python(PLUMBER, path)),
+            _fresh(_python(PDFIUM, path)),
+        )
         print(
-            f"| {row['file']} | {row['pages']} | {t['plumber']:.2f} | {t['audit']:.2f} | {ratios[-1]:.2f} "
-            f"| {t['loader']:.2f} | {t['analysis']:.2f} | {t['fast_loader']:.2f} | {t['pdfium']:.3f} |",
+            f"| {row['file']} | {row['pages']} | {whole:.2f} | {plumber:.2f} | {pdfium:.2f} "
+            f"| **{whole / plumber:.2f}×** (target ≤ 1.0×) | **{whole / pdfium:.2f}×** (target ≤ 4×) |",
             flush=True,
         )
-    print(
-        f"\naudit / pdfplumber extract_text: median {statistics.median(ratios):.2f}×, "
-        f"worst {max(ratios):.2f}× (target ≤ 1.5×)"
-    )
-    print(
-        f"with the linear dedupe in the loader: median {statistics.median(fixed_ratios):.2f}×, "
-        f"worst {max(fixed_ratios):.2f}× (loaded documents identical: {'yes' if same else 'NO'})"
-    )
+    bare = _fresh([sys.executable, "-c", "pass"])
+    cold = {name: _fresh([*audit, str(path)]) for name, path in COLD_FILES.items()}
+    helped = _fresh([*AUDIT[:-1], "--help"])
+    print(f"\nCold start, `contract-audit audit FILE --format json` (bare interpreter: {bare:.2f} s):\n")
+    print("| file | bytes | wall s | target |")
+    print("|---|---:|---:|---|")
+    for name, path in COLD_FILES.items():
+        print(f"| {name} | {path.stat().st_size} | **{cold[name]:.2f}** | ≤ 1.0 s |")
+    print(f"| `contract-audit --help` | | **{helped:.2f}** | ≤ 0.3 s |")
 
-    print("\nDOCX/TXT of 20 pages, warm (best of 3):\n")
-    print("| file | chars | audit s | of which analysis s |")
-    print("|---|---:|---:|---:|")
-    for row in manifest:
-        if row["format"] in ("docx", "txt") and row["pages"] == 20:
-            path = corpus / row["file"]
-            doc = load(path)
-            whole = _time(lambda p=path: audit(p), 3)
-            analysis = _time(lambda d=doc: audit_document(d), 3)
-            print(f"| {row['file']} | {row['chars']} | {whole:.3f} | {analysis:.3f} |", flush=True)
-    print("(target < 0.3 s)")
+
+def warm_analysis() -> None:
+    """Section 2: the stages after loading, warm, per page of TXT contracts of 1 to 300 pages."""
+    import random
+
+    from make_corpus import CHARS_PER_PAGE, _compose
+
+    from auditor.load import load
+    from auditor.pipeline import audit_document, audit_text
+
+    samples = sorted(p for p in (ROOT / "sample_contracts").glob("*.txt"))
+    print("\n## 2. Warm analysis (CPU seconds of this process; pages of generated TXT contracts)\n")
+    print("| language | " + " | ".join(f"{n} p" for n in PAGES) + " | s per page, slope | target |")
+    print("|---|" + "---:|" * len(PAGES) + "---:|---|")
+    for lang in ("zh", "en"):
+        blocks = [[b.text for b in load(p).blocks] for p in samples if p.name.startswith(lang)]
+        audit_text(" ".join(blocks[0][:3]), lang=lang)  # lexicons compiled, libraries imported
+        seconds = []
+        for pages in PAGES:
+            text = "\n".join(_compose(blocks[0], blocks[1:], pages * CHARS_PER_PAGE[lang], random.Random(pages)))
+            doc = load(text.encode(), f"{lang}_{pages}p.txt")
+            start = time.process_time()
+            audit_document(doc, lang=lang)  # type: ignore[arg-type]
+            seconds.append(time.process_time() - start)
+        slope = statistics.linear_regression(PAGES, seconds).slope
+        cells = " | ".join(f"{t:.2f} ({t / n * 1000:.0f} ms/p)" for n, t in zip(PAGES, seconds, strict=True))
+        print(f"| {lang} | {cells} | **{slope * 1000:.0f} ms** | 20 pages ≤ 0.15 s, linear |", flush=True)
 
 
 class _Run:
@@ -229,7 +191,7 @@ def throughput(corpus: Path, manifest: list[dict[str, Any]], n: int) -> None:
             (folder / row["file"]).symlink_to(corpus / row["file"])
         pages = sum(r["pages"] for r in subset)
         kinds = {f: sum(r["format"] == f for r in subset) for f in ("pdf", "docx", "txt")}
-        print(f"\n## 2. Throughput: `contract-audit audit` on {len(subset)} files ({kinds}, {pages} pages)\n")
+        print(f"\n## 3. Throughput: `contract-audit audit` on {len(subset)} files ({kinds}, {pages} pages)\n")
         base = ["audit", str(folder), "--format", "jsonl", "--out", os.devnull, "--no-db"]
         one, two = _Run([*base, "--workers", "1"]), _Run([*base, "--workers", "2"])
         files = sorted(folder.iterdir())
@@ -260,7 +222,7 @@ def throughput(corpus: Path, manifest: list[dict[str, Any]], n: int) -> None:
         )
         print(f"\nspeed-up 1 → 2 workers: {one.wall / two.wall:.2f}× (target ≥ 1.7× on 2 cores)")
 
-    print("\n## 3. Memory and cold start\n")
+    print("\n### Memory and cold start of the batch\n")
     workers = ", ".join(f"{mb / 2**20:.0f}" for mb in two.worker_rss) or "not sampled"
     print(
         f"peak RSS per worker process in the 2-worker run: {workers} MB; the 1-worker run (parent and "
@@ -278,8 +240,7 @@ def throughput(corpus: Path, manifest: list[dict[str, Any]], n: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--pdfs", type=int, default=12, help="PDFs timed one by one (default 12)")
-    parser.add_argument("--throughput", type=int, default=500, help="files in the throughput runs")
+    parser.add_argument("--throughput", type=int, default=500, help="files in the throughput runs (0: none)")
     args = parser.parse_args()
     manifest = json.loads((args.corpus / "manifest.json").read_text(encoding="utf-8"))
     commit = subprocess.run(
@@ -290,8 +251,10 @@ def main() -> None:
         f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, load average at start "
         f"{os.getloadavg()[0]:.1f}"
     )
-    per_file(args.corpus, manifest, args.pdfs)
-    throughput(args.corpus, manifest, args.throughput)
+    ratios(args.corpus, manifest)
+    warm_analysis()
+    if args.throughput:
+        throughput(args.corpus, manifest, args.throughput)
     print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
 
 
