@@ -20,15 +20,17 @@ setup() {
 
 browser_deps() {
   # The browser test drives Debian's Chromium (Playwright cannot download browsers here) and needs CJK
-  # fonts to render Chinese. Installed only when missing and when we may use apt.
-  if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+  # fonts to render Chinese; the redline test converts its Word output with LibreOffice headless.
+  # Installed only when missing and when we may use apt.
+  if command -v chromium >/dev/null 2>&1 && command -v soffice >/dev/null 2>&1 \
+    && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
     return
   fi
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk libreoffice-writer >/dev/null
   else
-    echo "note: chromium and fonts-noto-cjk are not installed; the browser test will be skipped" >&2
+    echo "note: chromium, fonts-noto-cjk or libreoffice-writer is missing; the tests that need them are skipped" >&2
   fi
 }
 
