@@ -10,6 +10,8 @@ Pass / weak / missing: rubric §7 (shared/domain.md).
 
 from __future__ import annotations
 
+import re
+
 from auditor.analyse.match import Hit
 from auditor.checks._base import Check, CheckInput
 from auditor.model import Clause, Finding, Status
@@ -33,7 +35,7 @@ def run(inp: CheckInput) -> Finding:
     settled = [
         h
         for h in inp.substantive(inp.hits("refund", clauses) + inp.hits("compensation", clauses))
-        if not inp.has_blank(h) and _on_exit(inp, h)
+        if not inp.blank_outside(h, "compensation") and _on_exit(inp, h)
     ] or list(paid_after_work(inp))
     forfeit = inp.hits("forfeit_all", clauses, negatable=False) + tuple(
         h  # "Except for the prorated refund on termination, Fees are non-refundable" keeps the refund
@@ -43,6 +45,8 @@ def run(inp: CheckInput) -> Finding:
     if forfeit:
         weak.append(inp.reason("forfeit_all"))
         evidence[:0] = inp.evidence(forfeit)
+    if all(_blank_trigger(inp, h) for h in client_exit):
+        weak.append(inp.reason("exit_blank"))
     if not settled:
         weak.append(inp.reason("no_refund"))
     weak.extend(_handover_problems(inp))
@@ -52,6 +56,16 @@ def run(inp: CheckInput) -> Finding:
     what = settled[0].matched if settled else ""
     return inp.finding(
         Status.PASS, [inp.reason("pass", what=what)], (*evidence, *inp.evidence(settled[:1])), notes=notes
+    )
+
+
+def _blank_trigger(inp: CheckInput, hit: Hit) -> bool:
+    """The condition just before the client's right is a blank ("逾期超过＿日的，甲方有权解除"): not agreed."""
+    start, _ = inp.sentences.around(hit.start, hit.end)
+    before = re.split(r"[，,；;]", inp.norm_span(start, hit.start))
+    trigger = "，".join(before[-2:])
+    return bool(inp.rx("blank", inp.common).search(trigger)) and not inp.rx("blank_deadline", inp.common).search(
+        trigger
     )
 
 

@@ -18,6 +18,8 @@ from auditor.model import Clause, Contract, Evidence, Fact, Finding, Lang, Parti
 from auditor.rules.wording import blanks, fill, format_date, format_money, in_script, place_city
 from auditor.text.normalise import normalise
 
+_PHRASE_MARKS = ("，", ",", "；", ";", "并", "及")  # where a phrase of a sentence ends
+
 
 @dataclass(frozen=True)
 class CheckInput:
@@ -219,6 +221,16 @@ class CheckInput:
         """True when the sentence around `hit` holds an unfilled blank (not a redaction)."""
         start, end = self.sentences.around(hit.start, hit.end)
         return bool(self.rx("blank", self.common).search(self.norm_span(start, end)))
+
+    def blank_outside(self, hit: Hit, key: str) -> bool:
+        """True when a phrase (between commas) of the sentence around `hit` holds a blank, other than a
+        phrase about cue `key`: in "逾期超过＿日的，甲方有权解除" the trigger is open, while in "退还剩余费用，并支付
+        ＿%的违约金" only the penalty is, and the refund stands; a blank deadline ("＿日内退费") leaves the duty.
+        """
+        start, end = self.sentences.around(hit.start, hit.end)
+        blank, about, deadline = self.rx("blank", self.common), self.rx(key), self.rx("blank_deadline", self.common)
+        phrases = re.split("|".join(map(re.escape, _PHRASE_MARKS)), self.norm_span(start, end))
+        return any(blank.search(p) and not (about.search(p) or deadline.search(p)) for p in phrases)
 
     def reason(self, key: str, **values: object) -> str:
         """A reason sentence from this check's lexicon."""
