@@ -8,16 +8,14 @@ This module holds the argument parser and the dispatch; `audit.py` the audit com
 from __future__ import annotations
 
 import argparse
+import importlib
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from auditor.cli.audit import cmd_audit
 from auditor.cli.negotiate import add_parsers as add_negotiate_parsers
-from auditor.cli.negotiate import cmd_compare, cmd_redline
-from auditor.cli.tools import cmd_dispute, cmd_eval, cmd_eval_clauses, cmd_playbook, cmd_report, cmd_ui
 
 FORMATS = ("text", "json", "jsonl", "md", "csv")
 
@@ -160,6 +158,20 @@ def _fact(text: str) -> tuple[str, str]:
         raise argparse.ArgumentTypeError(str(err)) from None
 
 
+# command → (module, function), imported only when run: `--help` or `ui` never loads the engine
+_COMMANDS = {
+    "audit": ("auditor.cli.audit", "cmd_audit"),
+    "eval": ("auditor.cli.tools", "cmd_eval"),
+    "report": ("auditor.cli.tools", "cmd_report"),
+    "dispute": ("auditor.cli.tools", "cmd_dispute"),
+    "eval-clauses": ("auditor.cli.tools", "cmd_eval_clauses"),
+    "playbook": ("auditor.cli.tools", "cmd_playbook"),
+    "ui": ("auditor.cli.tools", "cmd_ui"),
+    "redline": ("auditor.cli.negotiate", "cmd_redline"),
+    "compare": ("auditor.cli.negotiate", "cmd_compare"),
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     for stream in (sys.stdout, sys.stderr):
@@ -172,17 +184,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     in_main = threading.current_thread() is threading.main_thread()  # only there can a handler be set
     previous = signal.signal(signal.SIGTERM, raise_interrupted) if in_main else None  # stop as on Ctrl-C
     try:
-        return {
-            "audit": cmd_audit,
-            "eval": cmd_eval,
-            "report": cmd_report,
-            "dispute": cmd_dispute,
-            "eval-clauses": cmd_eval_clauses,
-            "playbook": cmd_playbook,
-            "ui": cmd_ui,
-            "redline": cmd_redline,
-            "compare": cmd_compare,
-        }[args.command](args)
+        module, function = _COMMANDS[args.command]
+        command: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(module), function)
+        return command(args)
     except KeyboardInterrupt as err:  # a batch reports what it finished itself; this is any other command
         signum = getattr(err, "signum", signal.SIGINT)
         print(f"contract-audit: interrupted by {signal.Signals(signum).name}; nothing was written", file=sys.stderr)
