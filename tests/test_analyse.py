@@ -305,6 +305,12 @@ def test_analyse_parties_bare_jiafang_who_is_paid() -> None:
     assert (p.client, p.provider, p.client_alias) == (CLIENT, PROVIDER, "乙方")
 
 
+def test_analyse_parties_one_role_stated_other_is_its_opposite() -> None:
+    text = f"{ZH_HEAD}甲方（服务方）：{PROVIDER}\n乙方：{CLIENT}\n第一条 甲方为乙方提供咨询服务。"
+    p = _parties(text, "zh")
+    assert (p.client, p.provider, p.client_alias) == (CLIENT, PROVIDER, "乙方")
+
+
 CONTRACT_VALUES = [
     ("第三条 费用\n本合同总金额为人民币叁万陆仟元整，分两期支付。", "zh", 36000),
     ("第三条 费用\n合同总金额：¥36,000元。", "zh", 36000),

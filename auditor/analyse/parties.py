@@ -56,9 +56,11 @@ def extract_parties(clauses: tuple[Clause, ...], lang: Lang) -> Parties:
     aliases = list(found)
     stated = bool(roles)
     if lang == "zh":
-        for alias, default in (("甲方", "client"), ("乙方", "provider")):
+        for alias, default, other in (("甲方", "client", "乙方"), ("乙方", "provider", "甲方")):
             if alias in found or any(alias in c.norm for c in head):
-                roles.setdefault(alias, default)
+                # "甲方（服务方）" with a bare 乙方: 乙方 is the other side, not the default
+                opposite = {"client": "provider", "provider": "client"}.get(roles.get(other, ""))
+                roles.setdefault(alias, opposite or default)
                 found.setdefault(alias, "")
         aliases = list(found)
     _roles_by_payment(clauses, aliases, roles, lang, override=not stated)
@@ -83,7 +85,8 @@ _PENALTY_AFTER = re.compile(r"[^。；;.]{0,20}(?:违约金|赔偿|罚|滞纳金
 
 # What follows a name in brackets without being part of it: its short name, its registration number.
 _NAME_TAIL = re.compile(
-    r"\s*[(（][^)）]*(?:简称|簡稱|以下称|下称|下稱|hereinafter|\b(?:abn|acn|uen|ein|crn|company no)\b|统一社会信用代码|統一編號)"
+    r"\s*[(（][^)）]*(?:简称|簡稱|以下称|下称|下稱|hereinafter|\b(?:abn|acn|uen|ein|crn|company no)\b"
+    r"|统一社会信用代码|統一編號)"
     r"[^)）]*[)）]\s*$",
     re.IGNORECASE,
 )

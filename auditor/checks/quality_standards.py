@@ -18,7 +18,8 @@ from auditor.rules.acceptance import days_text, short_deemed_acceptance
 def run(inp: CheckInput) -> Finding:
     """Measurable standard + procedure → pass; each hollowing-out of either → weak."""
     measurable = inp.hits("measurable")
-    procedure = inp.hits("acceptance")
+    # the provider reviewing the client ("对乙方进行定期审核") is not the client accepting the work
+    procedure = tuple(h for h in inp.hits("acceptance") if not inp.in_sentence(h, "client_reviewed"))
     vague = _about_the_work(inp, inp.hits("vague_quality"), inp.hits("effort_words"))
     if not (measurable or procedure or vague):
         return inp.finding(Status.MISSING, [inp.reason("missing")])
