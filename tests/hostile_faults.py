@@ -118,12 +118,23 @@ def tamper_reports(path: Path) -> None:
         db.execute("UPDATE reports SET report = CASE WHEN rowid % 2 THEN '{\"checks\": 7}' ELSE '{not json' END")
 
 
-def children(pid: int) -> list[int]:
-    """The live child processes of `pid` (Linux /proc)."""
+def workers(pid: int) -> list[int]:
+    """The worker processes of the command `pid`: its children forked from it (the same command line),
+    not a short-lived helper some library runs (Linux /proc).
+    """
     try:
-        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        kids = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return []
+    return [kid for kid in kids if _command_line(kid) == command]
+
+
+def _command_line(pid: int) -> bytes | None:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
 
 
 def running(pid: int) -> bool:

@@ -26,7 +26,6 @@ from auditor.load import MAX_BYTES
 from tests.conftest import ROOT, SAMPLES
 from tests.hostile_faults import (
     Run,
-    children,
     cli,
     garbage_store,
     old_schema_store,
@@ -36,6 +35,7 @@ from tests.hostile_faults import (
     tamper_reports,
     truncated_store,
     wait_for,
+    workers,
 )
 
 GOOD = SAMPLES / "zh_02_douyin_package.txt"
@@ -88,8 +88,8 @@ def test_worker_killed_from_outside_is_one_line(tmp_path: Path) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "auditor", "audit", str(slow), "--no-db"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
-    assert wait_for(lambda: bool(children(proc.pid)))
-    os.kill(children(proc.pid)[0], signal.SIGKILL)
+    assert wait_for(lambda: bool(workers(proc.pid)))
+    os.kill(workers(proc.pid)[0], signal.SIGKILL)
     _, stderr = proc.communicate(timeout=MAX_SECONDS)
     assert proc.returncode == 2
     assert stderr.decode().splitlines() == [
@@ -131,14 +131,14 @@ def _batch_in_flight(tmp_path: Path) -> tuple[subprocess.Popen[bytes], list[int]
         env={**os.environ, "TMPDIR": str(tmp_path / "tmp")},
     )
     assert wait_for(lambda: stored_reports(db) == 1), "the quick contract was never stored"
-    workers = children(proc.pid)
-    assert workers
-    return proc, workers, db
+    running_workers = workers(proc.pid)
+    assert running_workers
+    return proc, running_workers, db
 
 
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_signal_stops_workers_and_says_what_was_saved(tmp_path: Path, signum: int, code: int) -> None:
-    proc, workers, db = _batch_in_flight(tmp_path)
+    proc, pids, db = _batch_in_flight(tmp_path)
     proc.send_signal(signum)
     stdout, stderr = proc.communicate(timeout=MAX_SECONDS)
     assert proc.returncode == code
@@ -148,16 +148,16 @@ def test_signal_stops_workers_and_says_what_was_saved(tmp_path: Path, signum: in
     )
     assert stdout.decode().startswith("== a_good.txt")
     assert stored_reports(db) == 1
-    assert not any(running(pid) for pid in workers)
+    assert not any(running(pid) for pid in pids)
     assert not list((tmp_path / "tmp").glob("pymp-*"))
 
 
 def test_workers_die_with_their_parent(tmp_path: Path) -> None:
     """SIGKILL cannot be handled: the workers still go, by PR_SET_PDEATHSIG."""
-    proc, workers, _ = _batch_in_flight(tmp_path)
+    proc, pids, _ = _batch_in_flight(tmp_path)
     proc.kill()
     proc.communicate(timeout=MAX_SECONDS)
-    assert wait_for(lambda: not any(running(pid) for pid in workers), MAX_SECONDS)
+    assert wait_for(lambda: not any(running(pid) for pid in pids), MAX_SECONDS)
 
 
 # --- special files and folders ------------------------------------------------------------------------

@@ -36,13 +36,6 @@ from auditor.load import MAX_BYTES, LoadError
 from auditor.model import AuditReport
 from auditor.report import render
 
-
-class _Bar(tqdm):  # type: ignore[misc]
-    """tqdm without its monitor thread: with a second thread here, workers could not be forked."""
-
-    monitor_interval = 0
-
-
 Entry = dict[str, Any]  # AuditReport.to_dict(), or an error entry {"file", "error"}
 Result = AuditReport | dict[str, str]
 
@@ -114,7 +107,7 @@ def run_batch(
 
     interrupted = None
     with (
-        _Bar(total=len(paths), initial=from_store, unit="file", disable=not progress, leave=False) as bar,
+        tqdm(total=len(paths), initial=from_store, unit="file", disable=not progress, leave=False) as bar,
         contextlib.closing(_run(paths, todo, options)) as finished,  # closing it stops the workers
     ):
         try:

@@ -109,14 +109,15 @@ def _worker_main(conn: Connection, max_memory: int | None, warm: Callable[[], No
 
 
 def context() -> Any:
-    """Fork while this process has a single thread: the worker starts with everything already imported
-    (the CLI, a test). With threads (the desk's server, a progress bar, Dask), forking could copy a lock
-    held by another thread, so a forkserver starts the workers instead, having imported the engine once.
+    """Fork on Linux: the worker starts with everything the parent imported (no start-up cost, and what a
+    test patched is patched there too). Forking a process with threads (the desk's server) is safe enough
+    here: Python resets its own locks in the child (imports, logging), the child runs only the audit, and
+    a rare deadlock on a third-party lock ends at the timeout like any other hung audit. Elsewhere (macOS
+    frameworks break in a forked child) a forkserver that has imported the engine once starts them.
     """
-    methods = mp.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
+    if sys.platform.startswith("linux"):
         return mp.get_context("fork")
-    if "forkserver" in methods:
+    if "forkserver" in mp.get_all_start_methods():
         ctx = mp.get_context("forkserver")
         ctx.set_forkserver_preload(["auditor.pipeline", "spacy", "jieba"])
         return ctx
