@@ -12,6 +12,7 @@ from auditor.dispute.model import SCENARIOS
 from auditor.dispute.reading import scenario_title
 from auditor.model import Status
 from auditor.pipeline import audit
+from auditor.report.words import markdown_safe
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_contracts"
@@ -134,7 +135,7 @@ def test_app_upload_docx_is_audited() -> None:
     assert not at.exception
     assert not at.error
     assert len(at.expander) == len(CHECKS) + 1
-    assert "zh_06_ad_agency.docx" in _captions(at)
+    assert markdown_safe("zh_06_ad_agency.docx") in _captions(at)  # shown as text, its "_" escaped
 
 
 @pytest.mark.parametrize(
