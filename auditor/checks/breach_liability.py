@@ -59,7 +59,10 @@ def _taken_away(inp: CheckInput, hit: Hit) -> bool:
         return True
     if _inside(inp, hit, "form_hint") or _inside(inp, hit, "cross_ref"):
         return True
-    return inp.in_sentence(hit, "exclusion") or inp.in_sentence(hit, "kpi_shortfall") or inp.in_sentence(hit, "cap")
+    # "按总价千分之一计付违约金，最高以总价百分之十为限" caps a stated penalty in its own phrase; an English cap
+    # spreads over commas ("liability for damages, in contract or tort, shall not exceed …")
+    cap = inp.in_phrase(hit, "cap") if inp.lang == "zh" else inp.in_sentence(hit, "cap")
+    return inp.in_sentence(hit, "exclusion") or inp.in_sentence(hit, "kpi_shortfall") or cap
 
 
 def _run_in_heading(inp: CheckInput, hit: Hit) -> bool:

@@ -222,6 +222,14 @@ class CheckInput:
         start, end = self.sentences.around(hit.start, hit.end)
         return bool(self.rx("blank", self.common).search(self.norm_span(start, end)))
 
+    def in_phrase(self, hit: Hit, key: str) -> bool:
+        """True when cue `key` matches in the phrase (between commas) that holds `hit`."""
+        start, end = self.sentences.around(hit.start, hit.end)
+        sentence = self.norm_span(start, end)
+        left = max(sentence.rfind(p, 0, hit.start - start) for p in _PHRASE_MARKS) + 1
+        ends = [i for p in _PHRASE_MARKS if (i := sentence.find(p, hit.end - start)) >= 0]
+        return bool(self.rx(key).search(sentence[left : min(ends, default=len(sentence))]))
+
     def blank_outside(self, hit: Hit, key: str) -> bool:
         """True when a phrase (between commas) of the sentence around `hit` holds a blank, other than a
         phrase about cue `key`: in "逾期超过＿日的，甲方有权解除" the trigger is open, while in "退还剩余费用，并支付
