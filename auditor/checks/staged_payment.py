@@ -77,7 +77,14 @@ def _stage_count(inp: CheckInput, clauses: tuple[Clause, ...]) -> int:
     with_value = {f.clause for f in inp.facts_of("money", clauses) + percents}
     with_value |= {h.clause.index for h in inp.hits("instalments", clauses)}
     stated = (_stated_count(inp, h.matched) for h in inp.hits("instalment_count", clauses))
-    return max(len(with_value), len(percents), *stated)
+    # two payments in one clause ("签约时支付40%；验收后支付余款港币4.8万元"): count the sentences that pay
+    paying = {inp.sentences.around(h.start, h.end) for h in inp.hits("payment", clauses)}
+    valued = {
+        span
+        for f in inp.facts_of("money", clauses) + percents
+        if (span := inp.sentences.around(f.start, f.end)) in paying
+    }
+    return max(len(with_value), len(percents), len(valued), *stated)
 
 
 def _stated_count(inp: CheckInput, matched: str) -> int:
