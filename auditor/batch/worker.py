@@ -16,7 +16,6 @@ import multiprocessing as mp
 import pickle
 import signal
 import sys
-import threading
 import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection, wait
@@ -197,23 +196,14 @@ class Worker:
         self.conn.close()
 
 
-_spare: Worker | None = None  # an idle worker kept between calls, so the desk pays its start-up once
-_spare_lock = threading.Lock()
-
-
 def call(function: Callable[..., T], *args: Any, timeout: float, max_memory: int | None) -> T:
-    """`function(*args)` in a worker process, killed after `timeout` seconds.
+    """`function(*args)` in a worker process of its own, killed after `timeout` seconds. A fresh fork each
+    time: it costs little, and sees the parent as it is now (a kept worker would see it as it was).
 
-    Returns what it returns and raises what it raises (MemoryError as StoppedError); raises StoppedError when the
-    time ran out or the worker died. The function and its arguments and result must pickle.
+    Returns what it returns and raises what it raises (MemoryError as StoppedError); raises StoppedError
+    when the time ran out or the worker died. The function and its arguments and result must pickle.
     """
-    global _spare  # noqa: PLW0603 - one idle worker per process, handed out under the lock
-    with _spare_lock:
-        worker, _spare = _spare, None
-    if worker is None or not worker.proc.is_alive() or worker.max_memory != max_memory:
-        if worker is not None:
-            worker.stop(kill=True)
-        worker = Worker(context(), max_memory)
+    worker = Worker(context(), max_memory)
     try:
         while not worker.ready:
             wait(worker.handles())
@@ -227,12 +217,7 @@ def call(function: Callable[..., T], *args: Any, timeout: float, max_memory: int
     except BaseException:
         worker.stop(kill=True)
         raise
-    with _spare_lock:
-        kept = _spare is None
-        if kept:
-            _spare = worker
-    if not kept:
-        worker.stop()
+    worker.stop()
     kind, value = done[1]
     if kind == "error":
         raise value
