@@ -37,6 +37,7 @@ NON_CHECK_LEXICONS = {
     "jurisdictions": "places a governing-law clause may name, by ISO code (rules/law.py)",
     "adverse": "clauses that work against the client (rules/adverse.py: kpi_remedies, dispute brief)",
     "wording": "blanks, currencies, dates and per-contract-type suggested wording (rules/wording.py)",
+    "negotiate": "words of the redline and the two-draft comparison (negotiate/redline.py, compare.py)",
     "clause_tags": "clause-type recognisers (analyse/clause_tags.py), measured by `eval-clauses` on LegalBench",
 }
 NON_CHECK_PREFIXES = ("playbook",)  # playbook*.toml
