@@ -196,14 +196,15 @@ _WARM_TEXTS = {
 
 
 def _warm() -> None:
-    """Once per worker, before its first file: build both spaCy pipelines (and jieba's dictionary), and
-    run one line of each language through the pipeline to compile the lexicons and import the rest.
+    """Once per worker, before its first file: build what either language needs (`nlp.warm`: jieba's
+    dictionary, the English pipeline), and run one line of each language through the pipeline to compile
+    the lexicons and import the rest.
     """
-    from auditor.analyse.nlp import get_nlp
+    from auditor.analyse.nlp import warm
     from auditor.pipeline import audit_text
 
+    warm()
     for lang, text in _WARM_TEXTS.items():
-        get_nlp(lang)
         audit_text(text, lang=lang)  # type: ignore[arg-type]
 
 
