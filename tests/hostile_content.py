@@ -52,10 +52,10 @@ def docx_members(data: bytes) -> dict[str, bytes]:
         return {info.filename: archive.read(info) for info in archive.infolist()}
 
 
-def zipped(members: dict[str, bytes]) -> bytes:
-    """A deflated ZIP of `members`, in order."""
+def zipped(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """A ZIP of `members`, in order (deflated unless `method` says otherwise)."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buffer, "w", method) as archive:
         for name, data in members.items():
             archive.writestr(name, data)
     return buffer.getvalue()

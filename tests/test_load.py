@@ -34,6 +34,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate
 from auditor import load as load_module
 from auditor.load import MAX_BYTES, SUPPORTED_SUFFIXES, LoadError, docx_numbering, limits, load, load_text
 from auditor.model import RawDocument
+from tests.hostile_content import zipped
 
 FILES = Path(__file__).parent / "fixtures" / "files"
 ZH_LINES = [line for line in (FILES / "contract_zh.txt").read_text(encoding="utf-8").splitlines() if line]
@@ -86,15 +87,6 @@ def docx_bytes(document: Any) -> bytes:
     """Save a python-docx document in memory, as an upload arrives."""
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
-
-
-def zip_bytes(members: dict[str, bytes]) -> bytes:
-    """A deflated ZIP archive with the given members."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
     return buffer.getvalue()
 
 
@@ -300,7 +292,7 @@ def test_load_macro_enabled_word_file_refused() -> None:
         b"wordprocessingml.document.main+xml", b"ms-word.document.macroEnabled.main+xml"
     )
     with pytest.raises(LoadError, match=r"not a Word \.docx document .*save it as \.docx"):
-        load(zip_bytes(members), "macro.docm")
+        load(zipped(members), "macro.docm")
 
 
 def test_load_docx_without_text_is_error() -> None:
@@ -561,7 +553,7 @@ def test_load_bad_file_gives_one_line_error(name: str, message: str) -> None:
         (b"hello", "contract.pdf", "not a valid PDF"),
         (b"hello", "contract.docx", "not a valid .docx"),
         (b"hello", "contract.doc", "not a valid .doc file"),
-        (zip_bytes({"xl/workbook.xml": b"<workbook/>"}), "book.xlsx", "not a Word .docx document"),
+        (zipped({"xl/workbook.xml": b"<workbook/>"}), "book.xlsx", "not a Word .docx document"),
         (b"   \n\t \n", "blank.txt", "no readable text"),
         (b"", "upload.pdf", "the file is empty"),
     ],
@@ -600,7 +592,7 @@ def test_load_oversize_bytes_refused() -> None:
 
 
 def test_load_docx_zip_bomb_refused_without_expanding(monkeypatch: pytest.MonkeyPatch) -> None:
-    bomb = zip_bytes({"[Content_Types].xml": b"<Types/>", "word/document.xml": bytes(limits.LARGE_MEMBER + 1)})
+    bomb = zipped({"[Content_Types].xml": b"<Types/>", "word/document.xml": bytes(limits.LARGE_MEMBER + 1)})
     opened: list[str] = []
     real_open = zipfile.ZipFile.open
 
@@ -615,7 +607,7 @@ def test_load_docx_zip_bomb_refused_without_expanding(monkeypatch: pytest.Monkey
 
 
 def test_load_docx_declaring_huge_expansion_refused() -> None:
-    data = bytearray(zip_bytes({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"}))
+    data = bytearray(zipped({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"}))
     entry = data.rindex(b"PK\x01\x02")  # central directory entry of word/document.xml
     data[entry + 24 : entry + 28] = (3_000_000_000).to_bytes(4, "little")  # its declared size: 3 GB
     with pytest.raises(LoadError, match="would expand to 2861 MB"):

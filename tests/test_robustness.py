@@ -26,6 +26,7 @@ from auditor.checks import CHECKS
 from auditor.load import LoadError, limits, load
 from auditor.model import AuditReport
 from auditor.pipeline import audit
+from tests.hostile_content import zipped
 
 FILES = Path(__file__).parent / "fixtures" / "files"
 ZH_TEXT = (FILES / "contract_zh.txt").read_text(encoding="utf-8")
@@ -35,14 +36,6 @@ CHECK_IDS = [check.id for check in CHECKS]
 
 def fixture(name: str) -> bytes:
     return (FILES / name).read_bytes()
-
-
-def zipped(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", method) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 def docx_with_body(body: bytes) -> bytes:

@@ -10,8 +10,6 @@ Pass / weak / missing: rubric §7 (shared/domain.md).
 
 from __future__ import annotations
 
-import re
-
 from auditor.analyse.match import Hit
 from auditor.checks._base import Check, CheckInput
 from auditor.model import Clause, Finding, Status
@@ -61,12 +59,8 @@ def run(inp: CheckInput) -> Finding:
 
 def _blank_trigger(inp: CheckInput, hit: Hit) -> bool:
     """The condition just before the client's right is a blank ("逾期超过＿日的，甲方有权解除"): not agreed."""
-    start, _ = inp.sentences.around(hit.start, hit.end)
-    before = re.split(r"[，,；;]", inp.norm_span(start, hit.start))
-    trigger = "，".join(before[-2:])
-    return bool(inp.rx("blank", inp.common).search(trigger)) and not inp.rx("blank_deadline", inp.common).search(
-        trigger
-    )
+    phrases, index, at = inp.phrases(hit)
+    return inp.open_blank("，".join([*phrases[max(0, index - 1) : index], phrases[index][:at]]))
 
 
 def _on_breach(inp: CheckInput, hit: Hit) -> bool:

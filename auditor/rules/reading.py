@@ -18,7 +18,7 @@ from auditor.model import Clause, Contract, Evidence, Fact, Finding, Lang, Parti
 from auditor.rules.wording import blanks, fill, format_date, format_money, in_script, place_city
 from auditor.text.normalise import normalise
 
-_PHRASE_MARKS = ("，", ",", "；", ";", "并", "及")  # where a phrase of a sentence ends
+_PHRASE_END = re.compile("[，,；;并及]")  # where a phrase of a sentence ends
 
 
 @dataclass(frozen=True)
@@ -222,23 +222,35 @@ class CheckInput:
         start, end = self.sentences.around(hit.start, hit.end)
         return bool(self.rx("blank", self.common).search(self.norm_span(start, end)))
 
-    def in_phrase(self, hit: Hit, key: str) -> bool:
-        """True when cue `key` matches in the phrase (between commas) that holds `hit`."""
+    def phrases(self, hit: Hit) -> tuple[list[str], int, int]:
+        """The phrases (between commas) of the sentence around `hit`, which one holds it, and where the hit
+        starts inside that phrase.
+        """
         start, end = self.sentences.around(hit.start, hit.end)
         sentence = self.norm_span(start, end)
-        left = max(sentence.rfind(p, 0, hit.start - start) for p in _PHRASE_MARKS) + 1
-        ends = [i for p in _PHRASE_MARKS if (i := sentence.find(p, hit.end - start)) >= 0]
-        return bool(self.rx(key).search(sentence[left : min(ends, default=len(sentence))]))
+        cuts = [m.start() for m in _PHRASE_END.finditer(sentence)]
+        phrases = _PHRASE_END.split(sentence)
+        index = bisect.bisect_left(cuts, hit.start - start)
+        return phrases, index, hit.start - start - (cuts[index - 1] + 1 if index else 0)
+
+    def in_phrase(self, hit: Hit, key: str) -> bool:
+        """True when cue `key` matches in the phrase (between commas) that holds `hit`."""
+        phrases, index, _ = self.phrases(hit)
+        return bool(self.rx(key).search(phrases[index]))
 
     def blank_outside(self, hit: Hit, key: str) -> bool:
         """True when a phrase (between commas) of the sentence around `hit` holds a blank, other than a
         phrase about cue `key`: in "逾期超过＿日的，甲方有权解除" the trigger is open, while in "退还剩余费用，并支付
         ＿%的违约金" only the penalty is, and the refund stands; a blank deadline ("＿日内退费") leaves the duty.
         """
-        start, end = self.sentences.around(hit.start, hit.end)
-        blank, about, deadline = self.rx("blank", self.common), self.rx(key), self.rx("blank_deadline", self.common)
-        phrases = re.split("|".join(map(re.escape, _PHRASE_MARKS)), self.norm_span(start, end))
-        return any(blank.search(p) and not (about.search(p) or deadline.search(p)) for p in phrases)
+        about = self.rx(key)
+        return any(self.open_blank(p) and not about.search(p) for p in self.phrases(hit)[0])
+
+    def open_blank(self, text: str) -> bool:
+        """A blank in `text` that leaves a term open: not one only in a time limit ("于＿个工作日内退费")."""
+        return bool(self.rx("blank", self.common).search(text)) and not self.rx("blank_deadline", self.common).search(
+            text
+        )
 
     def reason(self, key: str, **values: object) -> str:
         """A reason sentence from this check's lexicon."""
