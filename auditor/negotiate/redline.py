@@ -14,6 +14,7 @@ import bisect
 import datetime as dt
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import docx
@@ -230,9 +231,40 @@ def _insertions(report: AuditReport, inp: CheckInput) -> tuple[Insertion, ...]:
         number = _next_number(previous, new_article=new_article) if previous else None
         numbers[last.index] = number
         prefix = _prefix(numbered, previous, number) if number else ""
-        why = _why(report, inp.lexicon, finding, "inserted")
-        out.append(Insertion(last, prefix, finding.suggestion, why, finding.check_id))
+        text, notes = _clause_wording(inp, finding.suggestion)
+        why = "\n".join([_why(report, inp.lexicon, finding, "inserted"), *notes])
+        out.append(Insertion(last, prefix, text, why, finding.check_id))
     return tuple(out)
+
+
+def _clause_wording(inp: CheckInput, suggestion: str) -> tuple[str, list[str]]:
+    """A suggestion as contract text, and what the comment on it adds. The report's wording speaks to the
+    user, the redline to the other side: a drafting note ("（如选择诉讼，可改为…）") is advice, not a term,
+    so it goes to the comment; a figure offered in brackets (【3】条, [30%]) is the client's proposal, so it
+    is written as a figure and the comment names the figures to adjust. Named blanks (【服务项目】) stay.
+    """
+    lexicon, lang = inp.lexicon, inp.lang
+    text, notes = _rewrite(suggestion, inp.rx("drafting_note"), lambda note: "")
+    text, figures = _rewrite(text, inp.rx("proposed_figure"), lambda figure: figure[1:-1])
+    said = [lexicon.reason("drafting_note", lang, note=note.strip()) for note in notes]
+    if figures:
+        listed = ("、" if lang == "zh" else ", ").join(figure[1:-1] for figure in figures)
+        said.append(lexicon.reason("proposed_figures", lang, figures=listed))
+    return text.strip(), said
+
+
+def _rewrite(text: str, pattern: re.Pattern[str], change: Callable[[str], str]) -> tuple[str, list[str]]:
+    """`text` with each match of `pattern` (run on the normalised text) replaced by `change(match)`, and
+    the matches, as `text` writes them.
+    """
+    pieces: list[str] = []
+    found: list[str] = []
+    at = 0
+    for m in pattern.finditer(normalise(text)):
+        found.append(text[m.start() : m.end()])
+        pieces += [text[at : m.start()], change(found[-1])]
+        at = m.end()
+    return "".join(pieces) + text[at:], found
 
 
 def _anchor(finding: Finding, inp: CheckInput) -> tuple[Clause | None, bool]:
