@@ -28,6 +28,12 @@ def test_two_written_as_liang_is_read() -> None:
         assert chinese_integer(written) == n == cn2an.cn2an(written, "smart")
 
 
+def test_traditional_banking_digits_folded_to_simplified_are_read() -> None:
+    # 參拾陸萬 folds to 参拾陆万 (OpenCC maps 參 to 参, not to the banking 叁)
+    written = ("参拾陆万", "贰拾参万伍仟", "参佰", "叁拾陆万")
+    assert [chinese_integer(s) for s in written] == [360_000, 235_000, 300, 360_000]
+
+
 def _agrees_with_cn2an(text: str) -> bool:
     value = chinese_integer(text)
     return value is None or value == cn2an.cn2an(text, "smart")

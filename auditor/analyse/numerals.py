@@ -10,14 +10,17 @@ be read differently (tests/test_numerals.py compares both on every such number b
 from __future__ import annotations
 
 _STYLES = (("零一二三四五六七八九", "十百千"), ("零壹贰叁肆伍陆柒捌玖", "拾佰仟"))
+# Other spellings of a digit: 两 for 二, and the Traditional banking 參 that Simplified folding turns into
+# 参 (not the banking 叁), so 參拾陸萬 reads as 叁拾陆万 does.
+_VARIANTS = (str.maketrans({"两": "二"}), str.maketrans({"参": "叁"}))
 _BIG = "万亿"
 _LIMIT = 10**12  # 万亿 and above are not written this way
 
 
 def chinese_integer(text: str) -> int | None:
-    """The integer `text` spells in the standard form (两 for 二 allowed), or None for anything else."""
-    for digits, units in _STYLES:
-        plain = text.replace("两", "二") if digits[1] == "一" else text
+    """The integer `text` spells in the standard form (两 for 二, 参 for 叁 allowed), or None for anything else."""
+    for (digits, units), variants in zip(_STYLES, _VARIANTS, strict=True):
+        plain = text.translate(variants)
         if plain and all(ch in digits or ch in units or ch in _BIG for ch in plain):
             value = _evaluate(plain, digits, units)
             if value < _LIMIT and _write(value, digits, units) == plain:
