@@ -202,9 +202,18 @@ class CheckInput:
         return any(ruled.search(c.norm) for c in self.clauses if c.index != cited_in)
 
     def section(self, key: str) -> tuple[Clause, ...]:
-        """Operative clauses under a heading named by `values.headings.<key>` (tolerant match)."""
-        headings = self.lexicon.values["headings"][key][self.lang]
-        return tuple(c for c in self.operative if heading_matches(c, headings))
+        """Operative clauses under a heading named by `values.headings.<key>` (tolerant match), memoised:
+        checks ask once per hit, which rescanned every clause per hit of a long contract.
+        """
+        cached = self._sections.get(key)
+        if cached is None:
+            headings = self.lexicon.values["headings"][key][self.lang]
+            cached = self._sections[key] = tuple(c for c in self.operative if heading_matches(c, headings))
+        return cached
+
+    @cached_property
+    def _sections(self) -> dict[str, tuple[Clause, ...]]:
+        return {}
 
     def titled_clauses(self) -> tuple[Clause, ...]:
         """Operative clauses whose own title is one of this check's headings (`values.headings`), closely:
