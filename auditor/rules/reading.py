@@ -188,18 +188,33 @@ class CheckInput:
 
     def _annex_present(self, name: str, cited_in: int) -> bool:
         """An annex is present when another clause opens with its name or is titled by it."""
-        compact = name.replace(" ", "")
-        for clause in self.clauses:
-            if clause.index == cited_in:
-                continue
-            head = clause.norm[:40].replace(" ", "").lstrip("《").lstrip("#")
-            if head.startswith(compact) or (clause.title and compact in clause.title.replace(" ", "").lower()):
-                return True
-            if head.startswith(("附件", "附表", "exhibit", "schedule", "annex", "appendix")) and compact in head:
-                return True
+        return bool(self._annex_holders(name.replace(" ", "")) - {cited_in})
+
+    def _annex_holders(self, compact: str) -> frozenset[int]:
+        """The clauses that open with or are titled by an annex name, memoised per name: a long contract
+        cites the same few annexes in hundreds of sentences, and each search reads every clause.
+        """
+        cached = self._annex_index.get(compact)
+        if cached is not None:
+            return cached
         # a heading run into the text after a rule ("…convenience only. ***** EXHIBIT A A. PURPOSE")
         ruled = re.compile(r"(?:^|[*=_~\-]{3,})\s*" + r"\s*".join(map(re.escape, compact)) + r"(?![a-z0-9])")
-        return any(ruled.search(c.norm) for c in self.clauses if c.index != cited_in)
+        holders = set()
+        for clause in self.clauses:
+            head = clause.norm[:40].replace(" ", "").lstrip("《").lstrip("#")
+            if (
+                head.startswith(compact)
+                or (clause.title and compact in clause.title.replace(" ", "").lower())
+                or (head.startswith(("附件", "附表", "exhibit", "schedule", "annex", "appendix")) and compact in head)
+                or ruled.search(clause.norm)
+            ):
+                holders.add(clause.index)
+        cached = self._annex_index[compact] = frozenset(holders)
+        return cached
+
+    @cached_property
+    def _annex_index(self) -> dict[str, frozenset[int]]:
+        return {}
 
     def section(self, key: str) -> tuple[Clause, ...]:
         """Operative clauses under a heading named by `values.headings.<key>` (tolerant match), memoised:
