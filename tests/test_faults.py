@@ -16,6 +16,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -89,6 +90,7 @@ def test_worker_killed_from_outside_is_one_line(tmp_path: Path) -> None:
         [sys.executable, "-m", "auditor", "audit", str(slow), "--no-db"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     assert wait_for(lambda: bool(workers(proc.pid)))
+    time.sleep(1)  # into the audit (minutes long), past the worker's start: that would be another message
     os.kill(workers(proc.pid)[0], signal.SIGKILL)
     _, stderr = proc.communicate(timeout=MAX_SECONDS)
     assert proc.returncode == 2
@@ -110,6 +112,36 @@ def test_memory_cap_stops_the_audit_with_one_line(tmp_path: Path) -> None:
     )
     assert run.seconds < MAX_SECONDS
     assert run.peak_mb < MAX_MB
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_worker_that_cannot_start_is_an_error_row_per_file(tmp_path: Path, workers: str) -> None:
+    """A memory cap too low for the libraries: a warmed worker fails before it is ready, a lone one on
+    its first file. Either way each file gets one error row, one line, and the batch ends.
+    """
+    for name in ("a.txt", "b.txt", "c.txt"):
+        shutil.copy(GOOD, tmp_path / name)
+    run = cli(["audit", str(tmp_path), "--no-db", "--max-memory", "20", "--workers", workers, "--format", "jsonl"])
+    assert run.code == 2
+    rows = [json.loads(line) for line in run.stdout.splitlines()]
+    names = [str(tmp_path / name) for name in ("a.txt", "b.txt", "c.txt")]
+    assert [row["file"] for row in rows] == names
+    assert all("memory limit of 20 MB per worker" in row["error"] for row in rows)
+    errors = [line for line in run.lines() if line.startswith("contract-audit: /")]
+    assert [line.split(": ")[1] for line in errors] == names
+    assert "Traceback" not in run.stderr
+    assert run.seconds < MAX_SECONDS
+    assert run.peak_mb < MAX_MB
+
+
+def test_a_dispute_worker_that_cannot_start_is_one_line() -> None:
+    run = cli(["dispute", str(GOOD), "--scenario", "kpi_missed", "--max-memory", "20"])
+    assert run.code == 2
+    assert run.lines() == [
+        f"contract-audit: {GOOD.name}: stopped at the memory limit of 20 MB per worker "
+        "(raise it with --max-memory MB, 0 for none)"
+    ]
+    assert run.seconds < MAX_SECONDS
 
 
 # --- signals ------------------------------------------------------------------------------------------

@@ -159,9 +159,9 @@ def audit_entry(
         ).to_dict()
     except (LoadError, FactError) as err:
         return render.error_entry(path, str(err))
-    except MemoryError:
-        return render.error_entry(path, f"{name}: {worker.memory_message(worker.own_memory_limit())}")
     except Exception as err:  # noqa: BLE001 - one bad file must never stop a batch
+        if stopped := worker.confined_error(err, worker.own_memory_limit()):
+            return render.error_entry(path, f"{name}: {stopped}")
         return render.error_entry(path, f"internal error while auditing: {type(err).__name__}: {err}")
 
 
@@ -219,13 +219,24 @@ def _run_pool(
     """Feed files to `size` workers one at a time; a worker past the timeout, or dead, is replaced.
 
     A lone worker is not warmed up: with nothing running beside it, warming would only delay its file.
+    A worker that cannot start (the system refuses the process, or the memory cap is too low for the
+    libraries) costs the next file in the queue, which gets the reason as its error entry: the batch
+    always ends, with an entry per file, however often starting fails.
     """
     ctx = worker.context()
     warm = _warm if size > 1 else None
     queue = deque(todo)
-    pool = [worker.Worker(ctx, options.max_memory, warm) for _ in range(size)]
+    pool: list[worker.Worker] = []
     try:
         while queue or any(w.task is not None for w in pool):
+            while queue and len(pool) < size:  # at the start, and to replace a worker that is gone
+                try:
+                    pool.append(worker.Worker(ctx, options.max_memory, warm))
+                except worker.StoppedError as err:
+                    i = queue.popleft()
+                    yield i, _stopped_entry(paths[i], str(err))
+            if not pool:  # the last files went to workers that could not start
+                continue
             for w in pool:
                 if w.ready and w.task is None and queue:
                     i = queue.popleft()
@@ -241,20 +252,18 @@ def _run_pool(
                 try:
                     done = w.poll(options.timeout)
                 except worker.StoppedError as err:
-                    assert index is not None
-                    yield index, _stopped_entry(paths[index], str(err))
                     w.stop(kill=True)
-                    if queue:  # with nothing left to audit, a replacement would only warm up and stop
-                        alive.append(worker.Worker(ctx, options.max_memory, warm))
+                    if index is None:  # it failed to start
+                        index = queue.popleft() if queue else None
+                    if index is not None:
+                        yield index, _stopped_entry(paths[index], str(err))
                     continue
                 if done:
                     i, (kind, value) = done
                     yield i, value if kind == "ok" else _stopped_entry(paths[i], str(value))
                 if w.proc.is_alive():
                     alive.append(w)
-                elif queue:
-                    alive.append(worker.Worker(ctx, options.max_memory, warm))
-            pool = alive
+            pool = alive  # the loop's head replaces the workers that are gone, while files are left
     finally:
         for w in pool:
             w.stop(kill=w.task is not None)  # still busy only when interrupted (Ctrl-C, an error)

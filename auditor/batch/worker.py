@@ -28,6 +28,7 @@ T = TypeVar("T")
 Task = tuple[Callable[..., Any], tuple[Any, ...]]
 
 _READY = "ready"
+_FAILED = "failed"  # the worker could not start: (_FAILED, why) instead of _READY
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
@@ -62,6 +63,18 @@ def own_memory_limit() -> int | None:
     return None if soft == resource.RLIM_INFINITY else soft // 2**20
 
 
+def confined_error(err: BaseException, max_memory: int | None) -> StoppedError | None:
+    """The error as the memory limit, when that is what it most likely is: a MemoryError; under a cap, a
+    library that could not be mapped (`ImportError: opencc_clib not found…`) or an interpreter call that
+    failed for want of memory (`SystemError: … returned NULL`); else None.
+    """
+    if isinstance(err, MemoryError):
+        return StoppedError(memory_message(max_memory))
+    if isinstance(err, ImportError | SystemError) and max_memory:
+        return StoppedError(f"{memory_message(max_memory)}: {type(err).__name__} while loading the libraries")
+    return None
+
+
 def timeout_message(timeout: float) -> str:
     """What to say when the work ran past its time limit."""
     return f"stopped after the per-file timeout of {timeout:g} s"
@@ -86,25 +99,35 @@ def _worker_main(conn: Connection, max_memory: int | None, warm: Callable[[], No
     """A worker: set its limits, warm up, say so, then run each task received until told to stop (None).
 
     Each answer is ("ok", value) or ("error", exception); an exception that would not survive the pipe
-    (one whose constructor takes other arguments) travels as a ValueError with its message.
+    (one whose constructor takes other arguments) travels as a ValueError with its message. A warm-up
+    that fails (a memory cap too low for the libraries) is sent as (_FAILED, why) instead of _READY.
     """
-    _confine(max_memory)
-    if warm:
-        warm()
-    conn.send(_READY)
+    try:
+        _confine(max_memory)
+        if warm:
+            warm()
+        conn.send(_READY)
+    except Exception as err:  # noqa: BLE001 - said to the parent in one line, not as a traceback here
+        stopped = confined_error(err, max_memory)
+        with contextlib.suppress(Exception):  # under a cap below what the process holds, even this fails
+            conn.send((_FAILED, str(stopped) if stopped else f"{type(err).__name__}: {err}"))
+        raise SystemExit(1) from None
     while (task := conn.recv()) is not None:
         function, args = task
         try:
             answer: tuple[str, Any] = ("ok", function(*args))
-        except MemoryError:
-            answer = ("error", StoppedError(memory_message(max_memory)))
         except Exception as err:  # noqa: BLE001 - the caller decides what an error means
-            try:
-                pickle.loads(pickle.dumps(err))
-            except Exception:  # noqa: BLE001 - any pickling failure
-                err = ValueError(str(err))
-            answer = ("error", err)
+            answer = ("error", confined_error(err, max_memory) or _picklable(err))
         conn.send(answer)
+
+
+def _picklable(err: Exception) -> Exception:
+    """The exception, or a ValueError with its message if it would not survive the pipe."""
+    try:
+        pickle.loads(pickle.dumps(err))
+    except Exception:  # noqa: BLE001 - any pickling failure
+        return ValueError(str(err))
+    return err
 
 
 def context() -> Any:
@@ -127,10 +150,16 @@ class Worker:
     """One worker process, its pipe, and the task it is running (if any) since when."""
 
     def __init__(self, ctx: Any, max_memory: int | None, warm: Callable[[], None] | None = None) -> None:
+        """Start the process; raises StoppedError when the system cannot (no memory or processes left)."""
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=_worker_main, args=(child, max_memory, warm), daemon=True)
-        self.proc.start()
-        child.close()
+        try:
+            self.proc.start()
+        except OSError as err:
+            self.conn.close()
+            raise StoppedError(f"a worker process could not be started ({err.strerror or err})") from err
+        finally:
+            child.close()
         self.max_memory = max_memory
         self.ready = False
         self.task: int | None = None
@@ -144,7 +173,8 @@ class Worker:
 
     def poll(self, timeout: float) -> tuple[int, tuple[str, Any]] | None:
         """The task just finished and its answer, if one has come; raises StoppedError for the running task
-        when the worker died or ran past `timeout` (the caller then kills and replaces it).
+        when the worker died or ran past `timeout` (the caller then kills and replaces it), and for a
+        worker that failed to start (then `task` is None).
         """
         if self.conn.poll():
             try:
@@ -155,12 +185,14 @@ class Worker:
                 if msg == _READY:
                     self.ready = True
                     return None
+                if not self.ready:  # (_FAILED, why)
+                    raise StoppedError(f"a worker process failed to start: {msg[1]}")
                 index, self.task = self.task, None
                 assert index is not None
                 return index, msg
         if not self.proc.is_alive():
             if not self.ready:
-                raise RuntimeError(f"a worker process failed to start (exit code {self.proc.exitcode})")
+                raise StoppedError(self.start_failed_message())
             if self.task is not None:
                 raise StoppedError(self.died_message())
         elif self.task is not None and time.monotonic() - self.since >= timeout:
@@ -177,6 +209,16 @@ class Worker:
                 f"(the limit: {limit}; --max-memory MB sets it)"
             )
         return f"the worker process stopped (exit code {code})"
+
+    def start_failed_message(self) -> str:
+        """Why a worker died before it was ready, without word from it: most often a memory cap so low
+        that not even its first message could be sent.
+        """
+        code = self.proc.exitcode
+        if code is not None and code < 0:  # killed: died_message says by what, and the memory limit
+            return f"a worker process failed to start: {self.died_message()}"
+        why = f"a worker process failed to start (exit code {code})"
+        return f"{why}; perhaps for memory: {memory_message(self.max_memory)}" if self.max_memory else why
 
     def handles(self) -> list[Any]:
         """What `multiprocessing.connection.wait` watches for this worker: its answers and its death."""

@@ -141,6 +141,9 @@ def cmd_dispute(args: argparse.Namespace) -> int:
     except (LoadError, ValueError, OSError) as err:
         print(f"contract-audit: {one_line(str(err))}", file=sys.stderr)
         return 2
+    except Exception as err:  # noqa: BLE001 - as `audit` says of a file it fails on: one line, no traceback
+        print(f"contract-audit: internal error while writing the brief: {type(err).__name__}: {err}", file=sys.stderr)
+        return 2
     if args.format == "json":
         output = json.dumps(brief_render.to_dict(brief), ensure_ascii=False, indent=2) + "\n"
     else:
