@@ -135,7 +135,7 @@ def test_redline_replaces_one_sided_wording_as_deletion_and_insertion() -> None:
     deleted = ["".join(t.text or "" for t in d.iter(f"{W}delText")) for d in _revisions(out, "del")]
     inserted = ["".join(t.text or "" for t in i.iter(f"{W}t")) for i in _revisions(out, "ins")]
     assert "若干条" in deleted or "若干" in deleted
-    assert "乙方有权调整" in deleted and "经甲方书面同意后，乙方可调整" in inserted
+    assert "乙方有权调整" in deleted and "乙方经甲方书面同意后方可调整" in inserted
     assert "最终解释权归乙方所有" in deleted[-1] or any("最终解释权归乙方" in d for d in deleted)
     accepted = _report(accept_all(out))
     assert "最终解释权" not in accepted.text and "若干" not in accepted.text
@@ -161,11 +161,26 @@ def test_redline_pdf_and_text_get_a_new_document_with_the_changes(name: str) -> 
     assert len(_revisions(out, "ins")) >= len(plan.insertions)
 
 
-def test_redline_accepted_contract_audits_better_on_the_checks_it_changed() -> None:
+# The suggested-on checks an accepted redline leaves as they were, each for a reason of its own:
+# - dispute_forum: the contract gives no ground for naming an arbitration institution (no city, no
+#   institution of its own), so the clause leaves it blank, and a blank forum is weak by the rubric;
+# - en_06 kpi_remedies: the design wording's measure is the client's satisfaction score, a metric the
+#   English check does not read (the Chinese one reads 满意度).
+NOT_BETTER = {
+    ("en_02_marketing_agency.docx", "dispute_forum"),
+    ("en_05_advisory_retainer.txt", "dispute_forum"),
+    ("en_08_seo_content.docx", "dispute_forum"),
+    ("zh_20_service_fee_receipt.txt", "dispute_forum"),
+    ("en_06_design_retainer.pdf", "kpi_remedies"),
+}
+
+
+def test_redline_accepted_contract_audits_better_on_every_check_it_changed() -> None:
     """Over the bundled samples: accepting every change never makes a suggested-on check worse, and makes
-    most of them better (the rest keep wording elsewhere that the check still reads against the client).
+    every one better but the few listed in NOT_BETTER.
     """
-    better = total = 0
+    not_better = set()
+    total = 0
     for name in labelled_files():
         path = SAMPLES / name
         report = audit(path)
@@ -177,9 +192,10 @@ def test_redline_accepted_contract_audits_better_on_the_checks_it_changed() -> N
             total += 1
             after = accepted[finding.check_id].status
             assert after.rank <= finding.status.rank, (name, finding.check_id, after)
-            better += after.rank < finding.status.rank
+            if after.rank == finding.status.rank:
+                not_better.add((name, finding.check_id))
     assert total > 100
-    assert better / total >= 0.7, f"{better} of {total}"
+    assert not_better <= NOT_BETTER, sorted(not_better - NOT_BETTER)
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import docx
 from docx.document import Document as DocxDocument
@@ -128,7 +128,69 @@ def plan_changes(report: AuditReport) -> Plan:
     if report.contract is None:
         raise ValueError(f"{report.file}: a report read back from JSON has no contract text to redline")
     inp = CheckInput(report.contract, load_lexicon(LEXICON))
-    return Plan(_replacements(report, inp), _insertions(report, inp))
+    plan = Plan(_replacements(report, inp), _insertions(report, inp))
+    return _second_look(report, inp, plan)
+
+
+def _second_look(report: AuditReport, inp: CheckInput, plan: Plan) -> Plan:
+    """The plan with what an audit of the accepted contract still quotes against the client deleted too.
+
+    A check quotes the first thing that fails it: once the suggested clause gives the client an exit, the
+    same check reads the sentence that forfeits everything paid, which it never quoted before. So the
+    contract as it reads with every change accepted is audited once more, and the sentences of the
+    original that a check the plan answered still holds against the client are superseded as well.
+    """
+    if plan.empty:
+        return plan
+    from auditor.pipeline import audit_text
+
+    text, original_offset = _accepted_text(report.text, plan)
+    again = audit_text(text, name=report.file, lang=report.language)
+    answered = {i.check_id: i for i in plan.insertions}
+    before = {f.check_id: f for f in report.findings}
+    still: dict[str, Finding | str] = {}
+    for finding in again.findings:
+        if finding.check_id not in answered or finding.status.rank < before[finding.check_id].status.rank:
+            continue
+        evidence = []
+        for ev in finding.evidence:
+            start, end = original_offset(ev.start), original_offset(ev.end - 1)
+            if start is not None and end is not None:
+                evidence.append(replace(ev, start=start, end=end + 1))
+        still[finding.check_id] = replace(finding, evidence=tuple(evidence))
+    kept = list(plan.replacements)
+    for change in _superseded(report, inp, still):
+        if all(change.end <= other.start or change.start >= other.end for other in kept):
+            kept.append(change)
+    return Plan(tuple(sorted(kept, key=lambda c: c.start)), plan.insertions)
+
+
+def _accepted_text(text: str, plan: Plan) -> tuple[str, Callable[[int], int | None]]:
+    """The contract text with the plan's changes accepted, and where each of its characters stood in the
+    original (None for the words the plan put in).
+    """
+    edits = [(c.start, c.end, c.new) for c in plan.replacements]
+    for insertion in plan.insertions:
+        line_end = text.find("\n", insertion.after.end - 1)
+        at = line_end if line_end >= 0 else len(text)
+        edits.append((at, at, f"\n{insertion.prefix}{insertion.text}"))
+    pieces: list[str] = []
+    copied: list[tuple[int, int, int]] = []  # (start in the new text, start in the original, length)
+    length = position = 0
+    for start, end, new in sorted(edits, key=lambda e: (e[0], e[1])):
+        copied.append((length, position, start - position))
+        pieces += [text[position:start], new]
+        length += start - position + len(new)
+        position = max(position, end)
+    copied.append((length, position, len(text) - position))
+    pieces.append(text[position:])
+
+    def original_offset(offset: int) -> int | None:
+        at = bisect.bisect_right([c[0] for c in copied], offset) - 1
+        new_start, old_start, size = copied[at]
+        return old_start + offset - new_start if 0 <= offset - new_start < size else None
+
+    return "".join(pieces), original_offset
 
 
 def _unsatisfied(report: AuditReport) -> dict[str, Finding | str]:
