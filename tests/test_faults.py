@@ -220,6 +220,25 @@ def test_stdin_from_a_pipe_is_audited(name: str) -> None:
     assert '"file": "stdin"' in run.stdout
 
 
+def test_stdin_is_never_kept_in_the_store(tmp_path: Path) -> None:
+    """What was piped in is read into a temporary file: stored, it would be listed under that path once
+    the file is gone, so it is neither looked up nor kept; a file beside it is.
+    """
+    db, scratch = tmp_path / "audits.sqlite", tmp_path / "tmp"
+    scratch.mkdir()
+    args = ["audit", "-", str(GOOD), "--db", str(db), "--format", "jsonl"]
+    for counts in ("2 audited, 0 from the store", "1 audited, 1 from the store"):
+        run = cli(args, stdin=GOOD.read_bytes(), env={"TMPDIR": str(scratch)})
+        assert run.code == 0, run.stderr
+        assert [json.loads(line)["file"] for line in run.stdout.splitlines()] == ["stdin", GOOD.name]
+        assert f"2 contracts: {counts}, 0 errors" in run.stderr
+        assert run.seconds < MAX_SECONDS
+        assert run.peak_mb < MAX_MB
+    listed = cli(["report", "--db", str(db), "--format", "json"])
+    assert [entry["file"] for entry in json.loads(listed.stdout)] == [str(GOOD)]
+    assert not list(scratch.iterdir())
+
+
 def test_stdin_past_the_size_limit_is_refused_after_reading_the_limit() -> None:
     run = cli(["audit", "-", "--no-db"], stdin=b"a" * (MAX_BYTES + 10))
     assert run.code == 2

@@ -21,7 +21,7 @@ import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Generator, Sequence
+from collections.abc import Collection, Generator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import wait
 from pathlib import Path
@@ -89,14 +89,23 @@ def default_workers() -> int:
 
 
 def run_batch(
-    paths: Sequence[Path], options: Options, *, store: Store | None = None, progress: bool = False
+    paths: Sequence[Path],
+    options: Options,
+    *,
+    store: Store | None = None,
+    progress: bool = False,
+    unstored: Collection[Path] = (),
 ) -> Outcome:
-    """Audit every file; stored results are reused and fresh ones stored. One bad file never stops it."""
+    """Audit every file; stored results are reused and fresh ones stored. One bad file never stops it.
+
+    `unstored` files are neither looked up nor kept: what was piped in sits in a temporary file, and the
+    store would list its report under a path that is gone once the command ends.
+    """
     paths = sorted(paths, key=lambda p: p.as_posix())
     entries: dict[int, Entry] = {}
     digests: dict[int, str] = {}
     for i, path in enumerate(paths):
-        digest = content_hash(path) if store else None
+        digest = content_hash(path) if store and path not in unstored else None
         cached = store.get(path, digest, options.store_key) if store and digest else None
         if cached:
             entries[i] = cached

@@ -156,7 +156,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     """Audit the files, folders or bundled sample named; the exit code says what was found."""
     with contextlib.ExitStack() as stack:
         try:
-            args.paths = with_stdin(with_sample(args.paths, args.sample, stack), stack)
+            given = with_sample(args.paths, args.sample, stack)
+            args.paths = with_stdin(given, stack)
         except KeyError as err:
             print(f"contract-audit: {err.args[0]}", file=sys.stderr)
             return 2
@@ -166,10 +167,11 @@ def cmd_audit(args: argparse.Namespace) -> int:
         if not args.paths:
             print("contract-audit: name contract files or folders, or --sample zh|en", file=sys.stderr)
             return 2
-        return _audit_paths(args)
+        piped = {read for read, named in zip(args.paths, given, strict=True) if str(named) in STDIN_NAMES}
+        return _audit_paths(args, piped)
 
 
-def _audit_paths(args: argparse.Namespace) -> int:
+def _audit_paths(args: argparse.Namespace, piped: set[Path]) -> int:
     missing = [p for p in args.paths if not p.exists()]
     if missing:
         print(f"contract-audit: no such file or folder: {one_line(str(missing[0]))}", file=sys.stderr)
@@ -208,7 +210,7 @@ def _audit_paths(args: argparse.Namespace) -> int:
     store, store_warning = (None, None) if args.no_db else open_store(args.db or default_path())
     try:
         with contextlib.nullcontext() if store is None else store:
-            outcome = batch.run_batch(files, options, store=store, progress=sys.stderr.isatty())
+            outcome = batch.run_batch(files, options, store=store, progress=sys.stderr.isatty(), unstored=piped)
     except batch.ClusterError as err:
         print(f"contract-audit: {one_line(str(err))}", file=sys.stderr)
         return 2
