@@ -11,6 +11,7 @@ Shape of `lexicons/<id>.toml`:
     [reasons]     <key> = {zh, en}     short sentences; may use {placeholders}
     [suggestion]  zh, en (or [suggestion.<variant>] tables)
     [values]      numbers a check compares against (thresholds)
+    [claims.<reason>]  what a reason asserts about the contract, checked before it is shown (rules/claims.py)
 
 Regexes run on normalised text (normalise.py: half-width, Simplified, lower-case). A regex may use
 `{client}` / `{provider}`: they are replaced by the contract's own party aliases (甲方, the Company…).
@@ -22,13 +23,13 @@ import contextlib
 import re
 import sys
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from auditor.model import Lang
+from auditor.model import KeyFacts, Lang
 from auditor.resources import cache_dir, lexicon_dir
 
 LEXICON_DIR: Traversable = lexicon_dir()
@@ -58,6 +59,7 @@ class Lexicon:
     reasons: dict[str, dict[str, str]]
     suggestion: dict[str, dict[str, str]]  # variant -> lang -> template ("default" is the plain one)
     values: dict[str, Any] = field(default_factory=dict)
+    claims: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def reason(self, key: str, lang: Lang, **values: object) -> str:
         """The reason sentence for `key` in `lang`, with placeholders filled."""
@@ -125,9 +127,36 @@ def _parse(name: str, data: dict[str, Any], *, validate: bool = True) -> Lexicon
         suggestion = {"default": dict(raw_sugg)}
     else:
         suggestion = {k: _both_langs(f"{name}: suggestion.{k}", v) for k, v in raw_sugg.items()}
+    claims = {key: _claim(name, key, entry, cues, reasons) for key, entry in data.get("claims", {}).items()}
     return Lexicon(
-        name=name, title=title, cues=cues, reasons=reasons, suggestion=suggestion, values=dict(data.get("values", {}))
+        name=name,
+        title=title,
+        cues=cues,
+        reasons=reasons,
+        suggestion=suggestion,
+        values=dict(data.get("values", {})),
+        claims=claims,
     )
+
+
+_FACT_NAMES = {f.name for f in fields(KeyFacts)}
+_CLAIM_KEYS = {"absent": "cues", "foreign": "cues", "unless": "reasons", "instead": "reasons", "known": "facts"}
+
+
+def _claim(name: str, key: str, entry: Any, cues: dict[str, Any], reasons: dict[str, Any]) -> dict[str, Any]:
+    """One `[claims.<key>]` table, its cues and reasons named as they are in this lexicon."""
+    where = f"{name}: claims.{key}"
+    if key != "evidence" and key not in reasons:
+        raise LexiconError(f"{where}: no reason named {key!r}")
+    if not isinstance(entry, dict) or not set(entry) <= set(_CLAIM_KEYS):
+        raise LexiconError(f"{where}: use only {', '.join(_CLAIM_KEYS)}")
+    for field_name, names in entry.items():
+        known = {"cues": cues, "reasons": reasons, "facts": _FACT_NAMES}[_CLAIM_KEYS[field_name]]
+        listed = [names] if isinstance(names, str) else names
+        unknown = [n for n in listed if n not in known]
+        if unknown:
+            raise LexiconError(f"{where}.{field_name}: no {_CLAIM_KEYS[field_name][:-1]} named {unknown[0]!r}")
+    return dict(entry)
 
 
 @lru_cache(maxsize=64)

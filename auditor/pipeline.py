@@ -26,6 +26,7 @@ from auditor.model import (
 )
 from auditor.red_flags import find_red_flags
 from auditor.review.contract_type import detect_contract_type
+from auditor.rules.claims import checked
 from auditor.rules.law import named_law
 from auditor.rules.reading import CheckInput
 from auditor.rules.wording import typed_lexicon
@@ -143,7 +144,7 @@ def _key_facts(inp: CheckInput, analysis: Analysis, detected: ContractType) -> K
 
 def _run(check: Check, inp: CheckInput, playbook: Playbook | None) -> Finding:
     """One check, read with its contract type's wording and the playbook's thresholds and wording, carrying
-    its severity.
+    its severity; its reasons checked against the contract before they are shown (rules/claims.py).
     """
     facts = inp.contract.key_facts
     lexicon = typed_lexicon(check.lexicon, facts.type, facts.governing_law)
@@ -151,7 +152,8 @@ def _run(check: Check, inp: CheckInput, playbook: Playbook | None) -> Finding:
         from auditor.review.playbook import effective_lexicon
 
         lexicon = effective_lexicon(lexicon, playbook)
-    finding = check.run(inp.bind(lexicon))
+    bound = inp.bind(lexicon)
+    finding = checked(check.run(bound), bound)
     severity = playbook.rule(check.id).severity if playbook else None
     return dataclasses.replace(finding, severity=severity) if severity else finding
 

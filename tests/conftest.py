@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -88,3 +89,33 @@ def samples_dir() -> Path:
 def files_dir() -> Path:
     """Small real PDF/DOCX/TXT files for loader and pipeline tests."""
     return FIXTURES / "files"
+
+
+TEXT_FILES = ("contract_en.docx", "contract_en.pdf", "contract_zh.docx", "contract_zh.pdf", "contract_zh.txt")
+TEXT_FILES += ("contract_zh_traditional.txt", "contract_zh_gb18030.txt", "pdf_named.docx")
+
+
+def every_contract() -> list[str]:
+    """Every contract the tests hold, by name: each bundled sample, each check and red-flag fixture, and
+    the readable files of tests/fixtures/files (not the scans, whose OCR is tested on its own).
+    """
+    fixtures = sorted(FIXTURES.glob("checks/*/*.txt")) + sorted(FIXTURES.glob("red_flags/*.txt"))
+    return [
+        *(f"sample_contracts/{name}" for name in labelled_files()),
+        *(str(p.relative_to(FIXTURES.parent.parent)) for p in fixtures),
+        *(f"tests/fixtures/files/{name}" for name in TEXT_FILES),
+    ]
+
+
+@cache
+def audited(name: str) -> AuditReport:
+    """The report of one contract of `every_contract()`, audited once per test session."""
+    from auditor.load import load_text
+    from auditor.pipeline import audit, audit_document
+
+    path = ROOT / name
+    if "checks" not in path.parts and "red_flags" not in path.parts:  # a file as a user has it
+        return audit(path)
+    text, _ = read_fixture(path)
+    lang = "en" if path.name.endswith(".en.txt") else "zh" if path.name.endswith(".zh.txt") else None
+    return audit_document(load_text(text, path.name), lang=lang)
