@@ -66,8 +66,14 @@ def _paid_only_after_work(inp: CheckInput, clauses: tuple[Clause, ...]) -> tuple
 
 
 def _payment_clauses(inp: CheckInput) -> tuple[Clause, ...]:
-    """Clauses about paying the price (not penalties), by wording or under a payment heading."""
-    by_words = {h.clause for h in inp.hits("payment") if not inp.in_sentence(h, "penalty_payment")}
+    """Clauses about paying the price (not penalties, refunds or credits), by wording or under a payment
+    heading.
+    """
+    by_words = {
+        h.clause
+        for h in inp.hits("payment")
+        if not (inp.in_sentence(h, "penalty_payment") or inp.in_sentence(h, "paid_back"))
+    }
     return tuple(sorted(by_words | set(inp.section("payment")), key=lambda c: c.index))
 
 
