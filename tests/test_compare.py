@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -128,6 +131,60 @@ def test_compare_docx_carries_the_revision_as_tracked_changes() -> None:
     assert inserted >= 4 and deleted >= 3
     document = docx.Document(io.BytesIO(out))
     assert len(document.paragraphs) == len(docx.Document(io.BytesIO(ZH_01)).paragraphs) + 1
+
+
+def _moved_draft(text: str) -> str:
+    """zh_01 with its clause 2.3 (original work only) moved to the end of 第三条."""
+    lines = text.split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("2.3 "))
+    moved = lines.pop(at)
+    end = next(i for i, line in enumerate(lines) if line.startswith("第四条"))
+    lines.insert(end, moved)
+    return "\n".join(lines)
+
+
+def _body(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.read("word/document.xml").decode()
+
+
+def test_compare_docx_marks_a_moved_clause_as_a_move() -> None:
+    first = audit(ZH_01, filename="zh_01.docx")
+    result = compare(first, _report(_moved_draft(first.text)))
+    assert [(p.kind, p.before.number if p.before else None) for p in result.changes] == [("moved", "2.3")]
+    out = tracked_docx(result, first, ZH_01)
+    body = _body(out)
+    assert _revisions(out) == (0, 0)  # a move, not a deletion and an insertion
+    names = [re.findall(rf'<w:{tag}RangeStart [^>]*w:name="([^"]+)"', body) for tag in ("moveFrom", "moveTo")]
+    assert len(names[0]) == 1 and names[0] == names[1]
+    document = docx.Document(io.BytesIO(out))
+    source = next(p._p for p in document.paragraphs if p._p.xpath("./w:moveFrom"))
+    target = next(p._p for p in document.paragraphs if p._p.xpath("./w:moveTo"))
+    moved = next(p.after for p in result.changes if p.after is not None)
+    assert "".join(source.xpath("./w:moveFrom/w:r/w:t/text()")) == moved.text
+    assert "".join(target.xpath("./w:moveTo/w:r/w:t/text()")) == moved.text
+    assert source.xpath("./w:pPr/w:rPr/w:moveFrom") and target.xpath("./w:pPr/w:rPr/w:moveTo")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_compare_move_is_read_as_a_move_by_libreoffice(tmp_path: Path) -> None:
+    """LibreOffice converts the document, and writes the move back as a move when it saves it as Word."""
+    first = audit(ZH_01, filename="zh_01.docx")
+    path = tmp_path / "moved.docx"
+    path.write_bytes(tracked_docx(compare(first, _report(_moved_draft(first.text))), first, ZH_01))
+    (tmp_path / "out").mkdir()
+    for target in ("pdf", "docx:MS Word 2007 XML"):
+        done = subprocess.run(
+            ["soffice", "--headless", "--convert-to", target, "--outdir", str(tmp_path / "out"), str(path)],
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+        assert done.returncode == 0 and not re.search(r"(?i)error", done.stderr), done.stderr
+    assert (tmp_path / "out" / "moved.pdf").stat().st_size > 1000
+    saved = _body((tmp_path / "out" / "moved.docx").read_bytes())
+    assert "<w:moveFrom " in saved and "<w:moveTo " in saved
 
 
 def test_compare_cli_formats_and_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -273,8 +273,8 @@ def tracked_docx(
     result: Comparison, first: AuditReport, original_docx: bytes | None = None, when: dt.datetime | None = None
 ) -> bytes:
     """The first draft as Word with the second draft's differences as tracked changes: removed clauses
-    deleted, added ones inserted where the second draft has them, moved ones deleted and inserted, changed
-    ones with just their changed words deleted and inserted.
+    deleted, added ones inserted where the second draft has them, moved ones as Word's moves (moved from
+    here, moved to there), changed ones with just their changed words deleted and inserted.
     """
     document, revisions = open_for_revision(first, original_docx, when)
     paragraphs, paragraph_of = paragraph_locator(document, first.text)
@@ -286,12 +286,16 @@ def tracked_docx(
     anchor: Any | None = None
     for pair in result.pairs:
         old = element(pair.before) if pair.before is not None else None
-        if pair.kind in ("removed", "moved") and old is not None and own_text(old):
-            revisions.replace(old, 0, len(own_text(old)), "")
+        move = None
+        if pair.kind == "removed" and old is not None:
+            revisions.remove_paragraph(old)
+        if pair.kind == "moved" and old is not None:
+            move = revisions.move_from(old)
         if pair.kind in ("added", "moved") and pair.after is not None:
             where = anchor if anchor is not None else old
             if where is not None:
-                anchor = revisions.insert_paragraph_after(body_level(where), pair.after.text, where).getparent()
+                inserted = revisions.insert_paragraph_after(body_level(where), pair.after.text, where, move)
+                anchor = inserted.getparent()
             continue
         if pair.kind == "changed" and old is not None and pair.before is not None and pair.after is not None:
             _mark_words(revisions, old, pair.before.text, pair.after.text)

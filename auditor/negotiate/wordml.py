@@ -57,28 +57,63 @@ class Revisions:
         self._next += 1
         return element
 
-    def insert_paragraph_after(self, anchor: Any, text: str, like: Any | None) -> Any:
+    def insert_paragraph_after(self, anchor: Any, text: str, like: Any | None, move: str | None = None) -> Any:
         """A new paragraph after the body element `anchor`, in the style (and Word list numbering) of the
-        paragraph `like`, wholly a tracked insertion: its text and its paragraph mark.
+        paragraph `like`, wholly a tracked insertion: its text and its paragraph mark. With `move` (a name
+        from `move_from`), the destination of that move instead: Word shows one moved clause, not a
+        deletion and an unrelated insertion.
         """
+        tag = "w:moveTo" if move else "w:ins"
         paragraph = OxmlElement("w:p")
         properties = copy.deepcopy(like.find(qn("w:pPr"))) if like is not None else None
         if properties is None:
             properties = OxmlElement("w:pPr")
         for own in properties.findall(qn("w:sectPr")) + properties.findall(qn("w:pPrChange")):
             properties.remove(own)  # a section break or a revision of the template is not the new clause's
-        mark = properties.find(qn("w:rPr"))
-        if mark is None:
-            mark = OxmlElement("w:rPr")
-            properties.append(mark)
-        mark.insert(0, self._stamp("w:ins"))
+        _mark_paragraph(properties, self._stamp(tag))
         paragraph.append(properties)
-        inserted = self._stamp("w:ins")
+        inserted = self._stamp(tag)
         inserted.append(_run(text, _first_run_properties(like)))
         paragraph.append(inserted)
+        if move:
+            self._move_range(inserted, inserted, "w:moveTo", move)
         anchor.addnext(paragraph)
         self.changes += 1
         return inserted
+
+    def move_from(self, paragraph: Any) -> str | None:
+        """Mark the paragraph's own text and its mark as moved away, and return the move's name for its
+        destination (`insert_paragraph_after(..., move=name)`); None when it has no own text to move.
+        """
+        runs = _split_runs(paragraph, 0, len(own_text(paragraph)))
+        if not runs:
+            return None
+        moved = []
+        for run in runs:
+            wrapper = self._stamp("w:moveFrom")
+            run.addprevious(wrapper)
+            wrapper.append(run)
+            moved.append(wrapper)
+        _mark_paragraph(_paragraph_properties(paragraph), self._stamp("w:moveFrom"))
+        name = f"move{self._next}"
+        self._move_range(moved[0], moved[-1], "w:moveFrom", name)
+        self.changes += 1
+        return name
+
+    def remove_paragraph(self, paragraph: Any) -> None:
+        """Delete a whole paragraph as a tracked change: its own text and its mark, so accepting it leaves
+        no empty line.
+        """
+        if self.replace(paragraph, 0, len(own_text(paragraph)), "") is None:
+            return
+        _mark_paragraph(_paragraph_properties(paragraph), self._stamp("w:del"))
+
+    def _move_range(self, first: Any, last: Any, tag: str, name: str) -> None:
+        """The named range around a move's source or destination, which pairs the two."""
+        start = self._stamp(f"{tag}RangeStart")
+        start.set(qn("w:name"), name)
+        first.addprevious(start)
+        last.addnext(OxmlElement(f"{tag}RangeEnd", attrs={_ID: start.get(_ID)}))
 
     def replace(self, paragraph: Any, start: int, end: int, new_text: str) -> tuple[Any, Any] | None:
         """Replace characters `start`–`end` of the paragraph's own text (`own_text`) by a tracked deletion
@@ -130,6 +165,29 @@ class Revisions:
         reference = OxmlElement("w:r")
         reference.append(OxmlElement("w:commentReference", attrs={_ID: comment_id}))
         end.addnext(reference)
+
+
+def _paragraph_properties(paragraph: Any) -> Any:
+    """A paragraph's `w:pPr`, made when it has none."""
+    properties = paragraph.find(qn("w:pPr"))
+    if properties is None:
+        properties = OxmlElement("w:pPr")
+        paragraph.insert(0, properties)
+    return properties
+
+
+def _mark_paragraph(properties: Any, revision: Any) -> None:
+    """Put a revision on a paragraph's mark (its `w:pPr/w:rPr`), so accepting it takes the paragraph too;
+    not on the mark that ends a section, which would take the section's layout with it.
+    """
+    if properties.find(qn("w:sectPr")) is not None:
+        return
+    mark = properties.find(qn("w:rPr"))
+    if mark is None:
+        mark = OxmlElement("w:rPr")
+        change = properties.find(qn("w:pPrChange"))
+        (change.addprevious if change is not None else properties.append)(mark)  # the schema's order
+    mark.insert(0, revision)
 
 
 def own_runs(paragraph: Any) -> Iterator[Any]:
