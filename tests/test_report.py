@@ -25,7 +25,7 @@ from auditor.report.render import (
     to_markdown,
     to_text,
 )
-from auditor.report.words import markdown_safe
+from auditor.report.words import clause_label, markdown_safe
 from tests.conftest import SAMPLES
 
 # A zh contract with many red flags and an en one: between them every part of the shape is present.
@@ -167,3 +167,31 @@ def test_report_text_names_playbook_side_and_severity(samples_dir: Path) -> None
     assert "short_video_operation" in text and "甲方（委托方）" in text
     assert "重要性：" in text
     assert "重要性：" not in to_text(audit(samples_dir / "zh_01_douyin_operation.docx"))
+
+
+# (the segmenter's reference, the report's language, the clause as the contract numbers it)
+CLAUSE_LABELS = [
+    ("第五条 2", "zh", "第五条第2款"),
+    ("第二條 二", "zh", "第二條第二款"),
+    ("第五条 （一）", "zh", "第五条（一）"),
+    ("七 （一）", "zh", "七（一）"),
+    ("七 1", "zh", "七、1"),
+    ("4 一", "zh", "4.一"),
+    ("2.1 （2）", "zh", "2.1（2）"),
+    ("5.2", "zh", "5.2"),
+    ("¶6", "zh", "第6段"),
+    ("Section 1 (c)", "en", "Section 1(c)"),
+    ("3.1 (b)", "en", "3.1(b)"),
+    ("Section 3", "en", "Section 3"),
+    ("¶6", "en", "para. 6"),
+]
+
+
+@pytest.mark.parametrize(("label", "lang", "cited"), CLAUSE_LABELS)
+def test_report_clause_label_as_the_contract_numbers_it(label: str, lang: str, cited: str) -> None:
+    assert clause_label(label, lang) == cited  # type: ignore[arg-type]
+
+
+def test_report_text_cites_clauses_as_the_contract_numbers_them() -> None:
+    text = to_text(_report("zh_15_annual_marketing.docx"), detail="full")
+    assert "2.1（1）" in text and "2.1 （1）" not in text

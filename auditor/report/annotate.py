@@ -29,7 +29,7 @@ from auditor.load.source import Source
 from auditor.model import AuditReport, Evidence, Finding, RedFlag, Status
 from auditor.report.docx import heading, new_document, to_bytes
 from auditor.report.render import summary_line
-from auditor.report.words import MARK, colon, report_word, ui_word
+from auditor.report.words import MARK, clause_label, colon, report_word, ui_word
 
 AUTHOR = "合同条款审计"
 INITIALS = "CA"
@@ -146,7 +146,7 @@ def _add_appendix(document: DocxDocument, report: AuditReport) -> None:
     if report.red_flags:
         heading(document, report_word("red_flags", lang), 2)
         for flag in report.red_flags:
-            where = ", ".join(dict.fromkeys(e.clause for e in flag.evidence if e.clause))
+            where = ", ".join(dict.fromkeys(clause_label(e.clause, lang) for e in flag.evidence if e.clause))
             document.add_paragraph(f"• {flag.message}" + (f" ({where})" if where else ""))
     disclaimer = document.add_paragraph()
     disclaimer.add_run(report_word("disclaimer", lang)).italic = True

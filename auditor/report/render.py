@@ -25,6 +25,7 @@ from auditor.report.words import (
     report_word,
     spreadsheet_safe,
     terminal_safe,
+    where,
 )
 
 
@@ -59,10 +60,7 @@ def summary_line(report: AuditReport) -> str:
 
 
 def _where(ev: Evidence, lang: Lang) -> str:
-    parts = [ev.clause or ""]
-    if ev.page:
-        parts.append(report_word("page", lang, page=ev.page))
-    return " ".join(p for p in parts if p)
+    return where(ev.clause, ev.page, lang)
 
 
 def _header(report: AuditReport) -> list[tuple[str, str]]:
@@ -205,8 +203,8 @@ def _flag_lines(report: AuditReport, detail: Detail) -> list[str]:
     out = [f" {report_word('red_flags', lang)}:"]
     for flag in sorted(report.red_flags, key=lambda r: -r.severity):
         level = report_word(f"level_{_FLAG_LEVEL.get(flag.severity, 'medium')}", lang)
-        where = report_word("list_sep", lang).join(dict.fromkeys(_where(e, lang) for e in flag.evidence if e.clause))
-        out.append(f"   ! [{level}] {flag.message}" + (f" ({where})" if where and detail != "full" else ""))
+        places = report_word("list_sep", lang).join(dict.fromkeys(_where(e, lang) for e in flag.evidence if e.clause))
+        out.append(f"   ! [{level}] {flag.message}" + (f" ({places})" if places and detail != "full" else ""))
         if detail == "full":
             out += [f"     > {_where(e, lang)}: {_clip(e.text)}" for e in flag.evidence[:2]]
     return out

@@ -24,6 +24,38 @@ def ui_word(key: str, lang: Lang, **values: object) -> str:
     return load_lexicon("ui").reason(key, lang, **values)
 
 
+_ARTICLE = re.compile(r"第\S+[条條]")
+_CHINESE_NUMBER = re.compile(r"[零〇一二三四五六七八九十百两壹贰叁肆伍陆柒捌玖拾貳參陸]+")
+_ITEM_NUMBER = re.compile(r"\d+|[零〇一二三四五六七八九十百两]+")
+
+
+def clause_label(label: str, lang: Lang) -> str:
+    """A clause's reference as the contract numbers it: "第五条 2" → "第五条第2款", "七 1" → "七、1",
+    "2.1 （2）" → "2.1（2）", "Section 3 (a)" → "Section 3(a)"; "¶6" (a paragraph without a number) →
+    "第6段" / "para. 6".
+    """
+    if label.startswith("¶") and label[1:].isdigit():
+        return report_word("paragraph", lang, n=label[1:])
+    head, _, item = label.rpartition(" ")
+    if not head or not item:
+        return label
+    if item.startswith(("(", "（")):
+        return head + item
+    if lang == "en":
+        return label
+    if _ARTICLE.fullmatch(head) and _ITEM_NUMBER.fullmatch(item):
+        return f"{head}第{item}款"
+    if _CHINESE_NUMBER.fullmatch(head):
+        return f"{head}、{item}"
+    return f"{head}.{item}" if head.isdigit() else label
+
+
+def where(clause: str | None, page: int | None, lang: Lang) -> str:
+    """Where a quote sits: its clause as the contract numbers it, and its page when the file has pages."""
+    parts = [clause_label(clause, lang) if clause else "", report_word("page", lang, page=page) if page else ""]
+    return " ".join(p for p in parts if p)
+
+
 def colon(lang: Lang) -> str:
     """The colon after a label: full-width after Chinese, ": " after English."""
     return "：" if lang == "zh" else ": "

@@ -20,7 +20,7 @@ from auditor.load.source import reason
 from auditor.model import AuditReport, Evidence, Finding, Lang, Status
 from auditor.report.html import anchor, clause_at, contract_html, evidence_html
 from auditor.report.render import to_json, to_markdown
-from auditor.report.words import MARK, markdown_safe, money
+from auditor.report.words import MARK, markdown_safe, money, where
 from auditor.ui.compare import compare_tab
 from auditor.ui.facts import facts_panel
 from auditor.ui.sidebar import sidebar
@@ -131,7 +131,7 @@ def _places(evidence: tuple[Evidence, ...]) -> str:
 
 
 def _where(ev: Evidence) -> str:
-    return " ".join(x for x in (ev.clause or "", w("page", page=ev.page) if ev.page else "") if x)
+    return where(ev.clause, ev.page, ui_lang())
 
 
 def _bullets(items: tuple[str, ...]) -> str:
