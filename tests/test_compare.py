@@ -19,9 +19,9 @@ from auditor.checks import CHECKS
 from auditor.cli import main
 from auditor.model import AuditReport
 from auditor.negotiate.align import align, word_diff
-from auditor.negotiate.compare import compare, to_dict, to_text, tracked_docx
+from auditor.negotiate.compare import compare, pair_label, to_dict, to_text, tracked_docx
 from auditor.pipeline import audit
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, labelled_files
 
 ZH_01 = (SAMPLES / "zh_01_douyin_operation.docx").read_bytes()
 
@@ -52,6 +52,19 @@ def test_compare_a_draft_with_itself_says_so_in_one_line() -> None:
     assert to_text(result) == "两版内容相同：没有条款被增加、删除、移动或修改，审查结论一致。\n"
     assert to_dict(result)["changes"] == [] and to_dict(result)["weakened"] == []
     assert _revisions(tracked_docx(result, first, ZH_01)) == (0, 0)
+
+
+def test_compare_every_sample_with_itself_finds_nothing() -> None:
+    """No phantom changes: each bundled sample, read and audited twice, compares as the same draft, and
+    its tracked-changes document carries no revision mark.
+    """
+    for name in labelled_files():
+        path = SAMPLES / name
+        first, again = audit(path), audit(path)
+        result = compare(first, again)
+        assert result.unchanged, (name, [(p.kind, pair_label(p)) for p in result.changes])
+        body = _body(tracked_docx(result, first, path.read_bytes() if name.endswith(".docx") else None))
+        assert not re.search(r"<w:(?:ins|del|moveFrom|moveTo) ", body), name
 
 
 def test_compare_reports_the_changes_that_weaken_the_client_first() -> None:
