@@ -7,7 +7,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from rapidfuzz import fuzz
@@ -21,16 +21,31 @@ from auditor.text.normalise import normalise
 _PHRASE_END = re.compile("[，,；;并及]")  # where a phrase of a sentence ends
 
 
+@dataclass
+class _Shared:
+    """What every reading of one contract shares, whichever lexicon it is bound to, worked out once: a
+    contract is read through a dozen lexicons (each check, the red flags), and a long one spent most of its
+    audit finding the same operative clauses and the same cue's matches again for each.
+    """
+
+    operative: tuple[Clause, ...] | None = None
+    aliases: dict[str, str | None] = field(default_factory=dict)
+    found: dict[tuple[re.Pattern[str], str, bool], tuple[Hit, ...]] = field(default_factory=dict)
+    spans: dict[tuple[int, int], str] = field(default_factory=dict)
+    annexes: dict[str, frozenset[int]] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class CheckInput:
     """The analysed contract as a check sees it, bound to one lexicon."""
 
     contract: Contract
     lexicon: Lexicon
+    shared: _Shared = field(default_factory=_Shared, compare=False, repr=False)
 
     def bind(self, lexicon: Lexicon) -> CheckInput:
         """The same contract read with another lexicon (red flags, shared cues)."""
-        return CheckInput(self.contract, lexicon)
+        return CheckInput(self.contract, lexicon, self.shared)
 
     @property
     def text(self) -> str:
@@ -77,17 +92,19 @@ class CheckInput:
         """Sentence spans, for quoting."""
         return Sentences(self.sentence_spans)
 
-    @cached_property
+    @property
     def operative(self) -> tuple[Clause, ...]:
         """Clauses that bind: definitions, filling notes and signature blocks left out."""
-        skip = self.common.values["non_operative_headings"][self.lang]
-        sig = self.common.cue("signature_line", self.lang)
-        unchosen = _unchosen_options(self.clauses, self.common.cue("option_opener", self.lang))
-        return tuple(
-            c
-            for c in self.clauses
-            if not heading_matches(c, skip) and not sig.search(c.norm) and c.index not in unchosen
-        )
+        if self.shared.operative is None:
+            skip = self.common.values["non_operative_headings"][self.lang]
+            sig = self.common.cue("signature_line", self.lang)
+            unchosen = _unchosen_options(self.clauses, self.common.cue("option_opener", self.lang))
+            self.shared.operative = tuple(
+                c
+                for c in self.clauses
+                if not heading_matches(c, skip) and not sig.search(c.norm) and c.index not in unchosen
+            )
+        return self.shared.operative
 
     def rx(self, key: str, lexicon: Lexicon | None = None) -> re.Pattern[str]:
         """A cue compiled for this contract's party aliases."""
@@ -96,19 +113,31 @@ class CheckInput:
 
     def _alias(self, role: str) -> str | None:
         """The party's alias as the normalised text spells it (cues run on it: lower-case, Simplified)."""
-        alias = self.parties.client_alias if role == "client" else self.parties.provider_alias
-        return normalise(alias) if alias else None
+        if role not in self.shared.aliases:
+            alias = self.parties.client_alias if role == "client" else self.parties.provider_alias
+            self.shared.aliases[role] = normalise(alias) if alias else None
+        return self.shared.aliases[role]
 
     def hits(self, key: str, clauses: Iterable[Clause] | None = None, *, negatable: bool = True) -> tuple[Hit, ...]:
         """Non-negated matches of a cue in operative clauses (or in `clauses`)."""
-        found = find(
-            clauses if clauses is not None else self.operative,
-            self.rx(key),
-            key,
-            self.rx("negation", self.common) if negatable else None,
-            self.sentences,
-        )
+        if clauses is None:
+            found = self._operative_hits(key, negatable)
+        else:
+            negation = self.rx("negation", self.common) if negatable else None
+            found = find(clauses, self.rx(key), key, negation, self.sentences)
         return tuple(h for h in found if not h.negated)
+
+    def _operative_hits(self, key: str, negatable: bool) -> tuple[Hit, ...]:
+        """Every match of a cue in the operative clauses, negated or not, found once per contract (several
+        checks and flags ask for the same cue, and a whole-text scan is the cost of asking).
+        """
+        rx = self.rx(key)
+        memo = (rx, key, negatable)
+        found = self.shared.found.get(memo)
+        if found is None:
+            negation = self.rx("negation", self.common) if negatable else None
+            found = self.shared.found[memo] = find(self.operative, rx, key, negation, self.sentences)
+        return found
 
     def substantive(self, hits: Iterable[Hit]) -> tuple[Hit, ...]:
         """Hits outside bare headings: "COMPENSATION." or "违约责任" as a title promises nothing by itself."""
@@ -116,8 +145,7 @@ class CheckInput:
 
     def negated_hits(self, key: str) -> tuple[Hit, ...]:
         """Matches of a cue that a negation turns around ("不设违约金")."""
-        found = find(self.operative, self.rx(key), key, self.rx("negation", self.common), self.sentences)
-        return tuple(h for h in found if h.negated)
+        return tuple(h for h in self._operative_hits(key, negatable=True) if h.negated)
 
     def in_sentence(self, hit: Hit, key: str) -> bool:
         """True when cue `key` also matches in the sentence around `hit`."""
@@ -128,16 +156,12 @@ class CheckInput:
     def _clause_starts(self) -> list[int]:
         return [c.start for c in self.clauses]
 
-    @cached_property
-    def _span_cache(self) -> dict[tuple[int, int], str]:
-        return {}
-
     def norm_span(self, start: int, end: int) -> str:
         """Normalised text of a document span (normalisation keeps offsets), memoised: checks ask for the
         same sentence many times.
         """
         key = (start, end)
-        cached = self._span_cache.get(key)
+        cached = self.shared.spans.get(key)
         if cached is not None:
             return cached
         i = bisect.bisect_right(self._clause_starts, start) - 1
@@ -145,7 +169,7 @@ class CheckInput:
         text = ""
         if clause is not None and start < clause.end:
             text = clause.norm[start - clause.start : min(end, clause.end) - clause.start]
-        self._span_cache[key] = text
+        self.shared.spans[key] = text
         return text
 
     def sentence_hits(self, key: str, *also: str, clauses: Iterable[Clause] | None = None) -> tuple[Hit, ...]:
@@ -194,7 +218,7 @@ class CheckInput:
         """The clauses that open with or are titled by an annex name, memoised per name: a long contract
         cites the same few annexes in hundreds of sentences, and each search reads every clause.
         """
-        cached = self._annex_index.get(compact)
+        cached = self.shared.annexes.get(compact)
         if cached is not None:
             return cached
         # a heading run into the text after a rule ("…convenience only. ***** EXHIBIT A A. PURPOSE")
@@ -209,12 +233,8 @@ class CheckInput:
                 or ruled.search(clause.norm)
             ):
                 holders.add(clause.index)
-        cached = self._annex_index[compact] = frozenset(holders)
+        cached = self.shared.annexes[compact] = frozenset(holders)
         return cached
-
-    @cached_property
-    def _annex_index(self) -> dict[str, frozenset[int]]:
-        return {}
 
     def section(self, key: str) -> tuple[Clause, ...]:
         """Operative clauses under a heading named by `values.headings.<key>` (tolerant match), memoised:
