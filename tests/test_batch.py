@@ -13,8 +13,11 @@ import pytest
 from auditor.batch import pool as batch
 from auditor.batch.pool import Options, run_batch
 from auditor.cli import main
-from auditor.model import AuditReport
+from auditor.model import AuditReport, Status
+from auditor.pipeline import audit
+from auditor.report import summary
 from auditor.report.render import to_json
+from auditor.report.words import report_word
 from tests.conftest import SAMPLES
 
 GARBAGE = b"\x00\x17not a pdf at all\xff" * 20
@@ -111,7 +114,7 @@ def test_cli_audit_writes_summary_and_charts(
     assert "dispute_forum" in err
 
     ws = load_workbook(xlsx).active
-    assert [c.value for c in ws[1]][:3] == ["file", "language", "scope_volume"]
+    assert [c.value for c in ws[1]][:3] == ["文件", "语言", "服务内容与数量"]  # two of three contracts are Chinese
     assert [ws.cell(r, 1).value for r in range(2, 6)] == [
         "en_03_influencer.txt",
         str(folder / "x.pdf"),
@@ -128,6 +131,7 @@ def test_cli_audit_writes_summary_and_charts(
     assert matplotlib.image.imread(png).shape[0] > 100
     page = html.read_text(encoding="utf-8")
     assert page.count("<tr>") == 5 and "合同_搜索优化.txt" in page
+    assert "合同审查结论一览" in page and 'data-check="scope_volume"' in page and ">无法读取<" in page
     assert csv.read_text(encoding="utf-8-sig").count("\n") == 5
 
 
@@ -138,3 +142,22 @@ BAD_OPTIONS = [("--summary", "a.txt"), ("--chart", "a.svg"), ("--workers", "0"),
 def test_cli_audit_rejects_bad_batch_options(option: str, value: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["audit", str(SAMPLES / "zh_02_douyin_package.txt"), "--no-db", option, value]) == 2
     assert option in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "status"), [("zh", "服务内容与数量", "通过"), ("en", "Scope and volume", "pass")]
+)
+def test_summary_and_heatmap_speak_the_language_asked_for(tmp_path: Path, lang: str, title: str, status: str) -> None:
+    from openpyxl import load_workbook
+
+    reports = [audit(SAMPLES / "zh_02_douyin_package.txt"), audit(SAMPLES / "en_03_influencer.txt")]
+    summary.write_summary(reports, tmp_path / "s.xlsx", lang)  # type: ignore[arg-type]
+    summary.write_summary(reports, tmp_path / "s.csv", lang)  # type: ignore[arg-type]
+    summary.write_chart(reports, tmp_path / "h.html", lang)  # type: ignore[arg-type]
+    words = {report_word(s.value, lang) for s in Status}  # type: ignore[arg-type]
+    ws = load_workbook(tmp_path / "s.xlsx").active
+    assert ws["C1"].value == title and {ws.cell(r, c).value for r in (2, 3) for c in range(3, 10)} <= words
+    assert title in (tmp_path / "s.csv").read_text(encoding="utf-8-sig")
+    page = (tmp_path / "h.html").read_text(encoding="utf-8")
+    assert f'<html lang="{lang}">' in page and report_word("heatmap_title", lang) in page  # type: ignore[arg-type]
+    assert f">{status}<" in page

@@ -25,6 +25,7 @@ from auditor.dispute.brief import build_brief
 from auditor.model import Finding, Status
 from auditor.pipeline import audit
 from auditor.report import render, summary
+from auditor.report.words import report_word
 from auditor.rules.reading import CheckInput
 from tests.conftest import ROOT, SAMPLES
 
@@ -55,7 +56,7 @@ def test_outputs_provider_side_fills_every_status_column(tmp_path: Path) -> None
     from openpyxl import load_workbook
 
     ws = load_workbook(tmp_path / "s.xlsx").active
-    assert [c.value for c in ws[2]][2 : 2 + len(ids)] == [f.status.value for f in report.findings]
+    assert [c.value for c in ws[2]][2 : 2 + len(ids)] == [report_word(f.status.value, "zh") for f in report.findings]
 
 
 def test_outputs_playbook_required_items_reach_the_csv(capsys: pytest.CaptureFixture[str]) -> None:

@@ -228,7 +228,7 @@ def _audit_paths(args: argparse.Namespace, piped: set[Path]) -> int:
     for path, write in ((args.summary, summary.write_summary), (args.chart, summary.write_chart)):
         if path:
             try:
-                write(results, path)
+                write(results, path, None if args.lang == "auto" else args.lang)
             except Exception as err:  # noqa: BLE001 - a full disk comes as OSError, or as lxml's SerialisationError
                 status = _write_failed(path, err)
     for r in results:

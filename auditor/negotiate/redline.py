@@ -330,21 +330,25 @@ def _rewrite(text: str, pattern: re.Pattern[str], change: Callable[[str], str]) 
 
 
 def _anchor(finding: Finding, inp: CheckInput) -> tuple[Clause | None, bool]:
-    """The clause a suggestion completes: where its evidence is, else the section its topic names, else
-    (a new article, flagged True) the article before the contract's closing general terms.
+    """The clause a suggestion completes: where its evidence is in a section on its topic, else the section
+    whose heading names the topic, else where its evidence is (a KPI check citing a commission in the
+    payment article still belongs with the KPIs, when there are any), else (a new article, flagged True)
+    the article before the contract's closing general terms.
     """
     clauses = inp.clauses
     starts = [c.start for c in clauses]
     cue = f"section_{finding.check_id}"
     topic = inp.rx(cue) if cue in inp.lexicon.cues else None
-    if finding.evidence:
-        cited = [clauses[max(0, bisect.bisect_right(starts, e.start) - 1)] for e in finding.evidence]
-        on_topic = [c for c in cited if topic is not None and topic.search(normalise(c.context))]
-        return (on_topic or cited)[0], False
+    cited = [clauses[max(0, bisect.bisect_right(starts, e.start) - 1)] for e in finding.evidence]
+    on_topic = [c for c in cited if topic is not None and topic.search(normalise(c.context))]
+    if on_topic:
+        return on_topic[0], False
     heads = [c for c in inp.operative if c.level > 0 and c.title and _children(clauses, c)]
     for head in heads if topic is not None else ():
         if topic is not None and topic.search(normalise(head.title or "")):
             return head, False
+    if cited:
+        return cited[0], False
     closing = inp.rx("closing_section")
     articles = [h for h in heads if h.level == min(x.level for x in heads)]
     while articles and closing.search(normalise(articles[-1].title or "")):
