@@ -22,6 +22,13 @@ def run(inp: CheckInput) -> Finding:
     soft_targets = _soft_targets(inp)
     if not (targets or remedies or soft_targets):
         notes = [inp.reason("disclaimer")] if inp.hits("disclaimer", negatable=False) else []
+        if elsewhere := inp.missing_references(inp.hits("targets_named")):
+            return inp.finding(
+                Status.WEAK,
+                [inp.reason("external", what=inp.ref_name(elsewhere[0]))],
+                inp.evidence(elsewhere[:1]),
+                notes=notes,
+            )
         if result_pay := inp.hits("result_linked_pay"):
             return inp.finding(Status.WEAK, [inp.reason("result_pay_only")], inp.evidence(result_pay[:2]), notes=notes)
         return inp.finding(Status.MISSING, [inp.reason("missing")], notes=notes)
