@@ -19,6 +19,7 @@ from auditor.rules.wording import blanks, fill, format_date, format_money, in_sc
 from auditor.text.normalise import normalise
 
 _PHRASE_END = re.compile("[，,；;并及]")  # where a phrase of a sentence ends
+_ADVICE_MARKS = 2  # a template's advice to the drafter says so more than once in a clause
 
 
 @dataclass
@@ -94,15 +95,19 @@ class CheckInput:
 
     @property
     def operative(self) -> tuple[Clause, ...]:
-        """Clauses that bind: definitions, filling notes and signature blocks left out."""
+        """Clauses that bind: definitions, filling notes, a template's advice and signature blocks left out."""
         if self.shared.operative is None:
             skip = self.common.values["non_operative_headings"][self.lang]
             sig = self.common.cue("signature_line", self.lang)
+            advice = self.common.cue("drafting_advice", self.lang)
             unchosen = _unchosen_options(self.clauses, self.common.cue("option_opener", self.lang))
             self.shared.operative = tuple(
                 c
                 for c in self.clauses
-                if not heading_matches(c, skip) and not sig.search(c.norm) and c.index not in unchosen
+                if not heading_matches(c, skip)
+                and not sig.search(c.norm)
+                and c.index not in unchosen
+                and len(advice.findall(c.norm)) < _ADVICE_MARKS
             )
         return self.shared.operative
 
