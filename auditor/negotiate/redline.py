@@ -30,6 +30,7 @@ from auditor.report.annotate import contract_document, numeric_comment_ids, para
 from auditor.report.words import report_word
 from auditor.rules.acceptance import short_deemed_acceptance
 from auditor.rules.reading import CheckInput
+from auditor.rules.wording import fill
 from auditor.text.normalise import normalise
 from auditor.text.numbering import match_number
 
@@ -293,10 +294,27 @@ def _insertions(report: AuditReport, inp: CheckInput) -> tuple[Insertion, ...]:
         number = _next_number(previous, new_article=new_article) if previous else None
         numbers[last.index] = number
         prefix = _prefix(numbered, previous, number) if number else ""
-        text, notes = _clause_wording(inp, finding.suggestion)
-        why = "\n".join([_why(report, inp.lexicon, finding, "inserted"), *notes])
+        proposal, aside = _complete(inp, finding)
+        text, notes = _clause_wording(inp, proposal)
+        why = "\n".join([_why(report, inp.lexicon, finding, "inserted"), *notes, *aside])
         out.append(Insertion(last, prefix, text, why, finding.check_id))
     return tuple(out)
+
+
+def _complete(inp: CheckInput, finding: Finding) -> tuple[str, list[str]]:
+    """The wording the redline proposes for a finding, and what its comment adds. Where the check's own
+    wording still holds a blank the contract gives no ground to fill (`complete_instead`: an arbitration
+    institution, when the contract names neither one nor the client's city), a complete wording the rubric
+    accepts as well (the client's own courts) is proposed instead, and the comment keeps the check's
+    wording for a client who prefers it.
+    """
+    suggestion = finding.suggestion or ""
+    instead = inp.lexicon.values["complete_instead"].get(finding.check_id)
+    if instead is None or not any(normalise(blank) in normalise(suggestion) for blank in instead["blanks"]):
+        return suggestion, []
+    own, _ = _clause_wording(inp, suggestion)
+    proposal = fill(instead[inp.lang], inp.wording_facts(), inp.lang, inp.contract.key_facts)
+    return proposal, [inp.lexicon.reason(instead["reason"], inp.lang, wording=own)]
 
 
 def _clause_wording(inp: CheckInput, suggestion: str) -> tuple[str, list[str]]:
