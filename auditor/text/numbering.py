@@ -17,7 +17,7 @@ _CN_NUM_T = "貳參陸"  # Traditional forms not covered by the Simplified set
 _STYLES: tuple[tuple[str, int, str], ...] = (
     # (name, rank, pattern): the pattern must match at the start of a stripped line
     ("annex", 0, rf"(?:附件|附表|附录)\s*[{_CN_NUM}\d]+|(?i:exhibit|schedule|annex|appendix)\s+(?:[A-Z]|\d{{1,2}})\b"),
-    ("chapter_zh", 0, rf"第[{_CN_NUM}{_CN_NUM_T}\d]+[章部篇节節](?![a-zA-Z])"),
+    ("chapter_zh", 0, rf"第[{_CN_NUM}{_CN_NUM_T}\d]+(?:部分|[章部篇节節])(?![a-zA-Z])"),
     ("article_zh", 1, rf"第[{_CN_NUM}{_CN_NUM_T}\d]+[条條款](?![款项])"),
     ("article_en", 1, r"(?i:article|section|clause)\s+(?:\d+(?:\.\d+)*|[IVXLC]+)\b\.?"),
     ("list_zh", 2, rf"[{_CN_NUM}{_CN_NUM_T}]+\s*[、．.](?!\d)"),
