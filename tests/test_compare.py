@@ -82,6 +82,26 @@ def test_compare_reports_the_changes_that_weaken_the_client_first() -> None:
     assert any("自动续约" in m for m in result.flags_added)
 
 
+def test_compare_finds_a_lowered_cap_a_dropped_source_payment_up_front_and_a_shorter_acceptance() -> None:
+    first = (
+        "服务合同\n甲方：杭州青禾茶饮管理有限公司\n乙方：杭州数屿文化传媒有限公司\n第一条 服务内容\n"
+        "1.1 乙方每周为甲方发布原创短视频不少于3条，服务期限自2024年3月1日起至2025年2月28日止。\n"
+        "1.2 账号每季度净增粉丝不少于15,000人，以抖音创作者服务中心后台导出数据为准。\n"
+        "第二条 验收\n2.1 甲方应在收到成片后10个工作日内验收，逾期未提出异议的，视为验收合格。\n"
+        "第三条 费用\n3.1 服务费总额为人民币216,000元，合同签订后5个工作日内支付30%，其余按月支付。\n"
+        "第四条 违约责任\n4.1 乙方违约的，赔偿总额以合同总价的50%为上限。\n"
+    )
+    second = (
+        first.replace("，以抖音创作者服务中心后台导出数据为准", "")
+        .replace("10个工作日内验收", "2个工作日内验收")
+        .replace("支付30%", "支付80%")
+        .replace("合同总价的50%为上限", "合同总价的10%为上限")
+    )
+    weakened = {w.what: w for w in compare(_report(first), _report(second)).weakened}
+    assert set(weakened) == {"data_source_dropped", "acceptance_shortened", "payment_up_front", "cap_lowered"}
+    assert "50%" in weakened["cap_lowered"].before and "10%" in weakened["cap_lowered"].after
+
+
 def test_compare_json_has_the_issue_shape_and_every_check() -> None:
     first = audit(ZH_01, filename="zh_01.docx")
     data = to_dict(compare(first, _report(_revised(first.text))))
