@@ -9,10 +9,6 @@ import contextlib
 import sys
 from pathlib import Path
 
-from auditor.cli.audit import playbook_option, with_sample
-from auditor.load import LoadError
-from auditor.report.words import one_line
-
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """The `redline` and `compare` commands' arguments."""
@@ -31,8 +27,11 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 def cmd_redline(args: argparse.Namespace) -> int:
     """Write the redline of one contract; exit 2 with a one-line message when it cannot be read."""
+    from auditor.cli.audit import playbook_option, with_sample
+    from auditor.load import LoadError
     from auditor.negotiate.redline import redline_docx
     from auditor.pipeline import audit
+    from auditor.report.words import one_line
 
     if args.out.suffix.lower() != ".docx":
         print("contract-audit: --out must name a .docx file", file=sys.stderr)
@@ -59,8 +58,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     """Compare two drafts; exit 2 with a one-line message when either cannot be read."""
     import json
 
+    from auditor.load import LoadError
     from auditor.negotiate.compare import compare, to_dict, to_text, tracked_docx
     from auditor.pipeline import audit
+    from auditor.report.words import one_line
 
     if args.docx and args.docx.suffix.lower() != ".docx":
         print("contract-audit: --docx must name a .docx file", file=sys.stderr)
