@@ -24,7 +24,7 @@ from auditor.analyse.numerals import chinese_integer, chinese_numeral
 from auditor.lexicon import Lexicon, load_lexicon
 from auditor.load.limits import safe_package
 from auditor.load.source import Source
-from auditor.model import AuditReport, Clause, Evidence, Finding, Status
+from auditor.model import AuditReport, Clause, Evidence, Finding, Perspective, Status
 from auditor.negotiate.wordml import Revisions, body_level, own_text, package_bytes
 from auditor.report.annotate import contract_document, numeric_comment_ids, paragraph_locator
 from auditor.report.words import report_word
@@ -139,14 +139,18 @@ def _second_look(report: AuditReport, inp: CheckInput, plan: Plan) -> Plan:
     A check quotes the first thing that fails it: once the suggested clause gives the client an exit, the
     same check reads the sentence that forfeits everything paid, which it never quoted before. So the
     contract as it reads with every change accepted is audited once more, and the sentences of the
-    original that a check the plan answered still holds against the client are superseded as well.
+    original that a check the plan answered still holds against the client are superseded as well. (The
+    second audit reads as the first for the same side, without a playbook's thresholds: it only says what
+    is still quoted.)
     """
     if plan.empty:
         return plan
-    from auditor.pipeline import audit_text
+    from auditor.load import load_text
+    from auditor.pipeline import audit_document
 
     text, original_offset = _accepted_text(report.text, plan)
-    again = audit_text(text, name=report.file, lang=report.language)
+    side: Perspective = "provider" if report.perspective == "provider" else "client"
+    again = audit_document(load_text(text, report.file), lang=report.language, perspective=side)
     answered = {i.check_id: i for i in plan.insertions}
     before = {f.check_id: f for f in report.findings}
     still: dict[str, Finding | str] = {}
