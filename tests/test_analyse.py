@@ -315,6 +315,18 @@ def test_analyse_parties_bare_jiafang_who_is_paid() -> None:
     assert (p.client, p.provider, p.client_alias) == (CLIENT, PROVIDER, "乙方")
 
 
+def test_analyse_parties_bare_yifang_told_to_pay_once() -> None:
+    """Unstated roles and a single instruction to pay, by 乙方 only (a licence or publishing deal where
+    甲方 is the author): that one sentence decides, since nothing points the other way.
+    """
+    text = (
+        f"{ZH_HEAD}甲方（作者）：{PROVIDER}\n乙方（出版单位）：{CLIENT}\n"
+        "第一条 甲方将作品的专有出版权授予乙方。\n第二条 乙方向甲方支付稿酬，标准为版税百分之八。"
+    )
+    p = _parties(text, "zh")
+    assert (p.client, p.provider, p.client_alias) == (CLIENT, PROVIDER, "乙方")
+
+
 def test_analyse_parties_one_role_stated_other_is_its_opposite() -> None:
     text = f"{ZH_HEAD}甲方（服务方）：{PROVIDER}\n乙方：{CLIENT}\n第一条 甲方为乙方提供咨询服务。"
     p = _parties(text, "zh")

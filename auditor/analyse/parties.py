@@ -217,7 +217,9 @@ def _roles_by_payment(
     payer = max(counts, key=lambda a: counts[a])
     others = [counts[a] for a in aliases if a != payer]
     if override:
-        if counts[payer] >= 2 and counts[payer] > 2 * max(others, default=0):
+        # twice as often as the other side, or (with just two names in play) the only side told to pay
+        only_payer = len(aliases) == 2 and counts[payer] > 0 and not any(others)
+        if counts[payer] >= 2 and counts[payer] > 2 * max(others, default=0) or only_payer:
             for alias in aliases:
                 roles[alias] = "client" if alias == payer else "provider"
         return
