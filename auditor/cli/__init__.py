@@ -20,7 +20,10 @@ from auditor.cli.negotiate import add_parsers as add_negotiate_parsers
 FORMATS = ("text", "json", "jsonl", "md", "csv")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; given the `command` about to run, only that subcommand's options that
+    need an import to describe are built (`--help` alone lists the commands and imports nothing).
+    """
     parser = argparse.ArgumentParser(
         prog="contract-audit",
         description="Audit service contracts offline: the checklist, red flags, suggested wording.",
@@ -38,7 +41,8 @@ def _parser() -> argparse.ArgumentParser:
     detail.add_argument("--brief", action="store_true", help="text format: one line per check")
     detail.add_argument("--verbose", action="store_true", help="text format: also the notes and quoted evidence")
     audit.add_argument("--workers", type=int, help="worker processes (default: one per core)")
-    _limit_options(audit)
+    if command in (None, "audit"):
+        _limit_options(audit)
     audit.add_argument("--summary", type=Path, help="also write one row per contract to this .csv or .xlsx")
     audit.add_argument("--chart", type=Path, help="also draw a contracts × checks heatmap: .png or .html")
     store = audit.add_mutually_exclusive_group()
@@ -82,7 +86,8 @@ def _parser() -> argparse.ArgumentParser:
         "--lang", choices=("auto", "zh", "en"), default="auto", help="language of the brief (default: the contract's)"
     )
     _review_options(dis)
-    _limit_options(dis)
+    if command in (None, "dispute"):
+        _limit_options(dis)
     pb = sub.add_parser("playbook", help="review playbooks: list the bundled ones, show one, check your own")
     pb_sub = pb.add_subparsers(dest="action", required=True)
     pb_sub.add_parser("list", help="name the bundled playbooks")
@@ -178,7 +183,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure:
             reconfigure(encoding="utf-8", errors="replace")
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # the top level has no options but --help, so the first other word names the command
+    args = _parser(next((a for a in argv if not a.startswith("-")), "")).parse_args(argv)
     from auditor.batch.worker import raise_interrupted
 
     in_main = threading.current_thread() is threading.main_thread()  # only there can a handler be set
