@@ -9,7 +9,7 @@ import re
 import pytest
 
 from auditor.analyse.facts import sentence_spans
-from auditor.analyse.match import Hit, Sentences, dedupe, evidence_for, find, heading_matches
+from auditor.analyse.match import Hit, Sentences, _needles, dedupe, evidence_for, find, heading_matches
 from auditor.lexicon import load_lexicon
 from auditor.load import load_text
 from auditor.model import Clause, Evidence, RawDocument
@@ -185,3 +185,30 @@ def test_match_dedupe_orders_and_drops_contained_spans() -> None:
 
 def test_match_dedupe_limit() -> None:
     assert len(dedupe([_ev(i * 10, i * 10 + 5) for i in range(9)], limit=4)) == 4
+
+
+NEEDLES = [
+    (r"\bfollowers?\b|\bviews?\b", ("follower", "view")),
+    (r"(?<!crash-free )\bsessions\b", ("sessions",)),
+    (r"(?<![a-z])[up]v(?![a-z])", ("uv", "pv")),
+    (r"(?:获客|单次)成本", ("获客", "单次")),
+    (r"(?:费|款)[^。]{0,6}退还", ("费", "款")),
+    (r"\d+\s*dpi", None),  # opens with a digit class: no literal to look for
+    (r"(?i)refund", None),  # case folded: a literal would miss "Refund"
+    (r"refund|", None),  # may match nothing
+    (r"(?:foo)?bar", None),
+]
+
+
+@pytest.mark.parametrize(("pattern", "needles"), NEEDLES, ids=[n[0] for n in NEEDLES])
+def test_match_needles_every_match_contains_one(pattern: str, needles: tuple[str, ...] | None) -> None:
+    assert _needles(re.compile(pattern)) == needles
+
+
+def test_match_find_skips_only_clauses_without_a_needle() -> None:
+    text = "The Agency shall deliver 10,000 followers.\n\nFees are due monthly.\n\nViews are counted by the platform."
+    _, clauses, sentences = _read(text, "en")
+    rx = load_lexicon("kpi_remedies").cue("metric", "en")
+    found = find(clauses, rx, "metric", None, sentences)
+    assert [h.matched for h in found] == [m.group() for c in clauses for m in rx.finditer(c.norm)]
+    assert [h.matched for h in found] == ["followers", "views"]
