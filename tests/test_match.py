@@ -191,8 +191,8 @@ NEEDLES = [
     (r"\bfollowers?\b|\bviews?\b", ("follower", "view")),
     (r"(?<!crash-free )\bsessions\b", ("sessions",)),
     (r"(?<![a-z])[up]v(?![a-z])", ("uv", "pv")),
-    (r"(?:获客|单次)成本", ("获客", "单次")),
-    (r"(?:费|款)[^。]{0,6}退还", ("费", "款")),
+    (r"涨粉|(?<![a-z])gmv", ("涨粉", "gmv")),
+    (r"(?:获客|单次)成本", None),  # opens with literals: the regex engine skips to them itself
     (r"\d+\s*dpi", None),  # opens with a digit class: no literal to look for
     (r"(?i)refund", None),  # case folded: a literal would miss "Refund"
     (r"refund|", None),  # may match nothing

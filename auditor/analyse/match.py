@@ -78,17 +78,21 @@ def _needles(rx: re.Pattern[str]) -> tuple[str, ...] | None:
         return None
     if parsed.state.flags & re.IGNORECASE:
         return None
-    needles = _leading_literals(list(parsed))
-    return tuple(dict.fromkeys(needles)) if needles else None
+    found = _leading_literals(list(parsed))
+    if found is None or not found[1]:  # every way opens with a literal: the engine already skips to them
+        return None
+    return tuple(dict.fromkeys(found[0]))
 
 
-def _leading_literals(items: list[tuple[Any, Any]]) -> list[str] | None:
+def _leading_literals(items: list[tuple[Any, Any]]) -> tuple[list[str], bool] | None:
     """The literal text that opens every match of a parsed sequence (past zero-width assertions), one
-    string per way it can open; None when some way opens with no literal.
+    string per way it can open, and whether some way opens with an assertion; None when some way opens
+    with no literal.
     """
-    heads = [""]
+    heads, asserted = [""], False
     for op, av in items:
         if heads == [""] and op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+            asserted = True
             continue
         if op is sre.LITERAL:
             heads = [h + chr(av) for h in heads]
@@ -96,13 +100,17 @@ def _leading_literals(items: list[tuple[Any, Any]]) -> list[str] | None:
             heads = [h + ch for h in heads for ch in _literal_set(av)]
         elif heads == [""] and op is sre.SUBPATTERN:
             _, add_flags, _, sub = av
-            return None if add_flags & re.IGNORECASE else _leading_literals(list(sub))
+            inner = None if add_flags & re.IGNORECASE else _leading_literals(list(sub))
+            return None if inner is None else (inner[0], asserted or inner[1])
         elif heads == [""] and op is sre.BRANCH:
             ways = [_leading_literals(list(alt)) for alt in av[1]]
-            return None if any(w is None for w in ways) else [h for w in ways for h in w or ()]
+            known = [w for w in ways if w is not None]
+            if len(known) < len(ways):
+                return None
+            return [h for w in known for h in w[0]], asserted or any(w[1] for w in known)
         else:
             break
-    return heads if all(heads) else None
+    return (heads, asserted) if all(heads) else None
 
 
 _MAX_HEADS = 16
