@@ -19,7 +19,7 @@ from auditor.dispute.brief import build_brief
 from auditor.dispute.model import SCENARIOS
 from auditor.lexicon import load_lexicon
 from auditor.model import AuditReport
-from auditor.pipeline import audit
+from auditor.pipeline import audit, audit_text
 from auditor.review.contract_type import TYPES
 from auditor.rules.adverse import Adverse
 from auditor.rules.reading import CheckInput
@@ -138,3 +138,12 @@ def test_key_facts_every_type_and_law_has_complete_wording(kind: str, law: str |
         for lang in ("zh", "en"):
             text = fill(lexicon.template(lang), {}, lang)  # type: ignore[arg-type]
             assert text.strip() and not re.search(r"\{[^{}]*\}", text), (kind, check.id, lang)
+
+
+@pytest.mark.parametrize(
+    ("text", "currency"),
+    [("技术咨询费总额为：¥     元。", "CNY"), ("服務費總額為新臺幣＿＿＿＿元。", "TWD"), ("服务费为【 】元。", "CNY")],
+)
+def test_key_facts_a_price_left_blank_still_says_its_currency(text: str, currency: str) -> None:
+    facts = audit_text("甲方：上海云杉商贸有限公司\n乙方：杭州青禾文化传媒有限公司\n第一条 费用\n" + text).key_facts
+    assert facts is not None and (facts.value, facts.currency) == (None, currency)

@@ -32,23 +32,29 @@ def script_of(text: str, lang: Lang) -> Script:
 
 
 def currency_of(clauses: tuple[Clause, ...], facts: tuple[Fact, ...], value: float | None, lang: Lang) -> str | None:
-    """The ISO 4217 code of the price as written; failing the price, of the contract's first amount."""
+    """The ISO 4217 code of the price as written; failing the price, of the contract's first amount;
+    failing any amount, of the first amount left blank ("¥＿＿元", "新台币【 】元"): a form still says
+    what money it is priced in.
+    """
     money = [f for f in facts if f.kind == "money" and f.value]
     priced = [f for f in money if value is not None and f.value == value]
     for fact in (*priced, *money):
-        code = _currency_near(clauses, fact, lang)
-        if code is not None:
-            return code
-    return None
+        if fact.clause is not None:
+            clause = clauses[fact.clause]
+            code = _currency_around(clause.norm, fact.start - clause.start, fact.end - clause.start, lang)
+            if code is not None:
+                return code
+    blanks = ((c, m) for c in clauses for m in _BLANK_AMOUNT.finditer(c.norm))
+    return next((code for c, m in blanks if (code := _currency_around(c.norm, m.start(), m.end(), lang))), None)
 
 
-def _currency_near(clauses: tuple[Clause, ...], fact: Fact, lang: Lang) -> str | None:
-    if fact.clause is None:
-        return None
-    clause = clauses[fact.clause]
-    offset = fact.start - clause.start
+_BLANK_AMOUNT = re.compile(r"_+|【\s*】|\s{3,}")
+
+
+def _currency_around(norm: str, start: int, end: int, lang: Lang) -> str | None:
+    """The currency written just before or after the span [start, end) of a clause's normalised text."""
     lexicon = load_lexicon("analysis")
-    window = clause.norm[max(0, offset - _WINDOW) : offset + len(fact.text) + _WINDOW // 2]
+    window = norm[max(0, start - _WINDOW) : end + _WINDOW // 2]
     for code in lexicon.values["currencies"]:
         if lexicon.cue(f"currency_{code.lower()}", lang).search(window):
             return str(code)
