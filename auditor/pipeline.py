@@ -12,7 +12,7 @@ from auditor.analyse.key_facts import corrected, currency_of, script_of, term_da
 from auditor.checks import checks_for
 from auditor.checks._base import Check
 from auditor.lexicon import load_lexicon
-from auditor.load import Progress, load, load_text
+from auditor.load import Limits, Progress, load, load_text
 from auditor.model import (
     AuditReport,
     Contract,
@@ -50,15 +50,20 @@ def audit(
     playbook: Playbook | str | None = None,
     perspective: Perspective = "client",
     facts: Mapping[str, str] | None = None,
+    limits: Limits | None = None,
 ) -> AuditReport:
     """Audit one contract: a path, raw bytes (with `filename`), or an already loaded document.
 
     `progress(done, total)` is called as scanned pages are read by OCR. Raises `auditor.load.LoadError`
     with a one-line message when the file cannot be read. `playbook` is a Playbook, a bundled name, a
     .yaml path, or "auto" (the one the detected contract type proposes); `perspective` whose side to take;
-    `facts` the user's corrections of the key facts (`{"value": "90000"}`, see `analyse.key_facts`).
+    `facts` the user's corrections of the key facts (`{"value": "90000"}`, see `analyse.key_facts`);
+    `limits` the loader's (`load.Limits`, raised by the CLI's --max-… flags).
     """
-    doc = source if isinstance(source, RawDocument) else load(source, filename, password=password, progress=progress)
+    if isinstance(source, RawDocument):
+        doc = source
+    else:
+        doc = load(source, filename, password=password, progress=progress, limits=limits)
     return audit_document(doc, lang=lang, checks=checks, playbook=playbook, perspective=perspective, facts=facts)
 
 

@@ -242,7 +242,7 @@ def test_stdin_is_never_kept_in_the_store(tmp_path: Path) -> None:
 def test_stdin_past_the_size_limit_is_refused_after_reading_the_limit() -> None:
     run = cli(["audit", "-", "--no-db"], stdin=b"a" * (MAX_BYTES + 10))
     assert run.code == 2
-    assert run.lines() == ["contract-audit: stdin: more than the 50 MB limit was piped in"]
+    assert run.lines() == ["contract-audit: stdin: more than the 50 MB limit was piped in (raise it with --max-file-mb MB)"]
     assert run.peak_mb < MAX_MB
 
 

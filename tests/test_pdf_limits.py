@@ -12,6 +12,7 @@ import pytest
 
 from auditor.load import LoadError, limits, load
 from auditor.load.ocr import DPI
+from auditor.load.source import Source
 from tests.hostile_content import run_measured
 from tests.hostile_pdf import RECTANGLE, pdf_bytes, text_page
 
@@ -33,7 +34,7 @@ def test_pdf_with_too_many_pages_refused_before_any_page_is_read(tmp_path: Path)
     lines, seconds, peak_mb = _refused(tmp_path / "pages.pdf", data)
     assert lines == [
         f"contract-audit: {tmp_path / 'pages.pdf'}: refused: the PDF has 3,001 pages, "
-        "more than the 3,000 an audit reads"
+        "more than the 3,000 an audit reads (raise it with --max-pages N)"
     ]
     assert seconds < 60 and peak_mb < 400, (seconds, peak_mb)
 
@@ -45,7 +46,7 @@ def test_pdf_page_of_two_million_characters_refused_before_they_are_read(tmp_pat
     lines, seconds, peak_mb = _refused(tmp_path / "dense.pdf", data)
     assert lines == [
         f"contract-audit: {tmp_path / 'dense.pdf'}: refused: page 1 holds 2,000,000 characters, "
-        "more than the 100,000 a page may hold"
+        "more than the 100,000 a page may hold (raise it with --max-page-chars N)"
     ]
     assert seconds < 90 and peak_mb < 1_200, (seconds, peak_mb)
 
@@ -57,7 +58,7 @@ def test_pdf_with_too_many_characters_in_all_refused_at_the_page_that_passes_the
     lines, seconds, peak_mb = _refused(tmp_path / "long.pdf", data)
     assert lines == [
         f"contract-audit: {tmp_path / 'long.pdf'}: the text is more than the 3,000,000 characters an audit "
-        f"reads (reached on page {pages}); split the file"
+        f"reads (reached on page {pages}); split the file, or raise it with --max-chars N"
     ]
     assert seconds < 120 and peak_mb < 600, (seconds, peak_mb)
 
@@ -69,7 +70,7 @@ def test_pdf_page_too_large_to_render_refused_before_rendering(tmp_path: Path) -
     lines, seconds, peak_mb = _refused(tmp_path / "billboard.pdf", data)
     assert lines == [
         f"contract-audit: {tmp_path / 'billboard.pdf'}: refused: page 1 is 14,400 × 14,400 pt, too large to "
-        "read by OCR within 25,000,000 pixels at 72 dpi or more"
+        "read by OCR within 25,000,000 pixels at 72 dpi or more (raise it with --max-render-megapixels MILLIONS)"
     ]
     assert seconds < 60 and peak_mb < 400, (seconds, peak_mb)
 
@@ -80,14 +81,14 @@ def test_pdf_large_page_rendered_within_the_pixel_limit() -> None:
     from auditor.load.ocr import render_pdf_pages
 
     width = height = 4_000
-    scale = limits.render_scale("big.pdf", 1, width, height, DPI)
+    scale = limits.render_scale(Source(b"", "big.pdf"), 1, width, height, DPI)
     assert scale < DPI / 72 and scale * 72 >= limits.MIN_OCR_DPI
     [(_, image, _, _)] = render_pdf_pages(pdf_bytes([RECTANGLE], size=(width, height)), {1: scale})
     assert image.width * image.height <= limits.MAX_RENDER_PIXELS
 
 
 def test_pdf_a4_page_rendered_at_full_resolution() -> None:
-    assert limits.render_scale("a4.pdf", 1, 595, 842, DPI) == DPI / 72
+    assert limits.render_scale(Source(b"", "a4.pdf"), 1, 595, 842, DPI) == DPI / 72
 
 
 def test_pdf_limits_are_the_loaders_one_line_errors() -> None:

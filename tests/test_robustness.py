@@ -72,7 +72,10 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {  # file name: (content, what the mes
         zipped({"word/document.xml": bytes(limits.LARGE_MEMBER + 1)}),
         "compressed more than 100:1; it may be a zip bomb",
     ),
-    "huge_part.docx": (big_xml_part(), "part word/document.xml holds 1 MB of XML (limit 1 MB)"),
+    "huge_part.docx": (
+        big_xml_part(),
+        "part word/document.xml holds 1 MB of XML (limit 1 MB; raise it with --max-xml-mb MB)",
+    ),
     "entities.docx": (docx_with_body(ENTITY_BOMB), "damaged or truncated (XMLSyntaxError: Maximum entity"),
     "garbage.bin": (fixture("garbage.bin"), "unsupported file type"),
     "garbage.txt": (bytes(range(256)) * 40, "does not look like a text file"),
@@ -84,20 +87,22 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {  # file name: (content, what the mes
 }
 
 
+SMALL_XML = limits.Limits(xml_part_bytes=2**20)  # the XML part limit lowered to 1 MB, as --max-xml-mb 1
+
+
 @pytest.fixture(autouse=True)
-def _no_libreoffice_and_small_xml_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+def _no_libreoffice(monkeypatch: pytest.MonkeyPatch) -> None:
     """Legacy files must give the same answer on every machine, with or without LibreOffice."""
     monkeypatch.setattr(shutil, "which", lambda _name: None)
-    monkeypatch.setattr(limits, "MAX_XML_PART", 2**20)
 
 
 def run_cli(*args: str | Path) -> tuple[int, str, str]:
-    """contract-audit in-process: (exit code, stdout, stderr)."""
+    """contract-audit in-process, with the XML part limit at 1 MB: (exit code, stdout, stderr)."""
     out, err = io.StringIO(), io.StringIO()
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr("sys.stdout", out)
         mp.setattr("sys.stderr", err)
-        code = cli.main(["audit", *map(str, args), "--workers", "1", "--no-db"])
+        code = cli.main(["audit", *map(str, args), "--workers", "1", "--no-db", "--max-xml-mb", "1"])
     return code, out.getvalue(), err.getvalue()
 
 
@@ -118,7 +123,7 @@ def reference() -> AuditReport:
 def test_robustness_bad_file_audit_raises_one_line(name: str) -> None:
     data, message = BAD_FILES[name]
     with pytest.raises(LoadError) as err:
-        audit(data, filename=name)
+        audit(data, filename=name, limits=SMALL_XML)
     assert str(err.value).startswith(f"{name}: ") and message in str(err.value)
     assert "\n" not in str(err.value)
 
@@ -213,10 +218,11 @@ def test_robustness_long_line_without_full_stops_is_cut_into_blocks() -> None:
     assert max(len(line) for line in report.text.split("\n")) <= limits.MAX_BLOCK
 
 
-def test_robustness_text_longer_than_the_limit_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(limits, "MAX_CHARS", 1_000)
-    with pytest.raises(LoadError, match=r"characters long, more than the 1,000 an audit reads; split"):
-        audit(FILES / "contract_zh.txt")
+def test_robustness_text_longer_than_the_limit_refused() -> None:
+    with pytest.raises(
+        LoadError, match=r"characters long, more than the 1,000 an audit reads; split the file, or raise"
+    ):
+        audit(FILES / "contract_zh.txt", limits=limits.Limits(chars=1_000))
 
 
 def test_robustness_300_page_text_contract_in_bounded_memory() -> None:

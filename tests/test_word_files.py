@@ -44,7 +44,8 @@ def test_word_lying_zip_headers_do_not_inflate_the_member(tmp_path: Path) -> Non
 
     assert code == 2
     assert err.splitlines() == [
-        f"contract-audit: {path}: refused: part word/document.xml inflates past the 32 MB limit; it may be a zip bomb"
+        f"contract-audit: {path}: refused: part word/document.xml inflates past the 32 MB limit; it may be a zip bomb "
+        "(raise it with --max-xml-mb MB)"
     ]
     assert peak_mb < 400, f"peak {peak_mb:.0f} MB"
 
@@ -59,11 +60,12 @@ def test_word_member_not_what_its_header_states_is_damaged() -> None:
 def test_word_members_are_counted_as_they_inflate(monkeypatch: pytest.MonkeyPatch) -> None:
     """The package total holds for the bytes that come out, member after member."""
     monkeypatch.setattr(limits, "check_zip_limits", lambda src: None)  # as if every header understated
-    monkeypatch.setattr(limits, "MAX_UNCOMPRESSED", 20_000)
     with pytest.raises(
-        LoadError, match=r"^many.docx: refused: part .* inflates past the 1 MB limit; it may be a zip bomb"
+        LoadError,
+        match=r"^many.docx: refused: part .* inflates past the 1 MB limit; it may be a zip bomb "
+        r"\(raise it with --max-docx-mb MB\)$",
     ):
-        load(ZH_DOCX, "many.docx")
+        load(ZH_DOCX, "many.docx", limits=limits.Limits(docx_bytes=20_000))
 
 
 # --- the Word export --------------------------------------------------------------------------------------

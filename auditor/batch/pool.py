@@ -22,7 +22,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Collection, Generator, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,7 @@ from tqdm import tqdm
 from auditor.analyse.key_facts import FactError
 from auditor.batch import worker
 from auditor.batch.store import Store, content_hash, from_dict
-from auditor.load import MAX_BYTES, LoadError
+from auditor.load import Limits, LoadError
 from auditor.model import AuditReport
 from auditor.report import render
 
@@ -54,6 +54,7 @@ class Options:
     playbook: str | None = None  # a bundled playbook's name, "auto", or an absolute .yaml path
     perspective: str = "client"  # "client" (甲方) or "provider" (乙方)
     facts: tuple[tuple[str, str], ...] = ()  # the user's corrections of the key facts (--fact value=90000)
+    limits: Limits = Limits()  # the loader's, raised by the --max-… flags
 
     @property
     def store_key(self) -> str:
@@ -61,6 +62,8 @@ class Options:
         those too (a file playbook by its content), so a stored result is never reused for other rules.
         """
         corrections = "".join(f"|{key}={value}" for key, value in self.facts)
+        if self.limits != Limits():  # a raised render limit reads a large scan at a higher resolution
+            corrections += "|" + ",".join(map(str, astuple(self.limits)))
         if self.playbook is None and self.perspective == "client":
             return self.lang + corrections
         rules = self.playbook or "-"
@@ -105,7 +108,7 @@ def run_batch(
     entries: dict[int, Entry] = {}
     digests: dict[int, str] = {}
     for i, path in enumerate(paths):
-        digest = content_hash(path) if store and path not in unstored else None
+        digest = content_hash(path, options.limits.file_bytes) if store and path not in unstored else None
         cached = store.get(path, digest, options.store_key) if store and digest else None
         if cached:
             entries[i] = cached
@@ -150,6 +153,7 @@ def audit_entry(
     playbook: str | None = None,
     perspective: str = "client",
     facts: tuple[tuple[str, str], ...] = (),
+    limits: Limits | None = None,
 ) -> Entry:
     """Audit one file (by path, or its bytes when given) into a JSON dict; never raises."""
     from auditor.pipeline import audit
@@ -165,6 +169,7 @@ def audit_entry(
             playbook=playbook,
             perspective=perspective,  # type: ignore[arg-type]
             facts=dict(facts),
+            limits=limits,
         ).to_dict()
     except (LoadError, FactError) as err:
         return render.error_entry(path, str(err))
@@ -219,7 +224,9 @@ def _warm() -> None:
 
 def _entry(path: str, data: bytes | None, options: Options) -> Entry:
     """`audit_entry` with the batch's options."""
-    return audit_entry(path, data, options.lang, options.password, options.playbook, options.perspective, options.facts)
+    return audit_entry(
+        path, data, options.lang, options.password, options.playbook, options.perspective, options.facts, options.limits
+    )
 
 
 def _run_pool(
@@ -299,7 +306,7 @@ def _run_dask(paths: Sequence[Path], todo: list[int], options: Options) -> Gener
 
         def submit() -> None:
             i = queue.popleft()
-            data = _read(paths[i]) if options.dask_bytes else None
+            data = _read(paths[i], options.limits.file_bytes) if options.dask_bytes else None
             fut = client.submit(_with_deadline, str(paths[i]), data, options, pure=False)
             index[fut] = i
             running.add(fut)  # type: ignore[no-untyped-call]
@@ -340,9 +347,9 @@ def _connect(client: Any, address: str) -> Any:
         raise ClusterError(f"--dask {address}: no Dask scheduler answered there ({detail})") from err
 
 
-def _read(path: Path) -> bytes | None:
+def _read(path: Path, limit: int) -> bytes | None:
     """The file's bytes to send, or None to let the worker's loader say why it cannot be read."""
     try:
-        return path.read_bytes() if path.stat().st_size <= MAX_BYTES else None
+        return path.read_bytes() if path.stat().st_size <= limit else None
     except OSError:
         return None

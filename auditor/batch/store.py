@@ -70,13 +70,13 @@ def default_path() -> Path | None:
     return folder / "audits.sqlite" if folder else None
 
 
-def content_hash(path: Path) -> str | None:
-    """SHA-256 of the file, or None when the audit will refuse it anyway and say why: unreadable, too
-    large, or not a regular file (a FIFO would block this read forever, /dev/zero never end it).
+def content_hash(path: Path, limit: int = MAX_BYTES) -> str | None:
+    """SHA-256 of the file, or None when the audit will refuse it anyway and say why: unreadable, over
+    `limit` bytes, or not a regular file (a FIFO would block this read forever, /dev/zero never end it).
     """
     try:
         info = path.stat()
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
             return None
         with path.open("rb") as fh:
             return hashlib.file_digest(fh, "sha256").hexdigest()

@@ -110,8 +110,23 @@ def _sample_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _limit_options(parser: argparse.ArgumentParser) -> None:
-    """--timeout and --max-memory: the limits of the worker process each contract is audited in."""
+    """--timeout and --max-memory, the limits of the worker process each contract is audited in; and the
+    loader's (`load.limits.LIMIT_FLAGS`: sizes, pages, characters, pixels), each refused before it is read.
+    """
     from auditor.batch.worker import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT
+    from auditor.load.limits import LIMIT_FLAGS, Limits
+
+    defaults = Limits()
+    for limit in LIMIT_FLAGS:
+        default = getattr(defaults, limit.field) // limit.unit
+        unit = {"MB": " MB", "MILLIONS": " million"}.get(limit.metavar, "")
+        parser.add_argument(
+            limit.flag,
+            type=int,
+            default=default,
+            metavar=limit.metavar,
+            help=f"{limit.help} (default: {default:,}{unit})",
+        )
 
     parser.add_argument(
         "--timeout",

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from auditor.load import SUPPORTED_SUFFIXES, LoadError
+from auditor.load import SUPPORTED_SUFFIXES, Limits, LoadError
 from auditor.model import AuditReport, Status
 from auditor.report import render
 from auditor.report.words import one_line
@@ -35,10 +35,10 @@ def with_sample(paths: list[Path], sample_name: str | None, stack: contextlib.Ex
 STDIN_NAMES = ("-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0")
 
 
-def with_stdin(paths: list[Path], stack: contextlib.ExitStack) -> list[Path]:
+def with_stdin(paths: list[Path], stack: contextlib.ExitStack, limit: int) -> list[Path]:
     """The paths given, with `-` (or /dev/stdin) replaced by a file named "stdin" holding what was piped in.
 
-    Read here, once, up to the size limit, and kept in a private temporary folder for as long as `stack`
+    Read here, once, up to `limit` bytes, and kept in a private temporary folder for as long as `stack`
     lives: a worker process cannot read the command's stdin, and the store hashes a file.
 
     Raises:
@@ -48,11 +48,12 @@ def with_stdin(paths: list[Path], stack: contextlib.ExitStack) -> list[Path]:
         return paths
     import tempfile
 
-    from auditor.load import MAX_BYTES
+    from auditor.load.limits import LIMIT_FLAGS
 
-    data = sys.stdin.buffer.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise LoadError(f"stdin: more than the {MAX_BYTES // 2**20} MB limit was piped in")
+    data = sys.stdin.buffer.read(limit + 1)
+    if len(data) > limit:
+        hint = next(f.hint for f in LIMIT_FLAGS if f.field == "file_bytes")
+        raise LoadError(f"stdin: more than the {limit // 2**20} MB limit was piped in ({hint})")
     piped = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="contract-audit-"))) / "stdin"
     piped.write_bytes(data)
     return [piped if str(p) in STDIN_NAMES else p for p in paths]
@@ -154,10 +155,14 @@ def _exit_code(results: list[Result], fail_on: str | None) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     """Audit the files, folders or bundled sample named; the exit code says what was found."""
+    problem = _batch_problem(args)  # before stdin is read, and before any file is audited
+    if problem:
+        print(f"contract-audit: {problem}", file=sys.stderr)
+        return 2
     with contextlib.ExitStack() as stack:
         try:
             given = with_sample(args.paths, args.sample, stack)
-            args.paths = with_stdin(given, stack)
+            args.paths = with_stdin(given, stack, loader_limits(args).file_bytes)
         except KeyError as err:
             print(f"contract-audit: {err.args[0]}", file=sys.stderr)
             return 2
@@ -182,10 +187,6 @@ def _audit_paths(args: argparse.Namespace, piped: set[Path]) -> int:
     if not files:
         print(f"contract-audit: no contracts ({', '.join(SUPPORTED_SUFFIXES)}) found", file=sys.stderr)
         return 2
-    problem = _batch_problem(args)
-    if problem:
-        print(f"contract-audit: {problem}", file=sys.stderr)
-        return 2
     try:
         playbook = playbook_option(args)
     except ValueError as err:  # a PlaybookError (its module, with YAML and pydantic, loads only for a playbook)
@@ -206,6 +207,7 @@ def _audit_paths(args: argparse.Namespace, piped: set[Path]) -> int:
         playbook=playbook,
         perspective=args.perspective,
         facts=tuple(args.fact),
+        limits=loader_limits(args),
     )
     store, store_warning = (None, None) if args.no_db else open_store(args.db or default_path())
     try:
@@ -291,12 +293,24 @@ def _write_failed(path: Path, err: Exception) -> int:
 
 
 def limits_problem(args: argparse.Namespace) -> str | None:
-    """A usage error in --timeout or --max-memory."""
+    """A usage error in --timeout, --max-memory or a loader limit (--max-pages…)."""
+    from auditor.load.limits import LIMIT_FLAGS
+
     if args.timeout <= 0:
         return "--timeout must be more than 0 seconds"
     if args.max_memory < 0:
         return "--max-memory must be 0 (no limit) or a number of MB"
+    for limit in LIMIT_FLAGS:
+        if getattr(args, limit.dest) < 1:
+            return f"{limit.flag} must be at least 1"
     return None
+
+
+def loader_limits(args: argparse.Namespace) -> Limits:
+    """The loader's limits from the --max-… flags (each in its own unit: MB, a count, millions)."""
+    from auditor.load.limits import LIMIT_FLAGS
+
+    return Limits(**{limit.field: getattr(args, limit.dest) * limit.unit for limit in LIMIT_FLAGS})
 
 
 def _batch_problem(args: argparse.Namespace) -> str | None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from auditor.cli.audit import (
     limits_problem,
+    loader_limits,
     outputs_problem,
     playbook_option,
     with_sample,
@@ -25,6 +26,7 @@ from auditor.report.words import one_line
 
 if TYPE_CHECKING:
     from auditor.dispute.model import DisputeBrief
+    from auditor.load import Limits
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -126,11 +128,13 @@ def cmd_dispute(args: argparse.Namespace) -> int:
         return 2
     try:
         with contextlib.ExitStack() as stack:
-            paths = with_stdin(with_sample([args.path] if args.path else [], args.sample, stack), stack)
+            limits = loader_limits(args)
+            named = with_sample([args.path] if args.path else [], args.sample, stack)
+            paths = with_stdin(named, stack, limits.file_bytes)
             if len(paths) != 1:
                 print("contract-audit: name one contract, or --sample NAME", file=sys.stderr)
                 return 2
-            task = (str(paths[0]), playbook_option(args), dict(args.fact), args.scenario, args.lang)
+            task = (str(paths[0]), playbook_option(args), dict(args.fact), args.scenario, args.lang, limits)
             brief = worker.call(_brief, *task, timeout=args.timeout, max_memory=args.max_memory or None)
     except KeyError as err:
         print(f"contract-audit: {err.args[0]}", file=sys.stderr)
@@ -157,12 +161,14 @@ def cmd_dispute(args: argparse.Namespace) -> int:
     return status
 
 
-def _brief(path: str, playbook: str | None, facts: dict[str, str], scenario: str, lang: str) -> DisputeBrief:
+def _brief(
+    path: str, playbook: str | None, facts: dict[str, str], scenario: str, lang: str, limits: Limits
+) -> DisputeBrief:
     """The audit and the brief read from it, in the worker process `cmd_dispute` can stop."""
     from auditor.dispute.brief import build_brief
     from auditor.pipeline import audit
 
-    report = audit(path, playbook=playbook, facts=facts)
+    report = audit(path, playbook=playbook, facts=facts, limits=limits)
     return build_brief(report, scenario, None if lang == "auto" else lang)  # type: ignore[arg-type]
 
 

@@ -15,13 +15,13 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from auditor.load.detect import SUPPORTED_SUFFIXES, detect_format, read_path
-from auditor.load.limits import MAX_BYTES, within_size
+from auditor.load.detect import SUPPORTED_SUFFIXES, detect_format, read_path, too_large
+from auditor.load.limits import MAX_BYTES, Limits, within_size
 from auditor.load.source import LoadError, Progress, Source, reason
 from auditor.load.text import blocks_or_fail, text_blocks
 from auditor.model import RawDocument
 
-__all__ = ["MAX_BYTES", "SUPPORTED_SUFFIXES", "LoadError", "Progress", "load", "load_text"]
+__all__ = ["MAX_BYTES", "SUPPORTED_SUFFIXES", "Limits", "LoadError", "Progress", "load", "load_text"]
 
 
 def load(
@@ -30,6 +30,7 @@ def load(
     *,
     password: str | None = None,
     progress: Progress | None = None,
+    limits: Limits | None = None,
 ) -> RawDocument:
     """Read a contract from a path or from raw bytes (an upload) into a `RawDocument`.
 
@@ -39,29 +40,31 @@ def load(
         password: the password of an encrypted PDF.
         progress: called with (pages done, pages to read) before and after each page read by OCR,
             which takes a second or two a page; never called for files with a text layer.
+        limits: sizes, pages and characters refused before they are read (default: `limits.Limits()`).
 
     Raises:
         LoadError: the file is missing, empty, too large, damaged, encrypted, scanned or unsupported.
     """
+    limits = limits or Limits()
     if isinstance(source, bytes | bytearray | memoryview):
         data, name = bytes(source), filename or "upload"
     else:
         path = Path(source)
         name = filename or path.name
-        data = read_path(path, name)
+        data = read_path(path, name, limits.file_bytes)
     if not data:
         raise LoadError(f"{name}: the file is empty")
-    if len(data) > MAX_BYTES:
-        raise LoadError(f"{name}: the file is larger than the {MAX_BYTES // 2**20} MB limit")
+    if len(data) > limits.file_bytes:
+        raise LoadError(too_large(name, limits.file_bytes))
     fmt = detect_format(data, name)
     try:
-        document = _reader(fmt)(Source(data, name, password, progress))
+        document = _reader(fmt)(Source(data, name, password, progress, limits))
     except LoadError:
         raise
     except Exception as exc:  # a damaged file can make any parser fail in its own way
         label = {"pdf": "PDF", "docx": ".docx", "legacy": "Word", "image": "image"}.get(fmt, "text")
         raise LoadError(f"{name}: the {label} file is damaged or truncated ({reason(exc)})") from exc
-    return within_size(document)
+    return within_size(document, limits)
 
 
 def load_text(text: str, name: str = "pasted.txt") -> RawDocument:
@@ -71,7 +74,7 @@ def load_text(text: str, name: str = "pasted.txt") -> RawDocument:
         LoadError: the text has no visible characters.
     """
     blocks = blocks_or_fail(text_blocks(text, markdown=False), name)
-    return within_size(RawDocument(name=name, format="text", blocks=blocks))
+    return within_size(RawDocument(name=name, format="text", blocks=blocks), Limits())
 
 
 # format → (module, function): a reader's libraries (pypdfium2, python-docx, OCR) load only when a file

@@ -8,7 +8,7 @@ import stat
 import zipfile
 from pathlib import Path
 
-from auditor.load.limits import MAX_BYTES
+from auditor.load.limits import LIMIT_FLAGS, MAX_BYTES
 from auditor.load.source import LoadError, reason
 from auditor.load.text import decode_text
 
@@ -25,9 +25,9 @@ _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 _ENCRYPTED_OFFICE = "EncryptedPackage".encode("utf-16-le")  # stream of a password-protected .docx
 
 
-def read_path(path: Path, name: str) -> bytes:
-    """The file's bytes, refusing oversize files before reading them, and anything but a regular file
-    before opening it (opening a FIFO waits for a writer forever; a device like /dev/zero never ends).
+def read_path(path: Path, name: str, limit: int = MAX_BYTES) -> bytes:
+    """The file's bytes, refusing files over `limit` bytes before reading them, and anything but a regular
+    file before opening it (opening a FIFO waits for a writer forever; a device like /dev/zero never ends).
     Even a regular file is read only up to the limit: /proc files say they are empty, and files grow.
     """
     try:
@@ -40,12 +40,12 @@ def read_path(path: Path, name: str) -> bytes:
                 f"{name}: is {_special_kind(mode)}, not a regular file; save the contract to a file "
                 "(or pipe it to `contract-audit audit -`)"
             )
-        if info.st_size > MAX_BYTES:
-            raise LoadError(f"{name}: the file is larger than the {MAX_BYTES // 2**20} MB limit")
+        if info.st_size > limit:
+            raise LoadError(too_large(name, limit))
         with path.open("rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:
-            raise LoadError(f"{name}: the file is larger than the {MAX_BYTES // 2**20} MB limit")
+            data = fh.read(limit + 1)
+        if len(data) > limit:
+            raise LoadError(too_large(name, limit))
         return data
     except FileNotFoundError as exc:
         raise LoadError(f"{name}: file not found") from exc
@@ -53,6 +53,14 @@ def read_path(path: Path, name: str) -> bytes:
         raise LoadError(f"{name}: permission denied") from exc
     except OSError as exc:
         raise LoadError(f"{name}: cannot be read ({reason(exc)})") from exc
+
+
+def too_large(name: str, limit: int) -> str:
+    """The refusal of a file over the size limit."""
+    return f"{name}: the file is larger than the {limit // 2**20} MB limit ({_FILE_HINT})"
+
+
+_FILE_HINT = next(f.hint for f in LIMIT_FLAGS if f.field == "file_bytes")
 
 
 def _special_kind(mode: int) -> str:

@@ -102,7 +102,7 @@ def _alt_chunk_blocks(
     if part is not None and kind == "text/plain" and (decoded := decode_text(part.blob)) is not None:
         return text_blocks(decoded[0], markdown=False)
     if part is not None and kind == _DOCX_MAIN and not embedded:
-        inner = read_docx(Source(part.blob, src.name), embedded=True)
+        inner = read_docx(Source(part.blob, src.name, limits=src.limits), embedded=True)
         warnings.extend(inner.warnings)
         return list(inner.blocks)
     warnings.append(

@@ -49,6 +49,6 @@ def read_legacy(src: Source) -> RawDocument:
             data = source.with_suffix(".docx").read_bytes()
         except (OSError, subprocess.SubprocessError) as exc:
             raise LoadError(f"{src.name}: LibreOffice could not convert this legacy Word file ({reason(exc)})") from exc
-    document = read_docx(Source(data, src.name))
+    document = read_docx(Source(data, src.name, limits=src.limits))
     note = "Converted from a legacy Word file with LibreOffice; check numbering and tables."
     return replace(document, warnings=(*document.warnings, note))

@@ -1,5 +1,8 @@
 """The loader's limits, checked before work: file size, ZIP expansion, PDF pages, characters and render
 size, text length, block length.
+
+The constants are the defaults; `Limits` carries one audit's values (the CLI's --max-… flags raise
+them, `LIMIT_FLAGS` names each flag), in the `Source` every reader receives.
 """
 
 from __future__ import annotations
@@ -10,10 +13,14 @@ import re
 import struct
 import zipfile
 import zlib
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from auditor.load.source import LoadError, Source
-from auditor.model import RawDocument
+from auditor.load.source import LoadError
+
+if TYPE_CHECKING:
+    from auditor.load.source import Source
+    from auditor.model import RawDocument
 
 MAX_BYTES = 50 * 1024 * 1024  # larger files are refused before they are read
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # total size a .docx may expand to
@@ -30,7 +37,59 @@ MIN_OCR_DPI = 72  # a page that fits the pixel limit only below this resolution 
 INFLATE_STEP = 64 * 1024  # a ZIP member is inflated this much at a time, so no header sizes a buffer
 
 
-def within_size(document: RawDocument) -> RawDocument:
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """One audit's limits, in bytes, pages, characters and pixels; the defaults are the constants above."""
+
+    file_bytes: int = MAX_BYTES
+    docx_bytes: int = MAX_UNCOMPRESSED
+    xml_part_bytes: int = MAX_XML_PART
+    pages: int = MAX_PAGES
+    page_chars: int = MAX_PAGE_CHARS
+    chars: int = MAX_CHARS
+    render_pixels: int = MAX_RENDER_PIXELS
+
+
+@dataclass(frozen=True, slots=True)
+class LimitFlag:
+    """The command-line flag that sets one field of `Limits`, in units of `unit` (2**20: MB)."""
+
+    field: str
+    flag: str
+    unit: int
+    help: str
+
+    @property
+    def dest(self) -> str:
+        """The flag's attribute on the parsed arguments."""
+        return self.flag.removeprefix("--").replace("-", "_")
+
+    @property
+    def metavar(self) -> str:
+        """What the flag's value counts, for --help and the messages."""
+        return {2**20: "MB", 10**6: "MILLIONS"}.get(self.unit, "N")
+
+    @property
+    def hint(self) -> str:
+        """The end of a refusal: how to raise this limit."""
+        return f"raise it with {self.flag} {self.metavar}"
+
+
+LIMIT_FLAGS = (
+    LimitFlag("file_bytes", "--max-file-mb", 2**20, "the largest contract file"),
+    LimitFlag("docx_bytes", "--max-docx-mb", 2**20, "the largest .docx package, as inflated"),
+    LimitFlag("xml_part_bytes", "--max-xml-mb", 2**20, "the largest XML part of a .docx, as inflated"),
+    LimitFlag("pages", "--max-pages", 1, "the most pages a PDF may have"),
+    LimitFlag("page_chars", "--max-page-chars", 1, "the most characters one PDF page may hold"),
+    LimitFlag("chars", "--max-chars", 1, "the most characters of text a contract may have"),
+    LimitFlag(
+        "render_pixels", "--max-render-megapixels", 10**6, "the most pixels a scanned page is rendered at for OCR"
+    ),
+)
+_HINT = {f.field: f.hint for f in LIMIT_FLAGS}
+
+
+def within_size(document: RawDocument, limits: Limits) -> RawDocument:
     """The document with over-long blocks cut, unless its text is too long to audit in reasonable time.
 
     A block is cut because a newline ends a sentence: the checks quote and search the sentence around
@@ -38,10 +97,10 @@ def within_size(document: RawDocument) -> RawDocument:
     full stop would take minutes and gigabytes).
     """
     chars = sum(len(block.text) + 1 for block in document.blocks)
-    if chars > MAX_CHARS:
+    if chars > limits.chars:
         raise LoadError(
-            f"{document.name}: the text is {chars:,} characters long, more than the {MAX_CHARS:,} "
-            "an audit reads; split the file"
+            f"{document.name}: the text is {chars:,} characters long, more than the {limits.chars:,} "
+            f"an audit reads; split the file, or {_HINT['chars']}"
         )
     if all(len(block.text) <= MAX_BLOCK for block in document.blocks):
         return document
@@ -76,13 +135,14 @@ def check_zip_limits(src: Source) -> None:
     The declared sizes may lie; `inflated_members` then holds every member to the same limits as it
     inflates.
     """
+    limits = src.limits
     with zipfile.ZipFile(io.BytesIO(src.data)) as archive:
         members = archive.infolist()
     total = sum(m.file_size for m in members)
-    if total > MAX_UNCOMPRESSED:
+    if total > limits.docx_bytes:
         raise LoadError(
             f"{src.name}: refused: the .docx would expand to {total // 2**20} MB "
-            f"(limit {MAX_UNCOMPRESSED // 2**20} MB); it may be a zip bomb"
+            f"(limit {limits.docx_bytes // 2**20} MB); it may be a zip bomb ({_HINT['docx_bytes']})"
         )
     for member in members:
         if member.file_size > LARGE_MEMBER and member.file_size > MAX_RATIO * max(member.compress_size, 1):
@@ -90,10 +150,10 @@ def check_zip_limits(src: Source) -> None:
                 f"{src.name}: refused: part {member.filename} is compressed more than {MAX_RATIO}:1; "
                 "it may be a zip bomb"
             )
-        if member.filename.endswith((".xml", ".rels")) and member.file_size > MAX_XML_PART:
+        if member.filename.endswith((".xml", ".rels")) and member.file_size > limits.xml_part_bytes:
             raise LoadError(
                 f"{src.name}: refused: part {member.filename} holds {member.file_size // 2**20} MB of XML "
-                f"(limit {MAX_XML_PART // 2**20} MB)"
+                f"(limit {limits.xml_part_bytes // 2**20} MB; {_HINT['xml_part_bytes']})"
             )
 
 
@@ -112,8 +172,9 @@ def inflated_members(src: Source) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(src.data)) as archive:
         infos = [info for info in archive.infolist() if not info.is_dir()]
     for info in infos:
-        limit = MAX_XML_PART if info.filename.endswith((".xml", ".rels")) else MAX_UNCOMPRESSED
-        data = _inflate(src, info, min(limit, MAX_UNCOMPRESSED - total))
+        part = "xml_part_bytes" if info.filename.endswith((".xml", ".rels")) else "docx_bytes"
+        limit = min(getattr(src.limits, part), src.limits.docx_bytes - total)
+        data = _inflate(src, info, limit, _HINT["docx_bytes" if limit < getattr(src.limits, part) else part])
         if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
             raise LoadError(
                 f"{src.name}: the .docx file is damaged: part {info.filename} is not what its header states"
@@ -123,8 +184,10 @@ def inflated_members(src: Source) -> dict[str, bytes]:
     return members
 
 
-def _inflate(src: Source, info: zipfile.ZipInfo, limit: int) -> bytes:
-    """One member's bytes, read from its local header on; refused once more than `limit` come out."""
+def _inflate(src: Source, info: zipfile.ZipInfo, limit: int, hint: str) -> bytes:
+    """One member's bytes, read from its local header on; refused once more than `limit` come out (`hint`
+    says how to raise the limit that bound).
+    """
     if info.flag_bits & 0x1:
         raise LoadError(f"{src.name}: the .docx file is damaged: part {info.filename} is encrypted")
     header = src.data[info.header_offset : info.header_offset + 30]
@@ -134,7 +197,7 @@ def _inflate(src: Source, info: zipfile.ZipInfo, limit: int) -> bytes:
     start = info.header_offset + 30 + name_length + extra_length
     too_big = LoadError(
         f"{src.name}: refused: part {info.filename} inflates past the {max(1, limit // 2**20)} MB limit; "
-        "it may be a zip bomb"
+        f"it may be a zip bomb ({hint})"
     )
     if info.compress_type == zipfile.ZIP_STORED:
         if info.compress_size > limit:
@@ -174,38 +237,44 @@ def safe_package(src: Source) -> bytes:
 # --- PDF -----------------------------------------------------------------------------------------
 
 
-def check_pdf_pages(name: str, pages: int) -> None:
+def check_pdf_pages(src: Source, pages: int) -> None:
     """Refuse a PDF with more pages than an audit reads, before any page is opened."""
-    if pages > MAX_PAGES:
-        raise LoadError(f"{name}: refused: the PDF has {pages:,} pages, more than the {MAX_PAGES:,} an audit reads")
+    limit = src.limits.pages
+    if pages > limit:
+        raise LoadError(
+            f"{src.name}: refused: the PDF has {pages:,} pages, more than the {limit:,} an audit reads "
+            f"({_HINT['pages']})"
+        )
 
 
-def check_pdf_chars(name: str, page: int, on_page: int, before: int) -> None:
+def check_pdf_chars(src: Source, page: int, on_page: int, before: int) -> None:
     """Refuse a page, from PDFium's count of its characters, before any of them is read."""
-    if on_page > MAX_PAGE_CHARS:
+    limits = src.limits
+    if on_page > limits.page_chars:
         raise LoadError(
-            f"{name}: refused: page {page} holds {on_page:,} characters, more than the {MAX_PAGE_CHARS:,} "
-            "a page may hold"
+            f"{src.name}: refused: page {page} holds {on_page:,} characters, more than the "
+            f"{limits.page_chars:,} a page may hold ({_HINT['page_chars']})"
         )
-    if before + on_page > MAX_CHARS:
+    if before + on_page > limits.chars:
         raise LoadError(
-            f"{name}: the text is more than the {MAX_CHARS:,} characters an audit reads "
-            f"(reached on page {page}); split the file"
+            f"{src.name}: the text is more than the {limits.chars:,} characters an audit reads "
+            f"(reached on page {page}); split the file, or {_HINT['chars']}"
         )
 
 
-def render_scale(name: str, page: int, width: float, height: float, dpi: float) -> float:
-    """Pixels per point to render a page at for OCR: `dpi`, or less to stay within MAX_RENDER_PIXELS;
+def render_scale(src: Source, page: int, width: float, height: float, dpi: float) -> float:
+    """Pixels per point to render a page at for OCR: `dpi`, or less to stay within the render pixel limit;
     a page so large that it would fall below MIN_OCR_DPI is refused (nothing is rendered).
     """
+    pixels = src.limits.render_pixels
     scale = dpi / 72
     area = max(width, 1.0) * max(height, 1.0)
-    if area * scale * scale <= MAX_RENDER_PIXELS:
+    if area * scale * scale <= pixels:
         return scale
-    fitted = math.sqrt(MAX_RENDER_PIXELS / area)
+    fitted = math.sqrt(pixels / area)
     if fitted * 72 < MIN_OCR_DPI:
         raise LoadError(
-            f"{name}: refused: page {page} is {width:,.0f} × {height:,.0f} pt, too large to read by OCR "
-            f"within {MAX_RENDER_PIXELS:,} pixels at {MIN_OCR_DPI} dpi or more"
+            f"{src.name}: refused: page {page} is {width:,.0f} × {height:,.0f} pt, too large to read by OCR "
+            f"within {pixels:,} pixels at {MIN_OCR_DPI} dpi or more ({_HINT['render_pixels']})"
         )
     return fitted

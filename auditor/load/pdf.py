@@ -36,17 +36,17 @@ def read_pdf(src: Source) -> RawDocument:
     scanned: dict[int, float] = {}  # page number → pixels per point to render it at for OCR
     chars = 0
     try:
-        check_pdf_pages(src.name, len(pdf))
+        check_pdf_pages(src, len(pdf))
         for number in range(1, len(pdf) + 1):
             page = pdf[number - 1]
             textpage = page.get_textpage()
             try:
                 on_page = textpage.count_chars()
-                check_pdf_chars(src.name, number, on_page, chars)
+                check_pdf_chars(src, number, on_page, chars)
                 chars += on_page
                 pages.append(_page_lines(page, textpage, number))
                 if _needs_ocr(page, pages[-1]):
-                    scanned[number] = render_scale(src.name, number, page.get_width(), page.get_height(), ocr.DPI)
+                    scanned[number] = render_scale(src, number, page.get_width(), page.get_height(), ocr.DPI)
             finally:
                 textpage.close()
                 page.close()  # one page in memory at a time, however long the PDF

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from auditor.load.limits import Limits
 
 Progress = Callable[[int, int], None]  # (pages done, pages to do), called as OCR reads each page
 
@@ -16,6 +20,12 @@ class LoadError(Exception):
         super().__init__(" ".join(message.split()))
 
 
+def _default_limits() -> Limits:
+    from auditor.load.limits import Limits  # it raises LoadError, so it imports this module: not at the top
+
+    return Limits()
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     """The raw bytes of one input and what the readers need to know about it."""
@@ -24,6 +34,7 @@ class Source:
     name: str
     password: str | None = None
     progress: Progress | None = None
+    limits: Limits = field(default_factory=_default_limits)
 
 
 _OBJECT_REPR = re.compile(r"\s*'?<[\w.]+ object at 0x[0-9a-fA-F]+>'?")  # e.g. <_io.BytesIO object at 0x7f…>
