@@ -95,9 +95,18 @@ def _on_exit(inp: CheckInput, hit: Hit) -> bool:
     termination heading; a penalty for late delivery elsewhere says nothing about exit, and an amount left
     to later negotiation settles nothing.
     """
-    if inp.in_sentence(hit, "open_amount"):
+    if inp.in_sentence(hit, "open_amount") or _open_losses(inp, hit):
         return False
     return inp.in_sentence(hit, "termination_word") or hit.clause in inp.section("termination")
+
+
+def _open_losses(inp: CheckInput, hit: Hit) -> bool:
+    """Compensation "for the losses caused" with no amount, rate or formula in its sentence: a claim to be
+    proved later, which settles nothing on exit. A refund is never open in this sense.
+    """
+    if inp.rx("refund").search(hit.matched) or not inp.in_sentence(hit, "open_losses"):
+        return False
+    return not (inp.facts_near(hit, "money") or inp.facts_near(hit, "percent"))
 
 
 def _expiry_only(inp: CheckInput, hit: Hit) -> bool:
