@@ -54,3 +54,14 @@ def test_text_report_verbose_quotes_evidence(capsys: pytest.CaptureFixture[str])
     path = SAMPLES / "zh_02_douyin_package.txt"
     assert main(["audit", str(path), "--no-db", "--workers", "1", "--verbose"]) == 0
     assert "     > " in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("name", "line"),
+    [
+        ("zh_22_livestream_commission.txt", "甲方所在地: 浙江省杭州市余杭区文一西路88号"),
+        ("en_02_marketing_agency.docx", "Provider's address: 800 Brazos Street, Suite 1100, Austin, Texas 78701"),
+    ],
+)
+def test_text_report_heads_with_where_each_party_is(name: str, line: str) -> None:
+    assert line in to_text(audit(SAMPLES / name))

@@ -4,11 +4,19 @@ script, and how to correct them; one list of rows for the text and Markdown repo
 
 from __future__ import annotations
 
+import re
+import string
+
 from auditor.lexicon import load_lexicon
 from auditor.model import KeyFacts, Lang
 from auditor.report.words import report_word
 from auditor.rules.law import law_name
-from auditor.rules.wording import format_money
+from auditor.rules.wording import format_money, place_city
+
+_ADDRESS = re.compile(
+    r"(?:地址|住所地?|address\s*[:：]|located at|principal place of business at)\s*[:：]?\s*(?P<at>[^\n;；]+)",
+    re.IGNORECASE,
+)
 
 
 def fact_rows(facts: KeyFacts, lang: Lang) -> list[tuple[str, str]]:
@@ -24,3 +32,18 @@ def fact_rows(facts: KeyFacts, lang: Lang) -> list[tuple[str, str]]:
         (report_word("script", lang), report_word(f"script_{facts.script}", lang)),
         (report_word("fact_hint_label", lang), report_word("fact_hint", lang)),
     ]
+
+
+def party_place(place: str | None, lang: Lang, text: str = "") -> str | None:
+    """Where a party is, as the report shows it: its address ("地址：浙江省杭州市…", "located at 800 Brazos
+    Street…"), written as in the contract `text` (the parties are read from the folded text), else the city
+    its name gives in a Chinese contract; None when neither is there.
+    """
+    m = _ADDRESS.search(place or "")
+    if m is None:
+        return place_city(place) if lang == "zh" else None
+    at = m.group("at").strip(" ,.")
+    found = text.lower().find(at)
+    if found >= 0:
+        return text[found : found + len(at)]
+    return string.capwords(at) if lang == "en" else at  # a report read back has no text: addresses are capitalised

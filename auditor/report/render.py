@@ -15,7 +15,7 @@ from typing import Any, Literal
 from auditor.checks import CHECKS
 from auditor.lexicon import load_lexicon
 from auditor.model import AuditReport, Evidence, Finding, Lang, Status
-from auditor.report.facts import fact_rows
+from auditor.report.facts import fact_rows, party_place
 from auditor.report.words import (
     MARK,
     markdown_code,
@@ -69,10 +69,15 @@ def _header(report: AuditReport) -> list[tuple[str, str]]:
     if report.pages:
         rows.append((report_word("pages", lang), str(report.pages)))
     p = report.parties
-    if p.client or p.client_alias:
-        rows.append((report_word("client", lang), p.client or p.client_alias or ""))
-    if p.provider or p.provider_alias:
-        rows.append((report_word("provider", lang), p.provider or p.provider_alias or ""))
+    for role, name, alias, place in (
+        ("client", p.client, p.client_alias, p.client_place),
+        ("provider", p.provider, p.provider_alias, p.provider_place),
+    ):
+        if name or alias:
+            rows.append((report_word(role, lang), name or alias or ""))
+        where = party_place(place, lang, report.contract.text if report.contract else "")
+        if where:
+            rows.append((report_word(f"{role}_place", lang), where))
     if report.key_facts is not None:
         rows += fact_rows(report.key_facts, lang)
     elif report.contract_value:
