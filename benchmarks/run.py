@@ -3,12 +3,18 @@
 1. Issue #13's ratios, each side of a ratio a fresh process measured in the same run: the audit of a
    20-page text-layer PDF (zh, en) against pdfplumber's `extract_text` and pypdfium2's plain text of
    the same file; the cold start of a small TXT audit and of `--help`.
-2. Warm analysis of generated TXT contracts of 1, 10, 50, 150 and 300 pages: seconds per page, slope.
-3. Throughput of the `contract-audit` CLI with 1 and 2 workers, the speed-up, and the time per contract
-   of a re-run served by the result store; peak memory of each worker.
+2. Warm analysis (after every sample of the language has been audited once): the corpus's 20-page DOCX
+   and TXT contracts, and generated TXT contracts of 1, 10, 50, 150 and 300 pages, per page and slope.
+3. Workers: how soon the first result of a 2-worker batch arrives, and 1 against 2 workers on 100
+   one-page TXT files and on the mixed corpus (fresh CLI processes), the time per contract of a re-run
+   served by the result store, contracts per second per core, peak memory of each worker.
 
-    .venv/bin/python benchmarks/run.py                       # corpus in $TMPDIR/contract-auditor-bench
-    .venv/bin/python benchmarks/run.py --throughput 0        # sections 1-2 only
+    .venv/bin/python benchmarks/run.py --page docs/benchmarks.md   # the whole page, from a fresh clone
+    .venv/bin/python benchmarks/run.py --throughput 0              # sections 1-2 only, printed
+
+A missing corpus is generated first (500 files into $TMPDIR/contract-auditor-bench, about a minute).
+Each figure is printed beside its target and beside its value before issue #13 (`BEFORE`, measured with
+this script at commit c035b34, or at f62efa2 for the figures this script did not print then).
 
 The code measured is this checkout's (`python -m auditor` run from it, and imported from it), so a copy
 of this script in a worktree of an older commit measures that commit the same way.
@@ -45,6 +51,25 @@ COLD_FILES = {
     "en_10_tiktok_creator.txt": ROOT / "sample_contracts" / "en_10_tiktok_creator.txt",
 }
 PAGES = (1, 10, 50, 150, 300)
+NOTES = Path(__file__).with_name("notes.md")  # the page's prose, after the measured sections
+
+# Before issue #13 (c035b34; the per-page costs at f62efa2, after the loader and start-up work, before
+# the analysis was made linear; the workers at 3ddf1f7, an idle machine), from the page's earlier versions.
+BEFORE = {
+    "pdf_plumber": {"zh": "4.08×", "en": "2.35×"},
+    "pdf_pdfium": {"zh": "27.2×", "en": "51.2×"},
+    "cold": {
+        "zh_05_kol_promotion.txt": "3.48 s",
+        "zh_22_livestream_commission.txt (names a court)": "10.4 s",
+        "en_10_tiktok_creator.txt": "7.69 s",
+    },
+    "help": "0.37 s",
+    "twenty": "0.29–0.45 s (idle)",
+    "per_page": {"zh": (0.13, 0.54, 1.42, 3.52, 12.07, 38), "en": (0.14, 0.55, 3.32, 14.44, 53.85, 177)},
+    "speedup_mixed": "1.91× (40 files, idle)",
+    "per_core": "0.55 (1 worker, idle)",
+    "worker_rss": "204, 205 MB (idle)",
+}
 
 
 def _fresh(command: list[str], repeat: int = 3) -> float:
@@ -86,7 +111,8 @@ def ratios(corpus: Path, manifest: list[dict[str, Any]]) -> None:
     audit = [*AUDIT, "--format", "json", "--no-db"]
     print("\n## 1. Issue #13: fresh processes, best of 3 (wall seconds)\n")
     print(
-        "| PDF | pages | audit | pdfplumber `extract_text` | pypdfium2 text | audit / pdfplumber | audit / pypdfium2 |"
+        "| PDF | pages | audit | pdfplumber `extract_text` | pypdfium2 text | audit / pdfplumber (before) "
+        "| audit / pypdfium2 (before) |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|")
     for row in _twenty_page_pdfs(manifest):
@@ -98,46 +124,80 @@ def ratios(corpus: Path, manifest: list[dict[str, Any]]) -> None:
         )
         print(
             f"| {row['file']} | {row['pages']} | {whole:.2f} | {plumber:.2f} | {pdfium:.2f} "
-            f"| **{whole / plumber:.2f}×** (target ≤ 1.0×) | **{whole / pdfium:.2f}×** (target ≤ 4×) |",
+            f"| **{whole / plumber:.2f}×** (target ≤ 1.0×; {BEFORE['pdf_plumber'][row['lang']]}) "
+            f"| **{whole / pdfium:.2f}×** (target ≤ 4×; {BEFORE['pdf_pdfium'][row['lang']]}) |",
             flush=True,
         )
     bare = _fresh([sys.executable, "-c", "pass"])
     cold = {name: _fresh([*audit, str(path)]) for name, path in COLD_FILES.items()}
     helped = _fresh([*AUDIT[:-1], "--help"])
     print(f"\nCold start, `contract-audit audit FILE --format json` (bare interpreter: {bare:.2f} s):\n")
-    print("| file | bytes | wall s | target |")
-    print("|---|---:|---:|---|")
+    print("| file | bytes | wall s | target | before |")
+    print("|---|---:|---:|---|---:|")
     for name, path in COLD_FILES.items():
-        print(f"| {name} | {path.stat().st_size} | **{cold[name]:.2f}** | ≤ 1.0 s |")
-    print(f"| `contract-audit --help` | | **{helped:.2f}** | ≤ 0.3 s |")
+        print(f"| {name} | {path.stat().st_size} | **{cold[name]:.2f}** | ≤ 1.0 s | {BEFORE['cold'][name]} |")
+    print(f"| `contract-audit --help` | | **{helped:.2f}** | ≤ 0.3 s | {BEFORE['help']} |")
 
 
-def warm_analysis() -> None:
-    """Section 2: the stages after loading, warm, per page of TXT contracts of 1 to 300 pages."""
+def _analysis_seconds(doc: Any, lang: str, repeat: int) -> float:
+    """Best CPU time of the stages after loading, over `repeat` runs."""
+    from auditor.pipeline import audit_document
+
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.process_time()
+        audit_document(doc, lang=lang)  # type: ignore[arg-type]
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def warm_analysis(corpus: Path, manifest: list[dict[str, Any]]) -> None:
+    """Section 2: the stages after loading, warm (every sample of the language audited once first, so the
+    cues it reads are compiled and its libraries imported): the corpus's 20-page DOCX and TXT contracts,
+    then generated TXT contracts of 1 to 300 pages, per page.
+    """
     import random
 
-    from make_corpus import CHARS_PER_PAGE, _compose
+    from make_corpus import CHARS_PER_PAGE, FIXED_PAGES, _compose
 
     from auditor.load import load
-    from auditor.pipeline import audit_document, audit_text
+    from auditor.pipeline import audit_document
 
     samples = sorted(p for p in (ROOT / "sample_contracts").glob("*.txt"))
-    print("\n## 2. Warm analysis (CPU seconds of this process; pages of generated TXT contracts)\n")
-    print("| language | " + " | ".join(f"{n} p" for n in PAGES) + " | s per page, slope | target |")
-    print("|---|" + "---:|" * len(PAGES) + "---:|---|")
+    print("\n## 2. Warm analysis (CPU seconds of this process, best of 3; load not counted)\n")
+    for lang in ("zh", "en"):
+        for path in samples:
+            if path.name.startswith(lang):
+                audit_document(load(path))
+    fixed = [r for r in manifest if r["pages"] == FIXED_PAGES and r["format"] in ("docx", "txt")]
+    print("| 20-page contract | characters | seconds | target | before |")
+    print("|---|---:|---:|---|---:|")
+    for row in fixed:
+        doc = load(corpus / row["file"])
+        seconds = _analysis_seconds(doc, row["lang"], 3)
+        print(f"| {row['file']} | {row['chars']:,} | **{seconds:.3f}** | ≤ 0.15 s | {BEFORE['twenty']} |", flush=True)
+    print("\nGenerated TXT contracts, seconds (ms per page); before: f62efa2, the same script's cold-ish warm-up:\n")
+    print(
+        "| language | " + " | ".join(f"{n} p" for n in PAGES) + " | slope per page (before) | 300 p / 10 p per page |"
+    )
+    print("|---|" + "---:|" * len(PAGES) + "---:|---:|")
     for lang in ("zh", "en"):
         blocks = [[b.text for b in load(p).blocks] for p in samples if p.name.startswith(lang)]
-        audit_text(" ".join(blocks[0][:3]), lang=lang)  # lexicons compiled, libraries imported
         seconds = []
         for pages in PAGES:
             text = "\n".join(_compose(blocks[0], blocks[1:], pages * CHARS_PER_PAGE[lang], random.Random(pages)))
             doc = load(text.encode(), f"{lang}_{pages}p.txt")
-            start = time.process_time()
-            audit_document(doc, lang=lang)  # type: ignore[arg-type]
-            seconds.append(time.process_time() - start)
+            seconds.append(_analysis_seconds(doc, lang, 3 if pages <= 50 else 1))
         slope = statistics.linear_regression(PAGES, seconds).slope
-        cells = " | ".join(f"{t:.2f} ({t / n * 1000:.0f} ms/p)" for n, t in zip(PAGES, seconds, strict=True))
-        print(f"| {lang} | {cells} | **{slope * 1000:.0f} ms** | 20 pages ≤ 0.15 s, linear |", flush=True)
+        before = BEFORE["per_page"][lang]
+        cells = " | ".join(
+            f"{t:.2f} ({t / n * 1000:.0f} ms/p; {b:.2f})" for n, t, b in zip(PAGES, seconds, before, strict=False)
+        )
+        growth = (seconds[-1] / PAGES[-1]) / (seconds[1] / PAGES[1])
+        print(
+            f"| {lang} | {cells} | **{slope * 1000:.0f} ms** ({before[-1]} ms) | {growth:.2f}× (linear: 1×) |",
+            flush=True,
+        )
 
 
 class _Run:
@@ -175,87 +235,155 @@ class _Run:
         self.worker_rss = sorted(peaks.values())[1:] if len(peaks) > 1 else []
 
 
+FIRST_RESULT = """import pathlib, sys, time
+from auditor.batch.pool import Options, _run  # the engine the CLI drives, timed from the batch's start
+paths = sorted(pathlib.Path(sys.argv[1]).iterdir())
+start = time.perf_counter()
+results = _run(paths, list(range(len(paths))), Options(workers=2))
+next(results)
+print(time.perf_counter() - start)
+results.close()
+"""
+
+
+def _one_page_txts(folder: Path, n: int) -> None:
+    """`n` one-page TXT contracts: the opening page of each sample in turn."""
+    from make_corpus import CHARS_PER_PAGE, SAMPLES, _blocks
+
+    samples = sorted(SAMPLES.glob("*.txt"))
+    pages = {p: _blocks(p) for p in samples}
+    for i in range(n):
+        path = samples[i % len(samples)]
+        kept, size = [], 0
+        for block in pages[path]:
+            if size >= CHARS_PER_PAGE[path.name[:2]]:
+                break
+            kept.append(block)
+            size += len(block)
+        (folder / f"page_{i:03d}_{path.name}").write_text("\n\n".join(kept) + "\n", encoding="utf-8")
+
+
+def _versus(label: str, folder: Path, files: int) -> tuple[_Run, _Run]:
+    """1 against 2 workers on a folder, each a fresh CLI process; prints the table rows."""
+    base = ["audit", str(folder), "--format", "jsonl", "--out", os.devnull, "--no-db", "--follow-links"]
+    one, two = _Run([*base, "--workers", "1"]), _Run([*base, "--workers", "2"])
+    print(f"| {label} | 1 | {one.wall:.1f} | {files / one.wall:.2f} | {one.cpu:.1f} |")
+    print(f"| {label} | 2 | {two.wall:.1f} | {files / two.wall:.2f} | (in the workers) |", flush=True)
+    return one, two
+
+
 def throughput(corpus: Path, manifest: list[dict[str, Any]], n: int) -> None:
-    """Section 2 and the memory of section 3: fresh CLI processes, so start-up counts as a user sees it;
-    the store re-run in this process, with one Store, so that its fingerprints cannot change between the
-    two runs while colleagues edit the engine.
+    """Section 3: fresh CLI processes, so start-up counts as a user sees it; the store re-run in this
+    process, with one Store, so that its fingerprints cannot change between the two runs while colleagues
+    edit the engine.
     """
     from auditor.batch.pool import Options, run_batch
     from auditor.batch.store import Store
 
     subset = sorted(_spread(manifest, n), key=lambda r: r["file"]) if n < len(manifest) else manifest
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "subset"
+        pages_folder, folder = Path(tmp) / "one-page", Path(tmp) / "subset"
+        pages_folder.mkdir()
         folder.mkdir()
+        _one_page_txts(pages_folder, 100)
         for row in subset:
             (folder / row["file"]).symlink_to(corpus / row["file"])
         pages = sum(r["pages"] for r in subset)
         kinds = {f: sum(r["format"] == f for r in subset) for f in ("pdf", "docx", "txt")}
-        print(f"\n## 3. Throughput: `contract-audit audit` on {len(subset)} files ({kinds}, {pages} pages)\n")
-        base = ["audit", str(folder), "--format", "jsonl", "--out", os.devnull, "--no-db"]
-        one, two = _Run([*base, "--workers", "1"]), _Run([*base, "--workers", "2"])
+        firsts = [
+            float(
+                subprocess.run(
+                    _python(FIRST_RESULT, pages_folder), cwd=ROOT, capture_output=True, text=True, check=True
+                ).stdout
+            )
+            for _ in range(3)
+        ]
+        print("\n## 3. Workers: `contract-audit audit FOLDER --format jsonl` in fresh processes\n")
+        print(
+            f"First result of a 2-worker batch of one-page TXT files, from the batch's start: best "
+            f"**{min(firsts):.2f} s**, median {statistics.median(firsts):.2f} s (target ≤ 0.3 s)\n"
+        )
+        print("| files | workers | wall s | contracts/s | CPU s of the CLI process |")
+        print("|---|---:|---:|---:|---:|")
+        small = _versus("100 one-page TXT", pages_folder, 100)
+        label = f"{len(subset)} mixed ({kinds}, {pages} pages)"
+        mixed = _versus(label, folder, len(subset))
         files = sorted(folder.iterdir())
         with Store(Path(tmp) / "audits.sqlite") as store:
-            start = time.perf_counter()
             run_batch(files, Options(workers=2), store=store)
-            fill = time.perf_counter() - start
             start = time.perf_counter()
             run_batch(files, Options(workers=2), store=store)
             again = time.perf_counter() - start
-        print("| run | wall s | contracts/s | wall s per contract | CPU s of the CLI process |")
-        print("|---|---:|---:|---:|---:|")
-        print(
-            f"| 1 worker (in-process) | {one.wall:.1f} | {len(subset) / one.wall:.2f} "
-            f"| {one.wall / len(subset):.3f} | {one.cpu:.1f} |"
-        )
-        print(
-            f"| 2 workers | {two.wall:.1f} | {len(subset) / two.wall:.2f} | {two.wall / len(subset):.3f} "
-            "| (in the workers) |"
-        )
-        print(
-            f"| 2 workers, filling the store (in-process API) | {fill:.1f} | {len(subset) / fill:.2f} "
-            f"| {fill / len(subset):.3f} | |"
-        )
-        print(
-            f"| re-run, every file from the store | {again:.2f} | {len(subset) / again:.0f} "
-            f"| {again / len(subset):.4f} | |"
-        )
-        print(f"\nspeed-up 1 → 2 workers: {one.wall / two.wall:.2f}× (target ≥ 1.7× on 2 cores)")
+    cores = min(os.cpu_count() or 1, 2)
+    print()
+    for name, (one, two), before in (
+        ("100 one-page TXT", small, "0.78× (105 TXT)"),
+        ("mixed", mixed, BEFORE["speedup_mixed"]),
+    ):
+        print(f"- speed-up 1 → 2 workers, {name}: **{one.wall / two.wall:.2f}×** (target ≥ 1.8×; before {before})")
+    print(
+        f"- mixed corpus, 2 workers: **{len(subset) / mixed[1].wall / cores:.2f} contracts/s per core** "
+        f"(target ≥ 2; before {BEFORE['per_core']})"
+    )
+    print(f"- re-run served by the store: {again / len(subset) * 1000:.1f} ms per contract")
+    workers = ", ".join(f"{mb / 2**20:.0f}" for mb in mixed[1].worker_rss) or "not sampled"
+    print(
+        f"- peak RSS per worker process, mixed corpus, 2 workers: **{workers} MB** (target ≤ 200 MB; before "
+        f"{BEFORE['worker_rss']}); the 1-worker run's CLI process: {mixed[0].rss_mb:.0f} MB"
+    )
 
-    print("\n### Memory and cold start of the batch\n")
-    workers = ", ".join(f"{mb / 2**20:.0f}" for mb in two.worker_rss) or "not sampled"
-    print(
-        f"peak RSS per worker process in the 2-worker run: {workers} MB; the 1-worker run (parent and "
-        f"worker in one process): {one.rss_mb:.0f} MB (target ≤ 300 MB)"
-    )
-    starts = [_Run(["audit", str(SMALL_TXT), "--no-db", "--format", "json"]) for _ in range(3)]
-    walls = [r.wall for r in starts]
-    print(
-        f"CLI cold start to the result of a small TXT ({SMALL_TXT.name}, {SMALL_TXT.stat().st_size} B): "
-        f"wall best {min(walls):.2f} s, median {statistics.median(walls):.2f} s; CPU "
-        f"{min(r.cpu for r in starts):.2f} s (target ≤ 2.5 s)"
-    )
+
+class _Tee:
+    """stdout that is also kept, for the page."""
+
+    def __init__(self) -> None:
+        self.kept: list[str] = []
+        self.terminal = sys.stdout
+
+    def write(self, text: str) -> int:
+        self.kept.append(text)
+        return self.terminal.write(text)
+
+    def flush(self) -> None:
+        self.terminal.flush()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--throughput", type=int, default=500, help="files in the throughput runs (0: none)")
+    parser.add_argument("--throughput", type=int, default=100, help="mixed files in the worker runs (0: none)")
+    parser.add_argument("--page", type=Path, help="also write the figures and benchmarks/notes.md as this page")
     args = parser.parse_args()
+    if not (args.corpus / "manifest.json").exists():
+        from make_corpus import make
+
+        print(f"generating the corpus into {args.corpus} …", file=sys.stderr)
+        make(500, args.corpus, seed=5)
     manifest = json.loads((args.corpus / "manifest.json").read_text(encoding="utf-8"))
     commit = subprocess.run(
         ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
     ).stdout.strip()
-    print(
-        f"# Benchmark: {len(manifest)}-file corpus in {args.corpus}, commit {commit}, "
-        f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, load average at start "
-        f"{os.getloadavg()[0]:.1f}"
+    tee = _Tee()
+    load_start = os.getloadavg()[0]
+    with contextlib.redirect_stdout(tee):  # type: ignore[type-var]
+        ratios(args.corpus, manifest)
+        warm_analysis(args.corpus, manifest)
+        if args.throughput:
+            throughput(args.corpus, manifest, args.throughput)
+    machine = (
+        f"Measured at commit {commit} on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: "
+        f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {len(manifest)}-file generated corpus. "
+        f"**Machine load** (1-minute load average): {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} "
+        "at the end; on a shared machine absolute seconds grow with it, the ratios (both sides measured in "
+        "the same minutes) much less."
     )
-    ratios(args.corpus, manifest)
-    warm_analysis()
-    if args.throughput:
-        throughput(args.corpus, manifest, args.throughput)
-    print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
+    print(f"\n{machine}")
+    if args.page:
+        command = ".venv/bin/python benchmarks/run.py --page docs/benchmarks.md"
+        head = "# Speed, measured\n\nRegenerated, corpus included, by one command from a fresh clone:\n\n"
+        notes = NOTES.read_text(encoding="utf-8")
+        page = f"{head}```bash\n{command}\n```\n\n{machine}\n{''.join(tee.kept)}\n{notes}"
+        args.page.write_text(page, encoding="utf-8")
 
 
 if __name__ == "__main__":
