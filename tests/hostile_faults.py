@@ -130,6 +130,22 @@ def workers(pid: int) -> list[int]:
     return [kid for kid in kids if _command_line(kid) == command]
 
 
+def cpu_while_idle(seconds: float = 1.0) -> float:
+    """CPU seconds this process uses while its caller sleeps `seconds`: near 0 unless a thread is busy."""
+    start = time.process_time()
+    time.sleep(seconds)
+    return time.process_time() - start
+
+
+def running_children(pid: int) -> list[int]:
+    """The live children of `pid`, forked from any of its threads (Linux /proc)."""
+    kids: list[int] = []
+    for listing in Path(f"/proc/{pid}/task").glob("*/children"):
+        with contextlib.suppress(OSError):
+            kids += [int(kid) for kid in listing.read_text().split()]
+    return [kid for kid in kids if running(kid)]
+
+
 def _command_line(pid: int) -> bytes | None:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes()

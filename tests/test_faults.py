@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import multiprocessing
 import os
 import shutil
 import signal
@@ -22,15 +23,19 @@ from pathlib import Path
 
 import pytest
 
+from auditor.batch.pool import Options, run_batch
 from auditor.batch.store import SCHEMA_VERSION
 from auditor.load import MAX_BYTES
+from auditor.model import AuditReport
 from tests.conftest import ROOT, SAMPLES
 from tests.hostile_faults import (
     Run,
     cli,
+    cpu_while_idle,
     garbage_store,
     old_schema_store,
     running,
+    running_children,
     slow_contract,
     stored_reports,
     tamper_reports,
@@ -65,6 +70,35 @@ def test_timeout_stops_one_file_and_the_batch_goes_on(tmp_path: Path, workers: s
     assert '"file": "b_good.txt"' in run.stdout
     assert run.seconds < MAX_SECONDS
     assert run.peak_mb < MAX_MB
+
+
+@pytest.mark.parametrize("processes", [False, True], ids=["in-process-workers", "nanny-workers"])
+def test_dask_timeout_stops_the_work_on_the_worker(tmp_path: Path, processes: bool) -> None:
+    """A Dask worker's audit runs in a child it kills at the timeout: forked beside threads, or in a fresh
+    interpreter from a nanny's daemonic worker (multiprocessing refuses that one children). Nothing keeps
+    running on the worker after the batch, and the next file is audited.
+    """
+    distributed = pytest.importorskip("distributed")
+    slow = slow_contract(tmp_path / "a_slow.txt")
+    good = Path(shutil.copy(GOOD, tmp_path / "b_good.txt"))
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=processes, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        start = time.monotonic()
+        results = run_batch([slow, good], Options(dask=cluster.scheduler_address, timeout=3)).results
+        seconds = time.monotonic() - start
+        left = client.run(lambda: running_children(os.getpid()))
+        busy = client.run(cpu_while_idle)
+        daemonic = client.run(lambda: multiprocessing.current_process().daemon)
+    assert list(daemonic.values()) == [processes]  # the nanny's worker takes the fresh-interpreter route
+    assert results[0] == {"file": str(slow), "error": "a_slow.txt: stopped after the per-file timeout of 3 s"}
+    assert isinstance(results[1], AuditReport)
+    assert list(left.values()) == [[]]
+    assert max(busy.values()) < 0.5  # an abandoned audit thread would burn a whole core here
+    assert seconds < MAX_SECONDS
 
 
 def test_timeout_stops_a_dispute_brief(tmp_path: Path) -> None:
@@ -242,7 +276,9 @@ def test_stdin_is_never_kept_in_the_store(tmp_path: Path) -> None:
 def test_stdin_past_the_size_limit_is_refused_after_reading_the_limit() -> None:
     run = cli(["audit", "-", "--no-db"], stdin=b"a" * (MAX_BYTES + 10))
     assert run.code == 2
-    assert run.lines() == ["contract-audit: stdin: more than the 50 MB limit was piped in (raise it with --max-file-mb MB)"]
+    assert run.lines() == [
+        "contract-audit: stdin: more than the 50 MB limit was piped in (raise it with --max-file-mb MB)"
+    ]
     assert run.peak_mb < MAX_MB
 
 

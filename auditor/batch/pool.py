@@ -18,7 +18,6 @@ import contextlib
 import os
 import re
 import signal
-import threading
 import time
 from collections import deque
 from collections.abc import Collection, Generator, Sequence
@@ -183,20 +182,14 @@ def _stopped_entry(path: Path, why: str) -> Entry:
     return render.error_entry(str(path), f"{path.name}: {why}")
 
 
-def _with_deadline(path: str, data: bytes | None, options: Options) -> Entry:
-    """`audit_entry` in a thread, given up after the timeout.
-
-    Used where no process can be killed (in-process, and inside a Dask worker): the late thread is
-    abandoned, not stopped. It is a daemon, so it never holds up the exit of the command.
+def _stoppable_entry(path: str, data: bytes | None, options: Options) -> Entry:
+    """`audit_entry` as a Dask task: in a child process of the Dask worker (`worker.call_anywhere`), killed
+    at the timeout and capped in memory, so a hung audit stops there as it does locally.
     """
-    box: list[Entry] = []
-    thread = threading.Thread(
-        target=lambda: box.append(_entry(path, data, options)),
-        daemon=True,
-    )
-    thread.start()
-    thread.join(options.timeout)
-    return box[0] if box else _stopped_entry(Path(path), worker.timeout_message(options.timeout))
+    try:
+        return worker.call_anywhere(_entry, path, data, options, timeout=options.timeout, max_memory=options.max_memory)
+    except worker.StoppedError as err:
+        return _stopped_entry(Path(path), str(err))
 
 
 # --- local worker processes ---------------------------------------------------------------------------
@@ -210,14 +203,15 @@ _WARM_TEXTS = {
 
 
 def _warm() -> None:
-    """Once per worker, before its first file: build what either language needs (`nlp.warm`: jieba's
-    dictionary, the English pipeline), and run one line of each language through the pipeline to compile
-    the lexicons and import the rest.
+    """Once per worker, before its first file: jieba's dictionary (`nlp.warm`), and one line of each
+    language through the pipeline to compile the lexicons and import the rest. spaCy's English pipeline
+    is left to the first English clause that needs one, as with a single worker: loading it first took
+    2 s of every worker's start, before any file, and most batches never need it.
     """
     from auditor.analyse.nlp import warm
     from auditor.pipeline import audit_text
 
-    warm()
+    warm(english=False)
     for lang, text in _WARM_TEXTS.items():
         audit_text(text, lang=lang)  # type: ignore[arg-type]
 
@@ -293,7 +287,8 @@ def _run_dask(paths: Sequence[Path], todo: list[int], options: Options) -> Gener
 
     Workers need the same `auditor` installed. They read each file by path (shared storage), or get
     its bytes with `dask_bytes`. The window (two files per worker thread) bounds memory when bytes are
-    sent. A Dask task cannot be killed, so there the timeout abandons the audit (see `_with_deadline`).
+    sent. Each task audits in a child process of its Dask worker, killed at the timeout
+    (`_stoppable_entry`).
     """
     from distributed import Client, as_completed
 
@@ -307,7 +302,7 @@ def _run_dask(paths: Sequence[Path], todo: list[int], options: Options) -> Gener
         def submit() -> None:
             i = queue.popleft()
             data = _read(paths[i], options.limits.file_bytes) if options.dask_bytes else None
-            fut = client.submit(_with_deadline, str(paths[i]), data, options, pure=False)
+            fut = client.submit(_stoppable_entry, str(paths[i]), data, options, pure=False)
             index[fut] = i
             running.add(fut)  # type: ignore[no-untyped-call]
 

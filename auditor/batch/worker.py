@@ -75,6 +75,17 @@ def confined_error(err: BaseException, max_memory: int | None) -> StoppedError |
     return None
 
 
+def died_message(exit_code: int | None, max_memory: int | None) -> str:
+    """Why a worker is gone: killed by the system (most often for memory), or it stopped by itself."""
+    if exit_code is not None and exit_code < 0:
+        limit = f"{max_memory} MB per worker" if max_memory else "none"
+        return (
+            f"the worker process was killed ({signal.Signals(-exit_code).name}), perhaps for memory "
+            f"(the limit: {limit}; --max-memory MB sets it)"
+        )
+    return f"the worker process stopped (exit code {exit_code})"
+
+
 def timeout_message(timeout: float) -> str:
     """What to say when the work ran past its time limit."""
     return f"stopped after the per-file timeout of {timeout:g} s"
@@ -201,14 +212,7 @@ class Worker:
 
     def died_message(self) -> str:
         """Why a worker is gone: killed by the system (most often for memory), or it stopped by itself."""
-        code = self.proc.exitcode
-        if code is not None and code < 0:
-            limit = f"{self.max_memory} MB per worker" if self.max_memory else "none"
-            return (
-                f"the worker process was killed ({signal.Signals(-code).name}), perhaps for memory "
-                f"(the limit: {limit}; --max-memory MB sets it)"
-            )
-        return f"the worker process stopped (exit code {code})"
+        return died_message(self.proc.exitcode, self.max_memory)
 
     def start_failed_message(self) -> str:
         """Why a worker died before it was ready, without word from it: most often a memory cap so low
@@ -264,3 +268,52 @@ def call(function: Callable[..., T], *args: Any, timeout: float, max_memory: int
     if kind == "error":
         raise value
     return value  # type: ignore[no-any-return]
+
+
+def call_anywhere(function: Callable[..., T], *args: Any, timeout: float, max_memory: int | None) -> T:
+    """`call`, also where multiprocessing may not start children: a daemonic process, as a Dask worker
+    under a nanny is by default. There the function runs in a fresh interpreter (`python -m
+    auditor.batch.worker`, the task pickled on its stdin and the answer on its stdout) with the same
+    limits, killed at the timeout; it pays for its imports, a second or two.
+    """
+    if not mp.current_process().daemon:
+        return call(function, *args, timeout=timeout, max_memory=max_memory)
+    import subprocess
+
+    child = subprocess.Popen(
+        [sys.executable, "-m", "auditor.batch.worker", str(max_memory or 0)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        out, _ = child.communicate(pickle.dumps((function, args)), timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise StoppedError(timeout_message(timeout)) from None
+    finally:
+        if child.poll() is None:  # past the timeout, or the caller interrupted
+            child.kill()
+            child.wait()
+    try:
+        kind, value = pickle.loads(out)
+    except Exception:  # noqa: BLE001 - it died before answering: nothing, or half an answer
+        raise StoppedError(died_message(child.returncode, max_memory)) from None
+    if kind == "error":
+        raise value
+    return value  # type: ignore[no-any-return]
+
+
+def _child_main(max_memory: int | None) -> None:
+    """`python -m auditor.batch.worker MB`: one task from stdin, run under the limits, answered on stdout."""
+    function, args = pickle.loads(sys.stdin.buffer.read())
+    answer_to, sys.stdout = sys.stdout.buffer, sys.stderr  # nothing but the answer goes to stdout
+    _confine(max_memory)
+    try:
+        answer: tuple[str, Any] = ("ok", function(*args))
+    except Exception as err:  # noqa: BLE001 - the caller decides what an error means
+        answer = ("error", confined_error(err, max_memory) or _picklable(err))
+    answer_to.write(pickle.dumps(answer))
+
+
+if __name__ == "__main__":
+    _child_main(int(sys.argv[1]) or None)
