@@ -16,7 +16,7 @@ from auditor.rules.acceptance import days_text, short_deemed_acceptance
 from auditor.rules.forum import both_routes
 from auditor.rules.payment import deposit_share, full_prepayment, periodic_prepayment
 from auditor.rules.reading import CheckInput
-from auditor.rules.sides import breaching_party
+from auditor.rules.sides import breaching_party, needs_client_consent
 
 Detector = Callable[[CheckInput], tuple[tuple[Hit, ...], dict[str, str]]]
 
@@ -61,13 +61,16 @@ def _deemed_acceptance(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]
 
 
 def _unilateral(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
-    """The provider's own power to change or end the deal: not a right both sides hold, nor one that answers
-    the client's failure or a listed cause.
+    """The provider's own power to change or end the deal: not a right both sides hold, one that answers
+    the client's failure or a listed cause, or one the client must consent to first.
     """
     scope = inp.bind(load_lexicon("scope_volume")).hits("unilateral_change", negatable=False)
     hits = scope + inp.hits("provider_unilateral", negatable=False)
     return tuple(
-        h for h in hits if not (inp.in_sentence(h, "either_side_right") or inp.in_sentence(h, "right_on_condition"))
+        h
+        for h in hits
+        if not any(inp.in_sentence(h, key) for key in ("either_side_right", "right_on_condition"))
+        and not needs_client_consent(inp, h)
     ), {}
 
 

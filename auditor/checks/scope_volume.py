@@ -14,6 +14,7 @@ from dataclasses import replace
 from auditor.analyse.match import Hit, heading_matches
 from auditor.checks._base import Check, CheckInput
 from auditor.model import Clause, Evidence, Fact, Finding, Status
+from auditor.rules.sides import needs_client_consent
 
 MIN_TERM_DAYS = 28  # a shorter duration is a deadline, not a service term
 LEAD_IN_MAX = 100  # characters: longer lines ending with a colon are sentences, not list headings
@@ -32,7 +33,7 @@ def run(inp: CheckInput) -> Finding:
     evidence: list[Evidence] = list(inp.evidence(services, limit=2))
     weak: list[str] = []
     for key in ("blank_count", "unilateral_change"):
-        hits = inp.hits(key)
+        hits = tuple(h for h in inp.hits(key) if not needs_client_consent(inp, h))
         if hits:
             weak.append(inp.reason(key))
             evidence[:0] = inp.evidence(hits)

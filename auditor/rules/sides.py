@@ -1,7 +1,8 @@
-"""Which side a consequence falls on: the breaching party of a penalty or liability sentence.
+"""Which side a term binds: the breaching party of a penalty or liability sentence, and whether a change the
+provider may make needs the client's consent first.
 
-Shared by the breach check, the one-sided-penalty flag and the dispute reader; reads the party cues of the
-`breach_liability` lexicon.
+Shared by the breach and scope checks, the one-sided-penalty and unilateral-change flags and the dispute
+reader; reads the party cues of the `breach_liability` lexicon and the consent cues of `scope_volume`.
 """
 
 from __future__ import annotations
@@ -51,3 +52,11 @@ def _actor(inp: CheckInput, sentence: str) -> str | None:
     if not first:
         return None
     return min(first, key=lambda side: (first[side], side != "either"))
+
+
+def needs_client_consent(inp: CheckInput, hit: Hit) -> bool:
+    """True when the sentence makes the change wait for the client's consent ("经甲方书面同意后，乙方可调整"),
+    and does not waive it ("无需征得甲方同意"): such a change is not the provider's alone.
+    """
+    scope = inp if inp.lexicon.name == "scope_volume" else inp.bind(load_lexicon("scope_volume"))
+    return scope.in_sentence(hit, "client_consent") and not scope.in_sentence(hit, "consent_waived")
