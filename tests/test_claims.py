@@ -95,3 +95,9 @@ def test_claims_a_claim_names_what_its_lexicon_has(claim: dict[str, list[str]], 
     }
     with pytest.raises(LexiconError, match=error):
         _parse("t", data)
+
+
+def test_claims_an_exit_with_a_refund_is_not_said_to_settle_nothing() -> None:
+    exit_clause = "\n第二条 解除\n乙方逾期超过＿日的，甲方有权解除本合同，要求乙方退回未完成工作部分对应的款项。"
+    keys = _keys(audit_text(HEAD + SCOPE + TERM + exit_clause), "termination_penalties")
+    assert "exit_blank" in keys and "no_refund" not in keys
