@@ -50,10 +50,13 @@ def find_institutions(text: str, lang: Lang) -> list[Span]:
     return [(ent.start_char, ent.end_char, ent.ent_id_) for ent in get_nlp("en")(text).ents]
 
 
-def warm() -> None:
-    """Build what an audit of either language needs, for a long-lived process (the desk, a worker)."""
+def warm(*, english: bool = True) -> None:
+    """Build what an audit of either language needs, for a long-lived process (the desk, a worker);
+    spaCy's English pipeline only with `english` (2 s, and most English clauses never need it).
+    """
     find_institutions("提交北京仲裁委员会仲裁", "zh")
-    get_nlp("en")
+    if english:
+        get_nlp("en")
 
 
 # --- the matching, for jieba's tokens --------------------------------------------------------------
