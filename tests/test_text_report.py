@@ -65,3 +65,7 @@ def test_text_report_verbose_quotes_evidence(capsys: pytest.CaptureFixture[str])
 )
 def test_text_report_heads_with_where_each_party_is(name: str, line: str) -> None:
     assert line in to_text(audit(SAMPLES / name))
+
+
+def test_text_report_writes_the_term_as_the_contract_writes_dates() -> None:
+    assert "合同期限: 2025年3月1日 至 2025年5月31日" in to_text(audit(SAMPLES / "zh_22_livestream_commission.txt"))

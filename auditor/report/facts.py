@@ -11,7 +11,7 @@ from auditor.lexicon import load_lexicon
 from auditor.model import KeyFacts, Lang
 from auditor.report.words import report_word
 from auditor.rules.law import law_name
-from auditor.rules.wording import format_money, place_city
+from auditor.rules.wording import format_date, format_money, place_city
 
 _ADDRESS = re.compile(
     r"(?:地址|住所地?|address\s*[:：]|located at|principal place of business at)\s*[:：]?\s*(?P<at>[^\n;；]+)",
@@ -22,7 +22,8 @@ _ADDRESS = re.compile(
 def fact_rows(facts: KeyFacts, lang: Lang) -> list[tuple[str, str]]:
     """(label, value) for each key fact, "not found" where the contract does not give it, then the hint."""
     unknown = report_word("fact_unknown", lang)
-    term = report_word("term_span", lang, start=facts.start or "?", end=facts.end or "?")
+    start, end = format_date(facts.start, lang) or "?", format_date(facts.end, lang) or "?"
+    term = report_word("term_span", lang, start=start, end=end)
     kind = load_lexicon("contract_types").values["titles"][lang].get(facts.type or "", facts.type)
     return [
         (report_word("contract_value", lang), format_money(facts.value, lang, facts.currency) or unknown),
