@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from auditor.analyse.facts import analyse
 from auditor.checks import CHECKS
-from auditor.load import LoadError, load, load_text
+from auditor.load import Limits, LoadError, load, load_text
 from auditor.model import AuditReport
 from auditor.pipeline import audit, audit_text
 from auditor.text.normalise import normalise
@@ -321,3 +321,82 @@ def test_properties_corrupted_docx_loads_or_gives_one_line(
     for at, value in flips:
         data[at % len(data)] = value
     _audited_docx(bytes(data), "corrupted.docx")
+
+
+# --- PDFs built by a generator -------------------------------------------------------------------------
+
+_NOT_PDF_TEXT = re.compile("[^\u0020-\u007e\u00a0-\u00ff\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")  # STSong-Light
+pdf_line = st.one_of(contract_text, numbered_lines).map(lambda text: _NOT_PDF_TEXT.sub("", text)[:200])
+pdf_pages = st.lists(
+    st.tuples(
+        st.sampled_from([(595, 842), (842, 595), (200, 300), (1_800, 1_800)]),  # A4 both ways, a slip, a poster
+        st.lists(st.tuples(pdf_line, st.integers(6, 14)), max_size=12),  # lines and their font sizes
+    ),
+    min_size=1,
+    max_size=4,
+)
+pdf_limits = st.one_of(
+    st.just(Limits()),
+    st.builds(Limits, pages=st.integers(1, 4), page_chars=st.integers(1, 600), chars=st.integers(1, 2_000)),
+)
+
+
+def built_pdf(pages: list[tuple[tuple[int, int], list[tuple[str, int]]]]) -> bytes:
+    """A text PDF (reportlab, a Chinese CID font): pages of several sizes, lines at several font sizes,
+    blank pages too; no drawings, so no page needs OCR.
+    """
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer)
+    for size, lines in pages:
+        pdf.setPageSize(size)
+        y = size[1] - 40
+        for text, font_size in lines:
+            pdf.setFont("STSong-Light", font_size)
+            pdf.drawString(36, y, text)
+            y -= font_size * 1.6
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def _audited_pdf(data: bytes, name: str, limits: Limits) -> AuditReport | None:
+    """The audit, or None after checking the one line: a refusal by a limit names the flag raising it."""
+    try:
+        report = audit(data, filename=name, limits=limits)
+    except LoadError as err:
+        message = str(err)
+        assert message.startswith(f"{name}: ") and "\n" not in message
+        assert "raise it with --max-" in message or not re.search(r"refused|more than the", message), message
+        return None
+    assert_well_formed(report)
+    return report
+
+
+@settings(max_examples=EXAMPLES // 3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pdf_pages, pdf_limits)
+def test_properties_generated_pdf_audits_or_is_refused_by_a_named_limit(
+    pages: list[tuple[tuple[int, int], list[tuple[str, int]]]], limits: Limits
+) -> None:
+    """Any generated PDF audits within its page count, or gives one line; under lowered limits, a refusal
+    names the flag that raises the limit it hit.
+    """
+    report = _audited_pdf(built_pdf(pages), "generated.pdf", limits)
+    if report is not None:
+        assert all(1 <= (e.page or 1) <= len(pages) for f in report.findings for e in f.evidence)
+
+
+@settings(max_examples=EXAMPLES // 3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pdf_pages, st.lists(st.tuples(st.integers(min_value=0), st.integers(0, 255)), min_size=1, max_size=8))
+def test_properties_corrupted_pdf_loads_or_gives_one_line(
+    pages: list[tuple[tuple[int, int], list[tuple[str, int]]]], flips: list[tuple[int, int]]
+) -> None:
+    """Bytes changed anywhere in a generated PDF (the xref, object headers, compressed streams)."""
+    data = bytearray(built_pdf(pages))
+    for at, value in flips:
+        data[at % len(data)] = value
+    _audited_pdf(bytes(data), "corrupted.pdf", Limits())
