@@ -333,6 +333,39 @@ def throughput(corpus: Path, manifest: list[dict[str, Any]], n: int) -> None:
     )
 
 
+def dask_cluster(sizes: tuple[int, ...]) -> None:
+    """Section 4: the CLI as a Dask client of a LocalCluster (2 worker processes, one thread each) against
+    the local pool on the same one-page TXT files, and the client's peak memory as the batch grows.
+    """
+    from distributed import LocalCluster
+
+    print("\n## 4. `--dask` on a LocalCluster of 2 workers (one-page TXT files, fresh CLI processes)\n")
+    print("| files | engine | wall s | contracts/s | peak RSS of the CLI process |")
+    print("|---:|---|---:|---:|---:|")
+    with tempfile.TemporaryDirectory() as tmp, LocalCluster(n_workers=2, threads_per_worker=1) as cluster:
+        runs = {}
+        for n in sizes:
+            folder = Path(tmp) / f"f{n}"
+            folder.mkdir()
+            _one_page_txts(folder, n)
+            base = ["audit", str(folder), "--format", "jsonl", "--out", os.devnull, "--db", str(Path(tmp) / f"{n}.db")]
+            engines = {"local pool, 2 workers": ["--workers", "2"], "--dask": ["--dask", cluster.scheduler_address]}
+            for engine, extra in engines.items():
+                if engine.startswith("local") and n != sizes[0]:
+                    continue
+                (Path(tmp) / f"{n}.db").unlink(missing_ok=True)
+                run = runs[n, engine] = _Run([*base, *extra])
+                print(f"| {n} | {engine} | {run.wall:.1f} | {n / run.wall:.1f} | {run.rss_mb:.0f} MB |", flush=True)
+    first = sizes[0]
+    ratio = runs[first, "--dask"].wall / runs[first, "local pool, 2 workers"].wall
+    print(f"\n- `--dask` / local pool on {first} files: **{ratio:.2f}×** the wall time (target within 10 %: ≤ 1.10×)")
+    print(
+        "- client peak RSS: "
+        + ", ".join(f"{n} files {runs[n, '--dask'].rss_mb:.0f} MB" for n in sizes)
+        + " (target: flat)"
+    )
+
+
 class _Tee:
     """stdout that is also kept, for the page."""
 
@@ -352,6 +385,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--throughput", type=int, default=100, help="mixed files in the worker runs (0: none)")
+    parser.add_argument(
+        "--dask", type=int, nargs="*", default=[20, 60], help="file counts for the --dask runs (none: skip)"
+    )
     parser.add_argument("--page", type=Path, help="also write the figures and benchmarks/notes.md as this page")
     args = parser.parse_args()
     if not (args.corpus / "manifest.json").exists():
@@ -370,6 +406,8 @@ def main() -> None:
         warm_analysis(args.corpus, manifest)
         if args.throughput:
             throughput(args.corpus, manifest, args.throughput)
+        if args.dask:
+            dask_cluster(tuple(args.dask))
     machine = (
         f"Measured at commit {commit} on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: "
         f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {len(manifest)}-file generated corpus. "
