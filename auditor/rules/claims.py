@@ -12,8 +12,9 @@ instalments. A reason that makes such a claim declares it in its check's lexicon
 
 `[claims.evidence] foreign = cues` names what a sentence is about when it does not do the check's job (a
 force-majeure clause quoted for quality, a KPI deduction for payment): such quotes are left out, unless the
-cue is what the quote was found by. A finding keeps its last reason and its last quote whatever happens, so
-a status is never left unexplained; the test over every sample and fixture fails on that instead.
+cue is what the quote was found by; no quote is better than one that says something else. A finding keeps
+its last reason whatever happens, so a status is never left unexplained; the test over every sample and
+fixture fails on that instead.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def checked(finding: Finding, inp: CheckInput) -> Finding:
     given = _given(finding, inp)
     reasons = _kept(finding.reasons, inp, given) or finding.reasons[:1]
     notes = _kept(finding.notes, inp, given)
-    evidence = tuple(e for e in finding.evidence if not _foreign(e, inp)) or finding.evidence[:1]
+    evidence = tuple(e for e in finding.evidence if not _foreign(e, inp))
     return dataclasses.replace(finding, reasons=reasons, notes=notes, evidence=evidence)
 
 
