@@ -275,6 +275,15 @@ PARTIES = [
         "Agency",
         id="en-one-line",
     ),
+    pytest.param(
+        "APPEARANCE AGREEMENT\nSponsor: Marigold Tea Company Ltd.\nTalent: Ronan Achterberg\n1. Appearances.",
+        "en",
+        "Marigold Tea Company Ltd.",
+        "Ronan Achterberg",
+        "Sponsor",
+        "Talent",
+        id="en-person-labelled-by-role",
+    ),
 ]
 
 
