@@ -10,6 +10,7 @@ import contextlib
 import json
 import multiprocessing
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -47,6 +48,13 @@ from tests.hostile_faults import (
 GOOD = SAMPLES / "zh_02_douyin_package.txt"
 MAX_SECONDS = 90  # against a hang: an unstopped slow audit runs for many minutes
 MAX_MB = 3000  # against a blow-up: a worker is capped at 4096 MB of address space
+
+
+def _bounded(run: Run) -> Run:
+    """The run, once it is seen to have stayed within the bounds against a hang or a blow-up."""
+    assert run.seconds < MAX_SECONDS, run.seconds
+    assert run.peak_mb < MAX_MB, run.peak_mb
+    return run
 
 
 # --- timeouts that stop the work ----------------------------------------------------------------------
@@ -101,9 +109,36 @@ def test_dask_timeout_stops_the_work_on_the_worker(tmp_path: Path, processes: bo
     assert seconds < MAX_SECONDS
 
 
+def test_timeout_stops_the_desk_audit_and_leaves_nothing_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An upload whose audit runs for minutes: the desk kills its worker at the time limit (lowered here
+    from 120 s) and says so in one message; no child keeps the server's CPU after the page is done.
+    """
+    from streamlit.testing.v1 import AppTest
+
+    from auditor.batch import worker
+
+    monkeypatch.setattr(worker, "DEFAULT_TIMEOUT", 3.0)
+    slow = slow_contract(tmp_path / "slow.txt")
+    already = set(running_children(os.getpid()))  # earlier tests' helpers (a resource tracker)
+    start = time.monotonic()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=MAX_SECONDS).run()
+    at.sidebar.file_uploader[0].upload(slow.name, slow.read_bytes()).run()
+    seconds = time.monotonic() - start
+    assert not at.exception
+    [error] = [e.value for e in at.error]  # markdown-escaped, as the desk shows every contract-made string
+    assert error.startswith("无法读取该合同：slow.txt") and error.endswith(
+        ": stopped after the per-file timeout of 3 s"
+    )
+    assert seconds < MAX_SECONDS
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 < MAX_MB  # the worker, reaped
+    assert set(running_children(os.getpid())) <= already
+
+
 def test_timeout_stops_a_dispute_brief(tmp_path: Path) -> None:
     slow = slow_contract(tmp_path / "slow.txt")
-    run = cli(["dispute", str(slow), "--scenario", "non_delivery", "--timeout", "2"])
+    run = _bounded(cli(["dispute", str(slow), "--scenario", "non_delivery", "--timeout", "2"]))
     assert run.code == 2
     assert run.lines() == ["contract-audit: slow.txt: stopped after the per-file timeout of 2 s"]
     assert run.seconds < MAX_SECONDS
@@ -113,7 +148,7 @@ def test_timeout_during_ocr_exits_cleanly() -> None:
     """An OCR thread running at exit aborted the process (exit 134): now the worker running it is killed."""
     pytest.importorskip("rapidocr_onnxruntime")
     scan = ROOT / "tests" / "fixtures" / "files" / "scanned.pdf"
-    run = cli(["audit", str(scan), "--no-db", "--timeout", "0.5"])
+    run = _bounded(cli(["audit", str(scan), "--no-db", "--timeout", "0.5"]))
     assert run.code == 2
     assert run.lines() == [f"contract-audit: {scan}: stopped after the per-file timeout of 0.5 s"]
 
@@ -169,7 +204,7 @@ def test_a_worker_that_cannot_start_is_an_error_row_per_file(tmp_path: Path, wor
 
 
 def test_a_dispute_worker_that_cannot_start_is_one_line() -> None:
-    run = cli(["dispute", str(GOOD), "--scenario", "kpi_missed", "--max-memory", "20"])
+    run = _bounded(cli(["dispute", str(GOOD), "--scenario", "kpi_missed", "--max-memory", "20"]))
     assert run.code == 2
     assert run.lines() == [
         f"contract-audit: {GOOD.name}: stopped at the memory limit of 20 MB per worker "
@@ -232,7 +267,7 @@ def test_workers_die_with_their_parent(tmp_path: Path) -> None:
 def test_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
     fifo = tmp_path / "contract.txt"
     os.mkfifo(fifo)
-    run = cli(["audit", str(fifo)], env={"XDG_CACHE_HOME": str(tmp_path / "cache")}, timeout=MAX_SECONDS)
+    run = _bounded(cli(["audit", str(fifo)], env={"XDG_CACHE_HOME": str(tmp_path / "cache")}, timeout=MAX_SECONDS))
     assert run.code == 2
     assert run.lines() == [
         f"contract-audit: {fifo}: is a FIFO (named pipe), not a regular file; save the contract to a file "
@@ -249,7 +284,7 @@ def test_endless_device_is_refused(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["-", "/dev/stdin"])
 def test_stdin_from_a_pipe_is_audited(name: str) -> None:
-    run = cli(["audit", name, "--no-db", "--format", "jsonl"], stdin=GOOD.read_bytes())
+    run = _bounded(cli(["audit", name, "--no-db", "--format", "jsonl"], stdin=GOOD.read_bytes()))
     assert run.code == 0, run.stderr
     assert '"file": "stdin"' in run.stdout
 
@@ -291,14 +326,14 @@ def test_folder_skips_links_out_of_it_and_its_readme(tmp_path: Path) -> None:
     (folder / "README.md").write_text("# What is in this folder\n", encoding="utf-8")
     (folder / "leak.txt").symlink_to(secret)
     os.mkfifo(folder / "pipe.txt")
-    run = cli(["audit", str(folder), "--no-db", "--format", "jsonl"])
+    run = _bounded(cli(["audit", str(folder), "--no-db", "--format", "jsonl"]))
     assert run.code == 0, run.stderr
     assert _files(run.stdout) == ["real.txt"]
     assert run.lines() == [
         f"contract-audit: skipped leak.txt in {folder}: a link leading out of the folder (--follow-links audits it)",
         f"contract-audit: skipped README.md in {folder}: a folder's notes, not a contract (name it to audit it)",
     ]
-    followed = cli(["audit", str(folder), "--no-db", "--format", "jsonl", "--follow-links"])
+    followed = _bounded(cli(["audit", str(folder), "--no-db", "--format", "jsonl", "--follow-links"]))
     assert '"file": "leak.txt"' in followed.stdout
 
 
@@ -327,7 +362,7 @@ def test_damaged_store_is_moved_aside_and_rebuilt(tmp_path: Path, kind: str) -> 
         good = tmp_path / "good.sqlite"
         _audited_both(cli(["audit", *TWO, "--brief", "--db", str(good)]))
         truncated_store(db, good)
-    run = cli(["audit", *TWO, "--brief", "--db", str(db)])
+    run = _bounded(cli(["audit", *TWO, "--brief", "--db", str(db)]))
     _audited_both(run)
     [warning] = _warnings(run)
     assert warning.startswith(f"contract-audit: warning: the result store {db} was damaged (")
@@ -337,7 +372,7 @@ def test_damaged_store_is_moved_aside_and_rebuilt(tmp_path: Path, kind: str) -> 
 
 def test_old_schema_store_is_migrated(tmp_path: Path) -> None:
     db = old_schema_store(tmp_path / "audits.sqlite")
-    run = cli(["audit", *TWO, "--brief", "--db", str(db)])
+    run = _bounded(cli(["audit", *TWO, "--brief", "--db", str(db)]))
     _audited_both(run)
     assert not _warnings(run)
     assert stored_reports(db) == 2
@@ -361,7 +396,7 @@ def test_unusable_store_is_one_warning_and_the_batch_goes_on(tmp_path: Path, whe
         with contextlib.closing(sqlite3.connect(db)) as conn:
             conn.execute("CREATE TABLE invoices (n)")
             conn.commit()
-    run = cli(["audit", *TWO, "--brief", "--db", str(db)])
+    run = _bounded(cli(["audit", *TWO, "--brief", "--db", str(db)]))
     _audited_both(run)
     assert _warnings(run) == [
         f"contract-audit: warning: the result store {db} cannot be used ({why}); results are not kept this time"
@@ -370,13 +405,13 @@ def test_unusable_store_is_one_warning_and_the_batch_goes_on(tmp_path: Path, whe
 
 def test_tampered_stored_reports_are_audited_again(tmp_path: Path) -> None:
     db = tmp_path / "audits.sqlite"
-    first = cli(["audit", *TWO, "--format", "jsonl", "--db", str(db)])
+    first = _bounded(cli(["audit", *TWO, "--format", "jsonl", "--db", str(db)]))
     tamper_reports(db)
-    again = cli(["audit", *TWO, "--format", "jsonl", "--db", str(db)])
+    again = _bounded(cli(["audit", *TWO, "--format", "jsonl", "--db", str(db)]))
     assert again.code == 0, again.stderr
     assert _files(again.stdout) == _files(first.stdout) == ["en_03_influencer.txt", "zh_02_douyin_package.txt"]
     assert "2 audited, 0 from the store" in again.stderr
-    listed = cli(["report", "--db", str(db), "--format", "json"])
+    listed = _bounded(cli(["report", "--db", str(db), "--format", "json"]))
     assert listed.code == 0
     out_of_date = "out of date" in listed.stderr  # the engine's code was edited between the runs
     assert listed.stdout.count('"file":') == (0 if out_of_date else 2)
@@ -388,7 +423,9 @@ def _files(jsonl: str) -> list[str]:
 
 def test_full_disk_mid_batch_keeps_reporting(tmp_path: Path) -> None:
     """Files may grow to 60 kB: the store takes a report or two, then fails; every result is printed."""
-    run = cli(["audit", *TWO, "--brief", "--workers", "1", "--db", str(tmp_path / "a.sqlite")], file_size_limit=60_000)
+    run = _bounded(
+        cli(["audit", *TWO, "--brief", "--workers", "1", "--db", str(tmp_path / "a.sqlite")], file_size_limit=60_000)
+    )
     _audited_both(run)
     [warning] = _warnings(run)
     assert warning.startswith(f"contract-audit: warning: the result store {tmp_path / 'a.sqlite'} ")
@@ -396,7 +433,7 @@ def test_full_disk_mid_batch_keeps_reporting(tmp_path: Path) -> None:
 
 
 def test_no_home_folder_means_no_store_and_a_note(tmp_path: Path) -> None:
-    run = cli(["audit", *TWO, "--brief"], env={"HOME": str(tmp_path / "gone"), "XDG_CACHE_HOME": ""})
+    run = _bounded(cli(["audit", *TWO, "--brief"], env={"HOME": str(tmp_path / "gone"), "XDG_CACHE_HOME": ""}))
     _audited_both(run)
     assert _warnings(run) == [
         "contract-audit: warning: no home folder for the result store; results are not kept (pass --db FILE to "
@@ -411,7 +448,7 @@ def test_no_home_folder_means_no_store_and_a_note(tmp_path: Path) -> None:
 @pytest.mark.parametrize("option", ["--out", "--summary", "--chart"])
 def test_output_into_a_missing_folder_is_refused_before_any_audit(tmp_path: Path, option: str) -> None:
     target = tmp_path / "missing" / ("x.csv" if option == "--summary" else "x.png")
-    run = cli(["audit", str(slow_contract(tmp_path / "slow.txt")), "--no-db", option, str(target)])
+    run = _bounded(cli(["audit", str(slow_contract(tmp_path / "slow.txt")), "--no-db", option, str(target)]))
     assert run.code == 2
     assert run.lines() == [f"contract-audit: {option}: no such folder: {target.parent}"]
     assert run.seconds < MAX_SECONDS  # refused at once: the slow contract was never started
@@ -419,10 +456,12 @@ def test_output_into_a_missing_folder_is_refused_before_any_audit(tmp_path: Path
 
 
 def test_write_errors_are_one_line_and_the_report_is_complete(tmp_path: Path) -> None:
-    full = cli(["audit", *TWO, "--no-db", "--out", "/dev/full"])
+    full = _bounded(cli(["audit", *TWO, "--no-db", "--out", "/dev/full"]))
     assert full.code == 2
     assert full.lines()[0] == "contract-audit: cannot write /dev/full: No space left on device"
-    summary = cli(["audit", *TWO, "--no-db", "--brief", "--summary", str(tmp_path / "s.xlsx")], file_size_limit=3000)
+    summary = _bounded(
+        cli(["audit", *TWO, "--no-db", "--brief", "--summary", str(tmp_path / "s.xlsx")], file_size_limit=3000)
+    )
     assert summary.code == 2
     assert summary.stdout.count("== ") == 2
     [failed] = [line for line in summary.lines() if "cannot write" in line]  # "File too large" or lxml's IO_EFBIG
@@ -435,7 +474,7 @@ def test_chart_draws_file_names_with_dollar_signs(tmp_path: Path) -> None:
     folder.mkdir()
     shutil.copy(GOOD, folder / "fee_$5$ and $x^{2$.txt")
     chart = tmp_path / "chart.png"
-    run = cli(["audit", str(folder), "--no-db", "--brief", "--chart", str(chart)])
+    run = _bounded(cli(["audit", str(folder), "--no-db", "--brief", "--chart", str(chart)]))
     assert run.code == 0, run.stderr
     assert chart.read_bytes().startswith(b"\x89PNG")
 
@@ -490,7 +529,7 @@ def test_error_lines_name_no_python_objects(tmp_path: Path) -> None:
     """PIL names the in-memory image `<_io.BytesIO object at 0x…>` when it cannot identify it."""
     photo = tmp_path / "photo.jpg"
     photo.write_bytes(b"\xff\xd8\xff" + b"not a jpeg" * 10)
-    run = cli(["audit", str(photo), "--no-db"])
+    run = _bounded(cli(["audit", str(photo), "--no-db"]))
     assert run.code == 2
     assert run.lines() == [
         f"contract-audit: {photo}: the image file is damaged or truncated "
