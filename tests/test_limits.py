@@ -5,6 +5,7 @@ docs/robustness.md lists every limit with its default and flag, as the code has 
 
 from __future__ import annotations
 
+import io
 import re
 import time
 from collections.abc import Callable
@@ -28,6 +29,15 @@ def _padded_docx(part: str, size: int) -> bytes:
     filler = b" " if part.endswith(".xml") else b"\0"
     members[part] = members.get(part, b"") + filler * (size - len(members.get(part, b"")))
     return zipped(members)
+
+
+def _png(width: int, height: int) -> bytes:
+    """A blank greyscale PNG of that size (a few KB)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("L", (width, height), 255).save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def _big_text() -> bytes:
@@ -66,6 +76,11 @@ LOWERED: dict[str, tuple[str, tuple[str, Callable[[], bytes]], str]] = {
         "1",
         ("poster.pdf", lambda: pdf_bytes([RECTANGLE], size=(2_000, 2_000))),
         "refused: page 1 is 2,000 × 2,000 pt, too large to read by OCR within 1,000,000 pixels",
+    ),
+    "--max-photo-megapixels": (
+        "1",
+        ("photo.png", lambda: _png(2_000, 1_000)),
+        "the image is 2000 × 1000 pixels, too large to read; scale it down, or",
     ),
 }
 

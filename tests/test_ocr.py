@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from auditor import load as load_module
-from auditor.load import LoadError, load
+from auditor.load import Limits, LoadError, load
 from auditor.model import RawDocument
 from auditor.pipeline import audit
 
@@ -98,7 +98,6 @@ def test_ocr_bad_image_gives_load_error(data: bytes, name: str, message: str) ->
         load(data, name)
 
 
-def test_ocr_huge_image_refused_before_decoding(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(load_module.ocr, "MAX_PIXELS", 1000)
-    with pytest.raises(LoadError, match=r"too large to read; scale it down"):
-        load(FILES / "photo_zh.jpg")
+def test_ocr_huge_image_refused_before_decoding() -> None:
+    with pytest.raises(LoadError, match=r"too large to read; scale it down, or raise it with --max-photo-megapixels"):
+        load(FILES / "photo_zh.jpg", limits=Limits(photo_pixels=1000))

@@ -7,6 +7,7 @@ import io
 from PIL import Image, ImageOps
 
 from auditor.load import ocr
+from auditor.load.limits import check_photo_pixels
 from auditor.load.pdf import OCR_CAVEAT, report_progress
 from auditor.load.pdf_layout import drop_furniture, ocr_line, pdf_blocks
 from auditor.load.source import LoadError, Source
@@ -17,16 +18,12 @@ _PHOTO_WIDTH = 595.0  # a photo is measured as if it were an A4 page this many p
 
 def read_photo(src: Source) -> RawDocument:
     """A photo or scan of one contract page (PNG/JPEG), read by OCR."""
-    unavailable = ocr.missing()
-    if unavailable:
-        raise LoadError(f"{src.name}: an image needs OCR to be read; {unavailable}")
     try:
         with Image.open(io.BytesIO(src.data)) as opened:
-            if opened.width * opened.height > ocr.MAX_PIXELS:
-                raise LoadError(
-                    f"{src.name}: the image is {opened.width} × {opened.height} pixels, too large to read; "
-                    "scale it down"
-                )
+            check_photo_pixels(src, opened.width, opened.height)
+            unavailable = ocr.missing()
+            if unavailable:
+                raise LoadError(f"{src.name}: an image needs OCR to be read; {unavailable}")
             image = ImageOps.exif_transpose(opened)  # phone photos are often stored turned
     except Image.DecompressionBombError as exc:
         raise LoadError(f"{src.name}: the image is too large to read; scale it down") from exc

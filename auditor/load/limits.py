@@ -34,6 +34,7 @@ MAX_PAGES = 3_000  # PDF pages read at most; MAX_CHARS is about as many pages of
 MAX_PAGE_CHARS = 100_000  # characters on one PDF page; a dense A4 page holds 6,000
 MAX_RENDER_PIXELS = 25_000_000  # pixels of one page rendered for OCR: A1 at 150 dpi, 25 MB in grey
 MIN_OCR_DPI = 72  # a page that fits the pixel limit only below this resolution is too large to read
+MAX_PHOTO_PIXELS = 40_000_000  # a larger photo is refused from its header (decompression bomb): 7,300 × 5,500
 INFLATE_STEP = 64 * 1024  # a ZIP member is inflated this much at a time, so no header sizes a buffer
 
 
@@ -48,6 +49,7 @@ class Limits:
     page_chars: int = MAX_PAGE_CHARS
     chars: int = MAX_CHARS
     render_pixels: int = MAX_RENDER_PIXELS
+    photo_pixels: int = MAX_PHOTO_PIXELS
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +84,8 @@ LIMIT_FLAGS = (
     LimitFlag("pages", "--max-pages", 1, "the most pages a PDF may have"),
     LimitFlag("page_chars", "--max-page-chars", 1, "the most characters one PDF page may hold"),
     LimitFlag("chars", "--max-chars", 1, "the most characters of text a contract may have"),
-    LimitFlag(
-        "render_pixels", "--max-render-megapixels", 10**6, "the most pixels a scanned page is rendered at for OCR"
-    ),
+    LimitFlag("render_pixels", "--max-render-megapixels", 10**6, "the most pixels a scanned page is rendered at"),
+    LimitFlag("photo_pixels", "--max-photo-megapixels", 10**6, "the most pixels a photo of a page may have"),
 )
 _HINT = {f.field: f.hint for f in LIMIT_FLAGS}
 
@@ -278,3 +279,12 @@ def render_scale(src: Source, page: int, width: float, height: float, dpi: float
             f"within {pixels:,} pixels at {MIN_OCR_DPI} dpi or more ({_HINT['render_pixels']})"
         )
     return fitted
+
+
+def check_photo_pixels(src: Source, width: int, height: int) -> None:
+    """Refuse a photo from the size in its header, before it is decoded."""
+    if width * height > src.limits.photo_pixels:
+        raise LoadError(
+            f"{src.name}: the image is {width} × {height} pixels, too large to read; scale it down, "
+            f"or {_HINT['photo_pixels']}"
+        )

@@ -21,7 +21,6 @@ from PIL import Image
 __all__ = ["DPI", "INSTALL_HINT", "OcrWord", "missing", "read_image", "render_pdf_pages"]
 
 DPI = 200  # rendering resolution for scanned PDF pages: small Chinese print stays legible
-MAX_PIXELS = 40_000_000  # a larger photo is refused (decompression bomb), about 7,000 × 5,700
 MIN_SCORE = 0.5  # recognitions RapidOCR itself is less sure of are dropped
 INSTALL_HINT = 'pip install "contract-auditor[ocr]" (or: pip install rapidocr-onnxruntime)'
 
