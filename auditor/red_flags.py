@@ -12,7 +12,7 @@ from collections.abc import Callable
 from auditor.analyse.match import Hit
 from auditor.lexicon import load_lexicon
 from auditor.model import RedFlag
-from auditor.rules.acceptance import days_text, short_deemed_acceptance
+from auditor.rules.acceptance import accepted_on_delivery, days_text, short_deemed_acceptance
 from auditor.rules.forum import both_routes
 from auditor.rules.payment import deposit_share, full_prepayment, periodic_prepayment
 from auditor.rules.reading import CheckInput
@@ -54,7 +54,8 @@ def _both_routes(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
 
 
 def _deemed_acceptance(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]]:
-    found = short_deemed_acceptance(inp.bind(load_lexicon("quality_standards")))
+    quality = inp.bind(load_lexicon("quality_standards"))
+    found = short_deemed_acceptance(quality) or [(h, 0.0) for h in accepted_on_delivery(quality)]
     if not found:
         return (), {}
     return tuple(h for h, _ in found), {"days": days_text(found[0][1], inp.lang)}

@@ -5,6 +5,8 @@ reads the `quality_standards` lexicon (or a playbook's version of it).
 
 from __future__ import annotations
 
+import re
+
 from auditor.analyse.match import Hit
 from auditor.lexicon import load_lexicon
 from auditor.rules.reading import CheckInput
@@ -30,6 +32,15 @@ def short_deemed_acceptance(inp: CheckInput) -> list[tuple[Hit, float]]:
     return found
 
 
+def accepted_on_delivery(inp: CheckInput) -> tuple[Hit, ...]:
+    """Delivery itself counts as acceptance ("deemed accepted upon receipt", "交付即视为验收合格"): a silence of
+    no time at all. "发布即视为完成" says the work is done, not accepted, and stays out.
+    """
+    inp = _read(inp)
+    accepts = re.compile(r"验收|合格|accept|approv")
+    return tuple(h for h in inp.hits("delivery_is_acceptance", negatable=False) if accepts.search(h.matched))
+
+
 def _silence_days(inp: CheckInput, hit: Hit) -> list[float]:
     """The review period the silence runs from: in the deeming sentence, else the client's review sentence."""
     near = [f.value for f in inp.facts_near(hit, "duration") if f.value is not None]
@@ -41,6 +52,8 @@ def _silence_days(inp: CheckInput, hit: Hit) -> list[float]:
 
 def days_text(days: float, lang: str) -> str:
     """A silence period as a reader says it: 24小时 rather than 1日, 5日, 48 hours."""
+    if days == 0:
+        return "0小时，交付即视为验收" if lang == "zh" else "0 hours: delivery itself is acceptance"
     if days <= 2 and round(days * 24) % 24 == 0 or days < 1:
         hours = round(days * 24)
         return f"{hours}小时" if lang == "zh" else f"{hours} hours"
