@@ -56,18 +56,22 @@ def cli(
     env: dict[str, str] | None = None,
     stdin: bytes | None = None,
     file_size_limit: int | None = None,
+    open_files_limit: int | None = None,
     timeout: float = 300,
 ) -> Run:
     """`contract-audit ARGS` as a separate process (so a crash, a signal or a limit is its own).
 
     `file_size_limit` caps the size of any file it writes (RLIMIT_FSIZE): a write past it fails as on a
-    full disk.
+    full disk. `open_files_limit` caps its file descriptors (RLIMIT_NOFILE): past it, no pipe to a worker
+    can be made, so the system refuses to start one.
     """
 
     def limit() -> None:
         if file_size_limit is not None:
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
             resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
+        if open_files_limit is not None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (open_files_limit, open_files_limit))
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.monotonic()

@@ -203,6 +203,23 @@ def test_a_worker_that_cannot_start_is_an_error_row_per_file(tmp_path: Path, wor
     assert run.peak_mb < MAX_MB
 
 
+def test_a_worker_the_system_refuses_is_an_error_row_per_file(tmp_path: Path) -> None:
+    """No file descriptors left for a worker's pipe (8 open files at most): the spawn itself fails."""
+    for name in ("a.txt", "b.txt"):
+        shutil.copy(GOOD, tmp_path / name)
+    run = _bounded(cli(["audit", str(tmp_path), "--no-db", "--workers", "2"], open_files_limit=8))
+    assert run.code == 2
+    assert run.lines()[:2] == [
+        f"contract-audit: {tmp_path / name}: a worker process could not be started (Too many open files)"
+        for name in ("a.txt", "b.txt")
+    ]
+    brief = _bounded(cli(["dispute", str(GOOD), "--scenario", "kpi_missed"], open_files_limit=8))
+    assert (brief.code, brief.lines()) == (
+        2,
+        [f"contract-audit: {GOOD.name}: a worker process could not be started (Too many open files)"],
+    )
+
+
 def test_a_dispute_worker_that_cannot_start_is_one_line() -> None:
     run = _bounded(cli(["dispute", str(GOOD), "--scenario", "kpi_missed", "--max-memory", "20"]))
     assert run.code == 2

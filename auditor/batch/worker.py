@@ -157,18 +157,27 @@ def context() -> Any:
     return mp.get_context("spawn")
 
 
+def _start_refused(err: OSError) -> StoppedError:
+    return StoppedError(f"a worker process could not be started ({err.strerror or err})")
+
+
 class Worker:
     """One worker process, its pipe, and the task it is running (if any) since when."""
 
     def __init__(self, ctx: Any, max_memory: int | None, warm: Callable[[], None] | None = None) -> None:
-        """Start the process; raises StoppedError when the system cannot (no memory or processes left)."""
-        self.conn, child = ctx.Pipe()
+        """Start the process; raises StoppedError when the system cannot (no memory, processes or file
+        descriptors left).
+        """
+        try:
+            self.conn, child = ctx.Pipe()
+        except OSError as err:
+            raise _start_refused(err) from err
         self.proc = ctx.Process(target=_worker_main, args=(child, max_memory, warm), daemon=True)
         try:
             self.proc.start()
         except OSError as err:
             self.conn.close()
-            raise StoppedError(f"a worker process could not be started ({err.strerror or err})") from err
+            raise _start_refused(err) from err
         finally:
             child.close()
         self.max_memory = max_memory
