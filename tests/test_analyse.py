@@ -286,6 +286,18 @@ PARTIES = [
         "Talent",
         id="en-person-labelled-by-role",
     ),
+    pytest.param(
+        'SUPPORT AGREEMENT\nThis Agreement is made by and between Northwind Systems, Inc. ("NSI") and Northwind '
+        'Services LLC ("NSL"; collectively with NSI, "Northwind"), on the one hand, and Paloma Retail, Inc. '
+        '("Paloma"), on the other hand.\n1. Services. Northwind shall provide support to Paloma, and Paloma shall '
+        "pay Northwind the fees below.",
+        "en",
+        "Paloma Retail",
+        "Northwind Systems",
+        "Paloma",
+        "Northwind",
+        id="en-collective-alias",
+    ),
 ]
 
 

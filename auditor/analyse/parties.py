@@ -129,6 +129,12 @@ _DEFINED = re.compile(
     r"\(\s*(?:(?:hereinafter|herein)\s*)?(?:(?:referred to|called)\s*(?:as\s*)?)?(?:the\s*)?"
     r"[\"“”']+\s*(?P<alias>[A-Za-z][\w .'&-]{0,40}?)\s*[\"“”']+\s*\)"
 )
+# Two entities named as one party: '("VNE"; collectively with VNI, "Vert")' — the body uses the collective name.
+_COLLECTIVE = re.compile(
+    r"\(\s*[\"“”'][^\"“”']{1,40}[\"“”']\s*[;,]\s*collectively(?:\s+with\s+(?P<with>[^,\"“”']{1,40}))?,?\s*"
+    r"(?:the\s*)?[\"“”']+\s*(?P<alias>[A-Za-z][\w .'&-]{0,40}?)\s*[\"“”']+\s*\)",
+    re.IGNORECASE,
+)
 # What ends the previous party's description: "…, a Nevada corporation, and Stephen Marley", "…between X".
 _LAST_PARTY = re.compile(r"\bby and between\b|\bbetween\b:?|[,;)]\s*and\s*:?\s+(?=\(?\d|[A-Za-z])", re.IGNORECASE)
 _NOT_A_PARTY = frozenset({"agreement", "effective date", "execution date", "parties", "party", "services", "term"})
@@ -150,9 +156,14 @@ def _preamble_parties(clauses: tuple[Clause, ...]) -> list[tuple[str, str, str]]
     window = window[: end.start()] if end else window
     parties: list[tuple[str, str, str]] = []
     start = 0
-    for m in _DEFINED.finditer(window):
+    for m in sorted([*_DEFINED.finditer(window), *_COLLECTIVE.finditer(window)], key=lambda m: m.start()):
         alias = " ".join(m.group("alias").split())
         if alias.lower() in _NOT_A_PARTY:
+            start = m.end()
+            continue
+        joined = m.groupdict().get("with")
+        if joined and parties and parties[-1][0] == joined.strip().lower():
+            parties[-1] = (alias.lower(), *parties[-1][1:])  # the earlier entity is part of this party
             start = m.end()
             continue
         segment = _LAST_PARTY.split(window[start : m.start()])[-1]
