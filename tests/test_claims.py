@@ -101,3 +101,9 @@ def test_claims_an_exit_with_a_refund_is_not_said_to_settle_nothing() -> None:
     exit_clause = "\n第二条 解除\n乙方逾期超过＿日的，甲方有权解除本合同，要求乙方退回未完成工作部分对应的款项。"
     keys = _keys(audit_text(HEAD + SCOPE + TERM + exit_clause), "termination_penalties")
     assert "exit_blank" in keys and "no_refund" not in keys
+
+
+def test_claims_a_forfeit_on_the_clients_own_exit_is_not_called_unsettled() -> None:
+    exits = "\n第二条 解除\n乙方违约的，甲方有权解除本合同。\n甲方提前解除合同的，已支付的全部费用不予退还。"
+    keys = _keys(audit_text(HEAD + SCOPE + TERM + exits), "termination_penalties")
+    assert "forfeit_all" in keys and "no_refund_on_breach" in keys and "no_refund" not in keys
