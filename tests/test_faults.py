@@ -144,6 +144,16 @@ def test_timeout_stops_a_dispute_brief(tmp_path: Path) -> None:
     assert run.seconds < MAX_SECONDS
 
 
+def test_timeout_stops_redline_and_compare(tmp_path: Path) -> None:
+    """The negotiation commands audit too, in a worker killed at --timeout like the others."""
+    slow = slow_contract(tmp_path / "slow.txt")
+    redline = _bounded(cli(["redline", str(slow), "--out", str(tmp_path / "r.docx"), "--timeout", "2"]))
+    compared = _bounded(cli(["compare", str(GOOD), str(slow), "--timeout", "2"]))
+    for run in (redline, compared):
+        assert (run.code, run.lines()) == (2, ["contract-audit: slow.txt: stopped after the per-file timeout of 2 s"])
+    assert not (tmp_path / "r.docx").exists()
+
+
 def test_timeout_during_ocr_exits_cleanly() -> None:
     """An OCR thread running at exit aborted the process (exit 134): now the worker running it is killed."""
     pytest.importorskip("rapidocr_onnxruntime")

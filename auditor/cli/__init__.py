@@ -98,6 +98,9 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
     ui = sub.add_parser("ui", help="start the review desk in the browser (localhost only, no telemetry)")
     ui.add_argument("--port", type=int, default=8501, help="port to serve on (default: 8501)")
     add_negotiate_parsers(sub)
+    for name in ("redline", "compare"):  # they audit too: the same limits as audit and dispute
+        if command in (None, name):
+            _limit_options(sub.choices[name])
     return parser
 
 

@@ -8,6 +8,10 @@ import argparse
 import contextlib
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from auditor.model import AuditReport
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -27,14 +31,17 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 def cmd_redline(args: argparse.Namespace) -> int:
     """Write the redline of one contract; exit 2 with a one-line message when it cannot be read."""
-    from auditor.cli.audit import playbook_option, with_sample
+    from auditor.batch.worker import StoppedError
+    from auditor.cli.audit import limits_problem, playbook_option, with_sample
     from auditor.load import LoadError
     from auditor.negotiate.redline import redline_docx
-    from auditor.pipeline import audit
     from auditor.report.words import one_line
 
     if args.out.suffix.lower() != ".docx":
         print("contract-audit: --out must name a .docx file", file=sys.stderr)
+        return 2
+    if problem := limits_problem(args):
+        print(f"contract-audit: {problem}", file=sys.stderr)
         return 2
     try:
         with contextlib.ExitStack() as stack:
@@ -42,11 +49,14 @@ def cmd_redline(args: argparse.Namespace) -> int:
             if len(paths) != 1:
                 print("contract-audit: name one contract, or --sample NAME", file=sys.stderr)
                 return 2
-            report = audit(paths[0], playbook=playbook_option(args))
+            report = stoppable_audit(args, paths[0], playbook_option(args))
             original = paths[0].read_bytes() if report.format == "docx" else None
         args.out.write_bytes(redline_docx(report, original))
     except KeyError as err:
         print(f"contract-audit: {err.args[0]}", file=sys.stderr)
+        return 2
+    except StoppedError as err:
+        print(f"contract-audit: {one_line(paths[0].name)}: {err}", file=sys.stderr)
         return 2
     except (LoadError, ValueError, OSError) as err:
         print(f"contract-audit: {one_line(str(err))}", file=sys.stderr)
@@ -54,20 +64,45 @@ def cmd_redline(args: argparse.Namespace) -> int:
     return 0
 
 
+def stoppable_audit(args: argparse.Namespace, path: Path, playbook: str | None = None) -> AuditReport:
+    """The audit of one contract in a worker process, killed at --timeout and capped at --max-memory, with
+    the loader's --max-… limits, as `audit` and `dispute` run theirs.
+    """
+    from functools import partial
+
+    from auditor.batch.worker import call
+    from auditor.cli.audit import loader_limits
+    from auditor.pipeline import audit
+
+    task = partial(audit, path, playbook=playbook, limits=loader_limits(args))
+    return call(task, timeout=args.timeout, max_memory=args.max_memory or None)
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     """Compare two drafts; exit 2 with a one-line message when either cannot be read."""
     import json
 
+    from auditor.batch.worker import StoppedError
+    from auditor.cli.audit import limits_problem
     from auditor.load import LoadError
     from auditor.negotiate.compare import compare, to_dict, to_text, tracked_docx
-    from auditor.pipeline import audit
     from auditor.report.words import one_line
 
     if args.docx and args.docx.suffix.lower() != ".docx":
         print("contract-audit: --docx must name a .docx file", file=sys.stderr)
         return 2
+    if problem := limits_problem(args):
+        print(f"contract-audit: {problem}", file=sys.stderr)
+        return 2
     try:
-        first, second = audit(args.first), audit(args.second)
+        reports = []
+        for path in (args.first, args.second):
+            try:
+                reports.append(stoppable_audit(args, path))
+            except StoppedError as err:
+                print(f"contract-audit: {one_line(path.name)}: {err}", file=sys.stderr)
+                return 2
+        first, second = reports
         result = compare(first, second)
         if args.docx:
             original = args.first.read_bytes() if first.format == "docx" else None
