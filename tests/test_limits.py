@@ -139,3 +139,17 @@ def test_robustness_md_lists_every_limit_with_its_default_and_flag() -> None:
     documented = {flag: float(default.replace(",", "")) for default, _, flag in rows}
     defaults = Limits()
     assert documented == {limit.flag: getattr(defaults, limit.field) / limit.unit for limit in LIMIT_FLAGS}
+
+
+def test_a_stored_result_is_reused_only_under_the_same_limits(tmp_path: Path) -> None:
+    """A raised render limit reads a large scan at a higher resolution: its results are kept apart."""
+    from auditor.batch.pool import Options, run_batch
+    from auditor.batch.store import Store
+
+    contract = tmp_path / "contract_zh.txt"
+    contract.write_text(ZH_TEXT, encoding="utf-8")
+    raised = Options(workers=1, limits=Limits(render_pixels=50_000_000))
+    with Store(tmp_path / "audits.sqlite") as store:
+        runs = [run_batch([contract], options, store=store).from_store for options in (Options(workers=1), raised)]
+        runs += [run_batch([contract], options, store=store).from_store for options in (Options(workers=1), raised)]
+    assert runs == [0, 0, 1, 1]
