@@ -384,7 +384,7 @@ class _Tee:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--throughput", type=int, default=100, help="mixed files in the worker runs (0: none)")
+    parser.add_argument("--throughput", type=int, default=40, help="mixed files in the worker runs (0: none)")
     parser.add_argument(
         "--dask", type=int, nargs="*", default=[20, 60], help="file counts for the --dask runs (none: skip)"
     )
