@@ -90,7 +90,7 @@ def _account_ownership(inp: CheckInput) -> tuple[tuple[Hit, ...], dict[str, str]
     )
     if to_provider:
         return to_provider, {}
-    work = inp.hits("account_or_content")
+    work = tuple(h for h in inp.hits("account_or_content") if not inp.in_sentence(h, "money_account"))
     if work and not inp.hits("ownership_stated"):
         return work[:1], {}
     return (), {}
