@@ -8,6 +8,8 @@ institutions, courts) come from nlp.py.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -189,9 +191,20 @@ def extract_facts(clauses: tuple[Clause, ...], lang: Lang) -> tuple[Fact, ...]:
 
 
 def _without_overlaps(facts: list[Fact]) -> list[Fact]:
-    """A plain count inside a per-period quantity or an amount ("每周3条", "3万元") is not a second fact."""
-    spans = [(f.start, f.end) for f in facts if f.kind != "count"]
-    return [f for f in facts if f.kind != "count" or not any(s <= f.start < e for s, e in spans)]
+    """A plain count inside a per-period quantity or an amount ("每周3条", "3万元") is not a second fact.
+
+    A count is inside when a span starting at or before it ends after it: the furthest end among the
+    spans that start by then says so (bisect), not a scan of every span for every count.
+    """
+    spans = sorted((f.start, f.end) for f in facts if f.kind != "count")
+    starts = [start for start, _ in spans]
+    reach = list(itertools.accumulate((end for _, end in spans), max))
+
+    def inside(offset: int) -> bool:
+        i = bisect.bisect_right(starts, offset)
+        return i > 0 and reach[i - 1] > offset
+
+    return [f for f in facts if f.kind != "count" or not inside(f.start)]
 
 
 def _institutions(clauses: tuple[Clause, ...], lang: Lang) -> Iterable[Fact]:
