@@ -34,6 +34,8 @@ class _Shared:
     found: dict[tuple[re.Pattern[str], str, bool], tuple[Hit, ...]] = field(default_factory=dict)
     spans: dict[tuple[int, int], str] = field(default_factory=dict)
     annexes: dict[str, frozenset[int]] = field(default_factory=dict)
+    sentences: Sentences | None = None
+    facts_by_kind: dict[str, tuple[list[int] | None, list[Fact]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -88,10 +90,12 @@ class CheckInput:
         """Shared vocabulary: negation, definitions headings, blanks, redactions."""
         return load_lexicon("_common")
 
-    @cached_property
+    @property
     def sentences(self) -> Sentences:
         """Sentence spans, for quoting."""
-        return Sentences(self.sentence_spans)
+        if self.shared.sentences is None:
+            self.shared.sentences = Sentences(self.sentence_spans)
+        return self.shared.sentences
 
     @property
     def operative(self) -> tuple[Clause, ...]:
@@ -189,7 +193,15 @@ class CheckInput:
     def facts_near(self, hit: Hit, kind: str) -> tuple[Fact, ...]:
         """Facts of one kind in the sentence around a hit."""
         start, end = self.sentences.around(hit.start, hit.end)
-        return tuple(f for f in self.facts if f.kind == kind and start <= f.start < end)
+        if kind not in self.shared.facts_by_kind:  # a bisect per hit, not a scan of every fact
+            of_kind = [f for f in self.facts if f.kind == kind]
+            offsets = [f.start for f in of_kind]
+            # facts come in document order; in any other order they are scanned as they are
+            self.shared.facts_by_kind[kind] = (offsets if offsets == sorted(offsets) else None, of_kind)
+        starts, of_kind = self.shared.facts_by_kind[kind]
+        if starts is None:
+            return tuple(f for f in of_kind if start <= f.start < end)
+        return tuple(of_kind[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)])
 
     def hits_at(self, facts: Iterable[Fact]) -> tuple[Hit, ...]:
         """Facts seen as hits, so evidence can quote the sentence a value sits in."""
