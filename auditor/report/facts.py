@@ -47,4 +47,6 @@ def party_place(place: str | None, lang: Lang, text: str = "") -> str | None:
     found = text.lower().find(at)
     if found >= 0:
         return text[found : found + len(at)]
-    return string.capwords(at) if lang == "en" else at  # a report read back has no text: addresses are capitalised
+    # a report read back has no text: English addresses are capitalised, and the Latin letters of a Chinese
+    # one are block and building codes (A座, C4栋), written in capitals
+    return string.capwords(at) if lang == "en" else re.sub("[a-z]+", lambda m: m.group().upper(), at)
