@@ -47,7 +47,9 @@ def run(inp: CheckInput) -> Finding:
         if found:
             weak.append(inp.reason(reason))
             evidence[:0] = inp.evidence(found)
-    weak.extend(_share_problems(inp, clauses))
+    problems, quoted = _share_problems(inp, clauses)
+    weak.extend(problems)
+    evidence[:0] = inp.evidence(quoted)
     if weak:
         return inp.finding(Status.WEAK, weak, evidence)
     if stages < 2 and not periodic:
@@ -101,17 +103,28 @@ def _stated_count(inp: CheckInput, matched: str) -> int:
     return int(word) if word.isdigit() else words.get(word, 2)
 
 
-def _share_problems(inp: CheckInput, clauses: tuple[Clause, ...]) -> list[str]:
-    """More than half up front; a 定金 above 20% of the price."""
+def _share_problems(inp: CheckInput, clauses: tuple[Clause, ...]) -> tuple[list[str], tuple[Hit, ...]]:
+    """More than half up front; a 定金 above 20% of the price: the reasons, and the sentences that say so
+    (quoted first, so the evidence is the clause that does the harm, not the price).
+    """
     values = inp.lexicon.values
-    problems = []
-    upfront = stated_share(inp, inp.hits("upfront", clauses))
+    problems: list[str] = []
+    quoted: tuple[Hit, ...] = ()
+    upfront_hits = inp.hits("upfront", clauses)
+    upfront = stated_share(inp, upfront_hits)
     if upfront is not None and upfront > values["max_upfront_percent"]:
         problems.append(inp.reason("upfront", share=f"{upfront:g}%"))
-    deposit, _ = deposit_share(inp, clauses)
+        quoted += _valued(inp, upfront_hits)
+    deposit, deposit_hits = deposit_share(inp, clauses)
     if deposit is not None and deposit > values["max_deposit_percent"]:
         problems.append(inp.reason("deposit", share=f"{deposit:g}%"))
-    return problems
+        quoted += _valued(inp, deposit_hits)
+    return problems, quoted
+
+
+def _valued(inp: CheckInput, hits: tuple[Hit, ...]) -> tuple[Hit, ...]:
+    """The first hit whose sentence states an amount or a share: the term itself, not its heading."""
+    return next(((h,) for h in hits if inp.facts_near(h, "money") or inp.facts_near(h, "percent")), hits[:1])
 
 
 def _stages_text(stages: int, inp: CheckInput) -> str:
