@@ -231,8 +231,10 @@ class _Run:
             raise SystemExit(f"contract-audit {' '.join(args)} failed")
         self.cpu = usage.ru_utime + usage.ru_stime
         self.rss_mb = usage.ru_maxrss / 1024
-        # the forkserver (imports only) is the smallest child; the others are workers
-        self.worker_rss = sorted(peaks.values())[1:] if len(peaks) > 1 else []
+        # workers are forked from the command on Linux; elsewhere the forkserver (imports only) is the
+        # smallest child and the others are workers
+        forked = sys.platform.startswith("linux")
+        self.worker_rss = sorted(peaks.values())[0 if forked else 1 :]
 
 
 FIRST_RESULT = """import pathlib, sys, time
