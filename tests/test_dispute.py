@@ -403,7 +403,7 @@ def test_dispute_markdown_sections() -> None:
     markdown = to_markdown(_brief("zh_14_livestream_host.pdf", "non_delivery"))
     headings = ("相关条款（原文）", "合同约定的数值", "依合同可以主张的", "需要收集的证据", "维权路径", "法律条文指引")
     assert all(f"## {heading}" in markdown for heading in headings)
-    assert "> **七 （二）（违约责任、定金）**" in markdown
+    assert "> **七（二）（违约责任、定金）**" in markdown
     assert "| 违约金/赔偿 | 20% |" in markdown and "¥54,000" in markdown
     assert markdown.rstrip().endswith("重要决定请咨询律师。*")
 

@@ -14,7 +14,7 @@ from auditor.analyse.match import Hit
 from auditor.dispute.model import SCENARIOS, Span
 from auditor.lexicon import Lexicon, load_lexicon
 from auditor.model import AuditReport, Clause, Fact, Lang
-from auditor.report.words import money
+from auditor.report.words import clause_label, money
 from auditor.rules.reading import CheckInput
 from auditor.rules.sides import breaching_side
 from auditor.rules.wording import currency_symbol
@@ -145,12 +145,17 @@ class Reading:
         return money(value, self.currency)
 
     def ref(self, label: str) -> str:
-        """A clause label as a reader cites it: "4.2" → "第4.2条" / "clause 4.2"; "¶3" → "第3段"."""
+        """A clause label as a reader cites it: "4.2" → "第4.2条" / "clause 4.2"; "¶3" → "第3段"; any other
+        label as the reports cite it ("第五条 2" → "第五条第2款", "七 （一）" → "七（一）").
+        """
         if label.startswith("¶"):
             return self.say("ref_paragraph", n=label[1:])
-        m = re.match(r"[\d.]*\d|[一二三四五六七八九十百]+(?=$|\s|（|\()", label)
+        # a Chinese contract's own numbering ("第五条 2", "七 （一）") reads best as the reports cite it; in an
+        # English brief it is still "clause 七（一）"
+        number = r"[\d.]*\d" if self.lang == "zh" else r"[\d.]*\d|[一二三四五六七八九十百]+"
+        m = re.match(number + r"(?=$|\s|（|\()", label)
         if not m:
-            return label.replace(" ", "") if self.lang == "zh" else label
+            return clause_label(label, self.lang)
         rest = label[m.end() :].strip()
         rest = rest.replace(" ", "") if self.lang == "zh" else rest
         return self.say("ref_numbered", n=m.group(), rest=rest)

@@ -9,7 +9,7 @@ from typing import Any
 from auditor.dispute.model import DisputeBrief, Point, Quote
 from auditor.dispute.reading import dispute_lexicon
 from auditor.report.docx import new_document, table, to_bytes
-from auditor.report.words import markdown_safe
+from auditor.report.words import clause_label, markdown_safe
 
 # --- output ---------------------------------------------------------------------------------------
 
@@ -34,7 +34,8 @@ def _sections(brief: DisputeBrief) -> list[tuple[str, list[Line]]]:
     price = f"{brief.currency}{brief.contract_value:,.0f}" if brief.contract_value else w("price_unknown")
     fields = (("contract", brief.file), ("client", brief.client), ("provider", brief.provider), ("price", price))
     quotes: list[Line] = [
-        ("quote", w("quote_head", clause=q.clause, roles=roles(q)) + "\n" + q.text) for q in brief.quotes
+        ("quote", w("quote_head", clause=clause_label(q.clause, brief.lang), roles=roles(q)) + "\n" + q.text)
+        for q in brief.quotes
     ]
     exposure: list[Line] = []
     if brief.exposure:
@@ -71,7 +72,10 @@ def _table(brief: DisputeBrief, which: str) -> tuple[list[str], list[list[str]]]
 
     terms = brief.terms if which == "terms" else brief.exposure.stages if brief.exposure else ()
     header = [w(k) for k in ("col_term", "term_amount", "col_text", "col_clause", "col_money")]
-    return header, [[w(f"term_{t.kind}"), t.figure, t.text, t.clause or "", t.working or ""] for t in terms]
+    return header, [
+        [w(f"term_{t.kind}"), t.figure, t.text, clause_label(t.clause, brief.lang) if t.clause else "", t.working or ""]
+        for t in terms
+    ]
 
 
 def to_markdown(brief: DisputeBrief) -> str:
