@@ -201,6 +201,8 @@ def dedupe(evidence: Iterable[Evidence], limit: int = 4) -> tuple[Evidence, ...]
     seen: set[tuple[int, int]] = set()
     out: list[Evidence] = []
     for ev in sorted(evidence, key=lambda e: e.start):
+        if 0 < limit <= len(out):  # the rest cannot be kept: stop before comparing it with every span seen
+            break
         if any(s <= ev.start and ev.end <= e for s, e in seen):
             continue
         seen.add((ev.start, ev.end))
