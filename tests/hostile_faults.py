@@ -141,6 +141,24 @@ def cpu_while_idle(seconds: float = 1.0) -> float:
     return time.process_time() - start
 
 
+def processes_naming(text: str) -> list[int]:
+    """The running processes whose command line holds `text` (a temporary folder), this one aside."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            command = _command_line(int(entry.name))
+            if command and text.encode() in command and running(int(entry.name)):
+                found.append(int(entry.name))
+    return found
+
+
+def rtf_contract(path: Path) -> Path:
+    """A small RTF contract, which only LibreOffice can convert (a few seconds, to start it)."""
+    clauses = ("1. The Client shall pay the fee of USD 10,000.", "2. The Provider shall deliver 4 videos a month.")
+    path.write_text("{\\rtf1\\ansi " + "\\par ".join(clauses) + "\\par}", encoding="ascii")
+    return path
+
+
 def running_children(pid: int) -> list[int]:
     """The live children of `pid`, forked from any of its threads (Linux /proc)."""
     kids: list[int] = []

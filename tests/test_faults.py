@@ -35,6 +35,8 @@ from tests.hostile_faults import (
     cpu_while_idle,
     garbage_store,
     old_schema_store,
+    processes_naming,
+    rtf_contract,
     running,
     running_children,
     slow_contract,
@@ -152,6 +154,21 @@ def test_timeout_stops_redline_and_compare(tmp_path: Path) -> None:
     for run in (redline, compared):
         assert (run.code, run.lines()) == (2, ["contract-audit: slow.txt: stopped after the per-file timeout of 2 s"])
     assert not (tmp_path / "r.docx").exists()
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_timeout_during_a_legacy_conversion_leaves_no_office_and_no_copy(tmp_path: Path) -> None:
+    """Killed mid-conversion, a worker left LibreOffice running and the contract's copy in its temporary
+    folder; now it is stopped with SIGTERM first, so the folder is removed and the office's process group
+    killed, and only then SIGKILL.
+    """
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    rtf = rtf_contract(tmp_path / "old.rtf")
+    run = _bounded(cli(["audit", str(rtf), "--no-db", "--timeout", "1"], env={"TMPDIR": str(scratch)}))
+    assert (run.code, run.lines()[-1]) == (2, f"contract-audit: {rtf}: stopped after the per-file timeout of 1 s")
+    assert wait_for(lambda: not processes_naming(str(scratch)), 10)
+    assert list(scratch.iterdir()) == []
 
 
 def test_timeout_during_ocr_exits_cleanly() -> None:

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 DEFAULT_TIMEOUT = 120.0  # seconds per contract: a 30-page scan reads in about a minute
 DEFAULT_MAX_MEMORY_MB = 4096  # address space per worker; OCR of a dense A4 page peaks near 1.7 GB
+KILL_GRACE = 1.0  # seconds a stopped worker has to clean up after SIGTERM (a regex in C never sees it)
 
 T = TypeVar("T")
 Task = tuple[Callable[..., Any], tuple[Any, ...]]
@@ -92,9 +93,11 @@ def timeout_message(timeout: float) -> str:
 
 
 def _confine(max_memory: int | None) -> None:
-    """The worker's own limits: its address space, Ctrl-C left to the parent, death with the parent."""
+    """The worker's own limits: its address space, Ctrl-C left to the parent, death with the parent, and
+    SIGTERM as an exit that unwinds (temporary folders removed, a LibreOffice conversion killed).
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's handler is inherited through fork
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)  # replaces the parent's handler, inherited through fork
     if max_memory:
         import resource
 
@@ -104,6 +107,11 @@ def _confine(max_memory: int | None) -> None:
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    """Stopped by the parent: leave through `finally` and `with` blocks, which SIGKILL would skip."""
+    raise SystemExit(128 + signum)
 
 
 def _worker_main(conn: Connection, max_memory: int | None, warm: Callable[[], None] | None) -> None:
@@ -238,8 +246,10 @@ class Worker:
         return [self.conn, self.proc.sentinel]
 
     def stop(self, *, kill: bool = False) -> None:
-        """Tell it to stop (or kill it), and wait for it."""
+        """Tell it to stop (or stop it: SIGTERM, then SIGKILL after `KILL_GRACE`), and wait for it."""
         if kill:
+            self.proc.terminate()
+            self.proc.join(KILL_GRACE)
             self.proc.kill()
         else:
             with contextlib.suppress(OSError):  # already gone
@@ -301,8 +311,12 @@ def call_anywhere(function: Callable[..., T], *args: Any, timeout: float, max_me
         raise StoppedError(timeout_message(timeout)) from None
     finally:
         if child.poll() is None:  # past the timeout, or the caller interrupted
-            child.kill()
-            child.wait()
+            child.terminate()
+            try:
+                child.wait(KILL_GRACE)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
     try:
         kind, value = pickle.loads(out)
     except Exception:  # noqa: BLE001 - it died before answering: nothing, or half an answer

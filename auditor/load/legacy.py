@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from dataclasses import replace
@@ -45,10 +48,28 @@ def read_legacy(src: Source) -> RawDocument:
             str(source),
         ]
         try:
-            subprocess.run(command, check=True, capture_output=True, timeout=CONVERT_TIMEOUT)
+            _convert(command)
             data = source.with_suffix(".docx").read_bytes()
         except (OSError, subprocess.SubprocessError) as exc:
             raise LoadError(f"{src.name}: LibreOffice could not convert this legacy Word file ({reason(exc)})") from exc
     document = read_docx(Source(data, src.name, limits=src.limits))
     note = "Converted from a legacy Word file with LibreOffice; check numbering and tables."
     return replace(document, warnings=(*document.warnings, note))
+
+
+def _convert(command: list[str]) -> None:
+    """Run LibreOffice in a process group of its own, killed whole however this ends (its timeout, an
+    error, or the worker stopped by SIGTERM): `soffice` starts `soffice.bin`, which a kill of the first
+    alone would leave running.
+    """
+    scratch = {**os.environ, "TMPDIR": str(Path(command[-1]).parent)}  # its own temporary files go there too
+    with subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True, env=scratch
+    ) as office:
+        try:
+            _, errors = office.communicate(timeout=CONVERT_TIMEOUT)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(office.pid, signal.SIGKILL)
+    if office.returncode:
+        raise subprocess.CalledProcessError(office.returncode, command, stderr=errors)
