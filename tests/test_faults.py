@@ -250,10 +250,11 @@ def test_a_worker_the_system_refuses_is_an_error_row_per_file(tmp_path: Path) ->
 def test_a_dispute_worker_that_cannot_start_is_one_line() -> None:
     run = _bounded(cli(["dispute", str(GOOD), "--scenario", "kpi_missed", "--max-memory", "20"]))
     assert run.code == 2
-    assert run.lines() == [
-        f"contract-audit: {GOOD.name}: stopped at the memory limit of 20 MB per worker "
-        "(raise it with --max-memory MB, 0 for none)"
-    ]
+    # where the cap stops the interpreter (inside an import, or before Python can report it) depends on the
+    # machine and on whether the bytecode is compiled yet: one line either way, naming the limit
+    [line] = run.lines()
+    assert line.startswith(f"contract-audit: {GOOD.name}: ")
+    assert line.endswith("stopped at the memory limit of 20 MB per worker (raise it with --max-memory MB, 0 for none)")
     assert run.seconds < MAX_SECONDS
 
 
@@ -343,7 +344,8 @@ def test_stdin_is_never_kept_in_the_store(tmp_path: Path) -> None:
     for counts in ("2 audited, 0 from the store", "1 audited, 1 from the store"):
         run = cli(args, stdin=GOOD.read_bytes(), env={"TMPDIR": str(scratch)})
         assert run.code == 0, run.stderr
-        assert [json.loads(line)["file"] for line in run.stdout.splitlines()] == ["stdin", GOOD.name]
+        # results come in path order, and where the piped-in copy sorts depends on TMPDIR
+        assert sorted(json.loads(line)["file"] for line in run.stdout.splitlines()) == sorted(["stdin", GOOD.name])
         assert f"2 contracts: {counts}, 0 errors" in run.stderr
         assert run.seconds < MAX_SECONDS
         assert run.peak_mb < MAX_MB
