@@ -96,8 +96,8 @@ def _leading_literals(items: list[tuple[Any, Any]]) -> tuple[list[str], bool] | 
             continue
         if op is sre.LITERAL:
             heads = [h + chr(av) for h in heads]
-        elif op is sre.IN and _literal_set(av) and len(heads) * len(_literal_set(av)) <= _MAX_HEADS:
-            heads = [h + ch for h in heads for ch in _literal_set(av)]
+        elif op is sre.IN and (chars := _literal_set(av)) and len(heads) * len(chars) <= _MAX_HEADS:
+            heads = [h + ch for h in heads for ch in chars]
         elif heads == [""] and op is sre.SUBPATTERN:
             _, add_flags, _, sub = av
             inner = None if add_flags & re.IGNORECASE else _leading_literals(list(sub))

@@ -5,8 +5,6 @@ reads the `quality_standards` lexicon (or a playbook's version of it).
 
 from __future__ import annotations
 
-import re
-
 from auditor.analyse.match import Hit
 from auditor.lexicon import load_lexicon
 from auditor.rules.reading import CheckInput
@@ -37,7 +35,7 @@ def accepted_on_delivery(inp: CheckInput) -> tuple[Hit, ...]:
     no time at all. "发布即视为完成" says the work is done, not accepted, and stays out.
     """
     inp = _read(inp)
-    accepts = re.compile(r"验收|合格|accept|approv")
+    accepts = inp.rx("acceptance_word")
     return tuple(h for h in inp.hits("delivery_is_acceptance", negatable=False) if accepts.search(h.matched))
 
 
