@@ -9,7 +9,7 @@ import re
 import pytest
 
 from auditor.analyse.facts import sentence_spans
-from auditor.analyse.match import Hit, Sentences, _needles, dedupe, evidence_for, find, heading_matches
+from auditor.analyse.match import Hit, Sentences, _matches_at, _openers, dedupe, evidence_for, find, heading_matches
 from auditor.lexicon import load_lexicon
 from auditor.load import load_text
 from auditor.model import Clause, Evidence, RawDocument
@@ -187,25 +187,49 @@ def test_match_dedupe_limit() -> None:
     assert len(dedupe([_ev(i * 10, i * 10 + 5) for i in range(9)], limit=4)) == 4
 
 
-NEEDLES = [
+OPENERS = [
     (r"\bfollowers?\b|\bviews?\b", ("follower", "view")),
     (r"(?<!crash-free )\bsessions\b", ("sessions",)),
-    (r"(?<![a-z])[up]v(?![a-z])", ("uv", "pv")),
-    (r"涨粉|(?<![a-z])gmv", ("涨粉", "gmv")),
-    (r"(?:获客|单次)成本", None),  # opens with literals: the regex engine skips to them itself
+    (r"(?<![a-z])[up]v(?![a-z])", ("pv", "uv")),
+    (r"涨粉|(?<![a-z])gmv", ("gmv", "涨粉")),
+    (r"(?:获客|单次)成本", ("单次", "获客")),
+    (r"\b(?:customer )?satisfaction", ("customer ", "satisfaction")),  # an optional opening, or what follows
+    (r"(?:ab)+c", ("ab",)),
     (r"\d+\s*dpi", None),  # opens with a digit class: no literal to look for
     (r"(?i)refund", None),  # case folded: a literal would miss "Refund"
     (r"refund|", None),  # may match nothing
-    (r"(?:foo)?bar", None),
+    (r"(?:foo)?", None),
+    (r"[^a]bc", None),
 ]
 
 
-@pytest.mark.parametrize(("pattern", "needles"), NEEDLES, ids=[n[0] for n in NEEDLES])
-def test_match_needles_every_match_contains_one(pattern: str, needles: tuple[str, ...] | None) -> None:
-    assert _needles(re.compile(pattern)) == needles
+@pytest.mark.parametrize(("pattern", "openers"), OPENERS, ids=[n[0] for n in OPENERS])
+def test_match_openers_every_match_opens_with_one(pattern: str, openers: tuple[str, ...] | None) -> None:
+    found = _openers(re.compile(pattern))
+    literals = None if found is None else tuple(sorted(re.sub(r"\\(.)", r"\1", a) for a in found.pattern.split("|")))
+    assert literals == openers
 
 
-def test_match_find_skips_only_clauses_without_a_needle() -> None:
+# Each trap: a lookbehind that sees text before the position tried, openers that overlap, an opener
+# inside a failed attempt at another, a match that swallows the next opener.
+TRAPS = [
+    (r"(?<!crash-free )\bsessions\b", "crash-free sessions; sessions; subsessions"),
+    (r"abc|bcd", "abcd bcd"),
+    (r"ab[^x]{0,3}z|bz", "abyyy bz abz"),
+    (r"\bviews?\b[^.]*|\bfollowers\b", "views and followers. followers"),
+    (r"(?:customer )?satisfaction rates?", "customer satisfaction rate and satisfaction rates"),
+]
+
+
+@pytest.mark.parametrize(("pattern", "text"), TRAPS, ids=[t[0] for t in TRAPS])
+def test_match_matches_at_openers_equals_finditer(pattern: str, text: str) -> None:
+    rx = re.compile(pattern)
+    openers = _openers(rx)
+    assert openers is not None
+    assert [m.span() for m in _matches_at(rx, openers, text)] == [m.span() for m in rx.finditer(text)]
+
+
+def test_match_find_tries_only_where_an_opener_stands() -> None:
     text = "The Agency shall deliver 10,000 followers.\n\nFees are due monthly.\n\nViews are counted by the platform."
     _, clauses, sentences = _read(text, "en")
     rx = load_lexicon("kpi_remedies").cue("metric", "en")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import importlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -45,11 +45,10 @@ def find(
 ) -> tuple[Hit, ...]:
     """Every match of `rx` in the clauses; a hit is negated when a negation cue ends just before it."""
     hits: list[Hit] = []
-    needles = _needles(rx)
+    openers = _openers(rx)
     for clause in clauses:
-        if needles is not None and not any(n in clause.norm for n in needles):
-            continue  # no match can be here, and the regex would have read the whole clause to say so
-        for m in rx.finditer(clause.norm):
+        matches = rx.finditer(clause.norm) if openers is None else _matches_at(rx, openers, clause.norm)
+        for m in matches:
             if m.end() == m.start():
                 continue
             start, end = clause.start + m.start(), clause.start + m.end()
@@ -62,13 +61,31 @@ def find(
     return tuple(hits)
 
 
+def _matches_at(rx: re.Pattern[str], openers: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """`rx.finditer(text)`, trying `rx` only where one of its opening literals stands (`openers` finds
+    them): every match opens with one, so no position skipped could start a match, and after a match the
+    search goes on from its end as `finditer` does. Lookbehinds and word boundaries still see the text
+    before each position (`match` with a position is not a slice).
+    """
+    pos = 0
+    while (found := openers.search(text, pos)) is not None:
+        m = rx.match(text, found.start())
+        if m is None:
+            pos = found.start() + 1
+        else:
+            yield m
+            pos = m.end()
+
+
 @lru_cache(maxsize=4096)
-def _needles(rx: re.Pattern[str]) -> tuple[str, ...] | None:
-    r"""Literal strings one of which every match of `rx` contains, or None when the pattern does not say.
+def _openers(rx: re.Pattern[str]) -> re.Pattern[str] | None:
+    r"""A regex of the literals every match of `rx` opens with, or None when the pattern does not say.
 
     A cue such as `\bfollowers?\b|\bviews?\b|…` opens with a word boundary, so the regex engine
-    cannot skip ahead to a literal and tries every alternative at every character: 60 ms over a 20-page
-    English contract, while looking for "follower", "view"… first takes 2 ms and leaves most clauses out.
+    cannot skip ahead to a literal and tries every alternative at every character (60 ms over a 20-page
+    English contract); an alternation of many literals is tried, alternative by alternative, at every
+    character that opens one. A plain alternation of the opening literals ("follower", "view"…) is
+    searched by the engine's fast literal scan, and `rx` is tried only where one stands.
     """
     if sre is None or rx.flags & re.IGNORECASE:
         return None
@@ -78,39 +95,41 @@ def _needles(rx: re.Pattern[str]) -> tuple[str, ...] | None:
         return None
     if parsed.state.flags & re.IGNORECASE:
         return None
-    found = _leading_literals(list(parsed))
-    if found is None or not found[1]:  # every way opens with a literal: the engine already skips to them
+    heads = _openings(list(parsed))
+    if heads is None:
         return None
-    return tuple(dict.fromkeys(found[0]))
+    return re.compile("|".join(re.escape(h) for h in sorted(set(heads), key=lambda h: (-len(h), h))))
 
 
-def _leading_literals(items: list[tuple[Any, Any]]) -> tuple[list[str], bool] | None:
+def _openings(items: list[tuple[Any, Any]]) -> list[str] | None:
     """The literal text that opens every match of a parsed sequence (past zero-width assertions), one
-    string per way it can open, and whether some way opens with an assertion; None when some way opens
-    with no literal.
+    string per way it can open; None when some way opens with no literal.
     """
-    heads, asserted = [""], False
-    for op, av in items:
+    heads = [""]
+    for at, (op, av) in enumerate(items):
         if heads == [""] and op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
-            asserted = True
             continue
         if op is sre.LITERAL:
             heads = [h + chr(av) for h in heads]
-        elif op is sre.IN and (chars := _literal_set(av)) and len(heads) * len(chars) <= _MAX_HEADS:
+            continue
+        if op is sre.IN and (chars := _literal_set(av)) and len(heads) * len(chars) <= _MAX_HEADS:
             heads = [h + ch for h in heads for ch in chars]
-        elif heads == [""] and op is sre.SUBPATTERN:
-            _, add_flags, _, sub = av
-            inner = None if add_flags & re.IGNORECASE else _leading_literals(list(sub))
-            return None if inner is None else (inner[0], asserted or inner[1])
-        elif heads == [""] and op is sre.BRANCH:
-            ways = [_leading_literals(list(alt)) for alt in av[1]]
-            known = [w for w in ways if w is not None]
-            if len(known) < len(ways):
-                return None
-            return [h for w in known for h in w[0]], asserted or any(w[1] for w in known)
-        else:
+            continue
+        if heads != [""]:
             break
-    return (heads, asserted) if all(heads) else None
+        if op is sre.SUBPATTERN:
+            _, add_flags, _, sub = av
+            return None if add_flags & re.IGNORECASE else _openings(list(sub))
+        if op is sre.BRANCH:
+            ways = [_openings(list(alt)) for alt in av[1]]
+            return None if any(w is None for w in ways) else [h for w in ways for h in w or ()]
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            low, _, item = av
+            inner = _openings(list(item))
+            rest = _openings(items[at + 1 :]) if low == 0 else []
+            return None if inner is None or rest is None else inner + rest
+        return None
+    return heads if all(heads) else None
 
 
 _MAX_HEADS = 16
