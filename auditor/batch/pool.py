@@ -9,7 +9,7 @@ does not depend on --workers, --dask or whether the store already knew the file.
 Why not `concurrent.futures.ProcessPoolExecutor`: it cannot stop one task. Killing the process running a
 hung audit breaks the whole pool and fails every queued file. The small pool below gives each worker its
 own pipe, hands it one file at a time, and kills and replaces only the worker whose file ran past the
-timeout. Each worker of a pool runs the same initializer an executor would (`_warm`) before its first file.
+timeout. Workers are forked cold and warm up on their first file: a warm-up first only delayed it (0.5 s).
 """
 
 from __future__ import annotations
@@ -228,20 +228,21 @@ def _run_pool(
 ) -> Generator[tuple[int, Entry], None, None]:
     """Feed files to `size` workers one at a time; a worker past the timeout, or dead, is replaced.
 
-    A lone worker is not warmed up: with nothing running beside it, warming would only delay its file.
-    A worker that cannot start (the system refuses the process, or the memory cap is too low for the
-    libraries) costs the next file in the queue, which gets the reason as its error entry: the batch
-    always ends, with an entry per file, however often starting fails.
+    No worker is warmed up before its first file: the first file imports and compiles what it needs (and
+    only that), so the first result comes as soon as one audit can, and the workers warm up side by side.
+    A memory cap too low for the libraries then fails each file in its worker, where `audit_entry` says so
+    in one line (`worker.confined_error`). A worker that cannot start (the system refuses the process, or
+    the cap is below what even its first message needs) costs the next file in the queue, which gets the
+    reason as its error entry: the batch always ends, with an entry per file, however often starting fails.
     """
     ctx = worker.context()
-    warm = _warm if size > 1 else None
     queue = deque(todo)
     pool: list[worker.Worker] = []
     try:
         while queue or any(w.task is not None for w in pool):
             while queue and len(pool) < size:  # at the start, and to replace a worker that is gone
                 try:
-                    pool.append(worker.Worker(ctx, options.max_memory, warm))
+                    pool.append(worker.Worker(ctx, options.max_memory))
                 except worker.StoppedError as err:
                     i = queue.popleft()
                     yield i, _stopped_entry(paths[i], str(err))
