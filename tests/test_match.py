@@ -9,7 +9,18 @@ import re
 import pytest
 
 from auditor.analyse.facts import sentence_spans
-from auditor.analyse.match import Hit, Sentences, _matches_at, _openers, dedupe, evidence_for, find, heading_matches
+from auditor.analyse.match import (
+    Hit,
+    Sentences,
+    _matches_at,
+    _openers,
+    _required,
+    dedupe,
+    evidence_for,
+    find,
+    heading_matches,
+    scanner,
+)
 from auditor.lexicon import load_lexicon
 from auditor.load import load_text
 from auditor.model import Clause, Evidence, RawDocument
@@ -208,6 +219,28 @@ def test_match_openers_every_match_opens_with_one(pattern: str, openers: tuple[s
     found = _openers(re.compile(pattern))
     literals = None if found is None else tuple(sorted(re.sub(r"\\(.)", r"\1", a) for a in found.pattern.split("|")))
     assert literals == openers
+
+
+REQUIRED = [
+    (r"\d+\s*dpi", "dpi"),
+    (r"(?:[a-z]+\s*\()?(?P<num>\d+)\s*(?P<unit>days?|weeks?)", "day|week"),  # the longest sure piece
+    (r"\d{3,4}p\b|cmyk", "\\d|cmyk"),
+    (r"(?:foo)?\d", "\\d"),
+    (r"[^a]+(?=abc)", None),  # what a lookahead sees is not in the match
+    (r"(?:ab)?c?", None),
+]
+
+
+@pytest.mark.parametrize(("pattern", "required"), REQUIRED, ids=[r[0] for r in REQUIRED])
+def test_match_required_is_in_every_match(pattern: str, required: str | None) -> None:
+    found = _required(re.compile(pattern))
+    assert (None if found is None else found.pattern) == required
+
+
+def test_match_scan_skips_a_text_without_the_required_piece() -> None:
+    rx = re.compile(r"(?:[a-z]+\s*\()?(?P<num>\d+)\)?\s*days?")
+    assert list(scanner(rx)("within thirty (30) weeks")) == []
+    assert [m.group() for m in scanner(rx)("within thirty (30) days")] == ["thirty (30) days"]
 
 
 # Each trap: a lookbehind that sees text before the position tried, openers that overlap, an opener

@@ -7,11 +7,11 @@ sentence quoting or tolerant heading matching.
 from __future__ import annotations
 
 import bisect
+import functools
 import importlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -45,10 +45,9 @@ def find(
 ) -> tuple[Hit, ...]:
     """Every match of `rx` in the clauses; a hit is negated when a negation cue ends just before it."""
     hits: list[Hit] = []
-    openers = _openers(rx)
+    matches = scanner(rx)
     for clause in clauses:
-        matches = rx.finditer(clause.norm) if openers is None else _matches_at(rx, openers, clause.norm)
-        for m in matches:
+        for m in matches(clause.norm):
             if m.end() == m.start():
                 continue
             start, end = clause.start + m.start(), clause.start + m.end()
@@ -59,6 +58,26 @@ def find(
                 negated = bool(negation.search(lead[-60:]))
             hits.append(Hit(clause, start, end, key, negated))
     return tuple(hits)
+
+
+@functools.lru_cache(maxsize=4096)
+def scanner(rx: re.Pattern[str]) -> Callable[[str], Iterator[re.Match[str]]]:
+    """`rx.finditer`, or the same matches with the regex engine spared what cannot match: tried only where
+    one of the literals every match opens with stands (`_openers`), else not at all in a text without
+    one of the pieces every match holds (`_required`). Chosen once per pattern.
+    """
+    openers = _openers(rx)
+    if openers is not None:
+        return functools.partial(_matches_at, rx, openers)
+    required = _required(rx)
+    if required is not None:
+        return functools.partial(_matches_holding, rx, required)
+    return rx.finditer
+
+
+def _matches_holding(rx: re.Pattern[str], required: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """`rx.finditer(text)`, where a text without a match of `required` has none."""
+    return rx.finditer(text) if required.search(text) else iter(())
 
 
 def _matches_at(rx: re.Pattern[str], openers: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
@@ -77,7 +96,7 @@ def _matches_at(rx: re.Pattern[str], openers: re.Pattern[str], text: str) -> Ite
             pos = m.end()
 
 
-@lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=4096)
 def _openers(rx: re.Pattern[str]) -> re.Pattern[str] | None:
     r"""A regex of the literals every match of `rx` opens with, or None when the pattern does not say.
 
@@ -87,18 +106,68 @@ def _openers(rx: re.Pattern[str]) -> re.Pattern[str] | None:
     character that opens one. A plain alternation of the opening literals ("follower", "view"…) is
     searched by the engine's fast literal scan, and `rx` is tried only where one stands.
     """
+    parsed = _parsed(rx)
+    heads = None if parsed is None else _openings(parsed)
+    if heads is None:
+        return None
+    return re.compile("|".join(re.escape(h) for h in sorted(set(heads), key=lambda h: (-len(h), h))))
+
+
+@functools.lru_cache(maxsize=4096)
+def _required(rx: re.Pattern[str]) -> re.Pattern[str] | None:
+    r"""A regex one of whose matches every match of `rx` holds, or None when the pattern does not say.
+
+    A cue or fact pattern that opens with a digit or an optional word (`\d+\s*dpi`, `(?:[a-z]+\s*\()?
+    (?P<num>…)…(?P<unit>days?|weeks?)`) gives no opening literal, but it cannot match in a clause
+    without the piece it must hold ("dpi"; "day" or "week"), and most clauses have none.
+    """
+    parsed = _parsed(rx)
+    found = None if parsed is None else _pieces(parsed)
+    return None if found is None else re.compile("|".join(found[1]))
+
+
+def _parsed(rx: re.Pattern[str]) -> list[tuple[Any, Any]] | None:
+    """The parsed items of a pattern, or None where its literals cannot be read as written (case
+    folded, or no parser).
+    """
     if sre is None or rx.flags & re.IGNORECASE:
         return None
     try:
         parsed = _parser.parse(rx.pattern, rx.flags)
     except (re.error, RecursionError):  # a compiled pattern parses; should it not, no shortcut is taken
         return None
-    if parsed.state.flags & re.IGNORECASE:
-        return None
-    heads = _openings(list(parsed))
-    if heads is None:
-        return None
-    return re.compile("|".join(re.escape(h) for h in sorted(set(heads), key=lambda h: (-len(h), h))))
+    return None if parsed.state.flags & re.IGNORECASE else list(parsed)
+
+
+def _pieces(items: list[tuple[Any, Any]]) -> tuple[int, list[str]] | None:
+    """The most telling thing every match of a parsed sequence holds: regex pieces (escaped literals, or
+    a digit class), one of which is in every match, and the shortest literal's length; None when the
+    sequence holds nothing for certain.
+    """
+    best: tuple[int, list[str]] | None = None
+    run = ""
+    for op, av in [*items, (None, None)]:  # the sentinel ends the last run of literals
+        if op is sre.LITERAL:
+            run += chr(av)
+            continue
+        found: list[tuple[int, list[str]] | None] = [(len(run), [re.escape(run)])] if run else []
+        run = ""
+        if op is sre.SUBPATTERN and not av[1] & re.IGNORECASE:
+            found.append(_pieces(list(av[3])))
+        elif op is sre.BRANCH:
+            ways = [_pieces(list(alt)) for alt in av[1]]
+            if all(ways):
+                found.append((min(w[0] for w in ways if w), [p for w in ways if w for p in w[1]]))
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            found.append(_pieces(list(av[2])))
+        elif op is sre.IN and av == [(sre.CATEGORY, sre.CATEGORY_DIGIT)]:
+            found.append((1, [r"\d"]))
+        elif op is sre.IN and (chars := _literal_set(av)):
+            found.append((1, [re.escape(ch) for ch in chars]))
+        for piece in found:
+            if piece is not None and (best is None or piece[0] > best[0]):
+                best = piece
+    return best
 
 
 def _openings(items: list[tuple[Any, Any]]) -> list[str] | None:
@@ -153,7 +222,7 @@ def heading_matches(clause: Clause, headings: Iterable[str], threshold: float = 
     return bool(titles) and _titles_match(titles, tuple(headings), threshold)
 
 
-@lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=8192)
 def _titles_match(titles: tuple[str, ...], headings: tuple[str, ...], threshold: float) -> bool:
     """Cached: every clause of a section has the same titles, and every check asks about its headings
     for every clause (a 20-page contract asked 40,000 times, 1 s of fuzzy matching).
@@ -231,7 +300,7 @@ def dedupe(evidence: Iterable[Evidence], limit: int = 4) -> tuple[Evidence, ...]
 
 def longest_matches(norm: str, patterns: tuple[re.Pattern[str], ...]) -> list[re.Match[str]]:
     """Matches of all alternatives, the longest kept where two overlap."""
-    found = sorted((m for rx in patterns for m in rx.finditer(norm)), key=lambda m: (m.start(), -m.end()))
+    found = sorted((m for rx in patterns for m in scanner(rx)(norm)), key=lambda m: (m.start(), -m.end()))
     kept: list[re.Match[str]] = []
     for m in found:
         if kept and m.start() < kept[-1].end():
