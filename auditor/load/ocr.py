@@ -14,9 +14,10 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PIL import Image
+if TYPE_CHECKING:  # a PDF with a text layer never needs PIL, whose import costs more than reading a page
+    from PIL import Image
 
 __all__ = ["DPI", "INSTALL_HINT", "OcrWord", "missing", "read_image", "render_pdf_pages"]
 

@@ -11,22 +11,40 @@ from __future__ import annotations
 import ctypes
 import itertools
 import math
-import statistics
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from auditor.load import ocr
 from auditor.load.limits import check_pdf_chars, check_pdf_pages, render_scale
-from auditor.load.pdf_layout import Line, drop_furniture, first_word_width, line_cells, ocr_line, pdf_blocks
+from auditor.load.pdf_layout import (
+    BOTTOM,
+    FONT,
+    HORIZONTAL,
+    SIZE,
+    TEXT,
+    TOP,
+    UPRIGHT,
+    X0,
+    X1,
+    Char,
+    Line,
+    drop_furniture,
+    first_word_width,
+    line_cells,
+    median,
+    ocr_line,
+    pdf_blocks,
+)
 from auditor.load.source import LoadError, Source
 from auditor.load.text import blocks_or_fail
 from auditor.model import RawDocument
 
-Char = dict[str, Any]  # text, x0, x1, top, bottom, size, upright, horizontal, font: what the rules read
+T = TypeVar("T")
 
 
 def read_pdf(src: Source) -> RawDocument:
@@ -162,7 +180,7 @@ _TOLERANCE = 3  # pdfplumber's x_tolerance and y_tolerance: a wider gap starts a
 _DUPLICATE = 1  # a character drawn again within this distance (fake bold) counts once
 _PDFIUM_HYPHEN = 0x02
 _SPACE = 0x20
-_LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
+_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"})
 
 
 def _page_lines(page: Any, textpage: Any, number: int) -> list[Line]:
@@ -173,24 +191,22 @@ def _page_lines(page: Any, textpage: Any, number: int) -> list[Line]:
     """
     width, height = float(page.get_width()), float(page.get_height())
     chars = _deduplicated(_chars(page, textpage))
-    rotated = sum(1 for char in chars if not char["horizontal"])
+    rotated = sum(1 for char in chars if not char[HORIZONTAL])
     if 0 < rotated * 2 < len(chars):
-        chars = [char for char in chars if char["horizontal"]]
+        chars = [char for char in chars if char[HORIZONTAL]]
     lines = []
     for words in _text_lines(chars):
-        line_chars = [c for word in words for c in word if c["text"].strip()]
-        text = " ".join(" ".join(_word_text(word) for word in words).split())
-        if not line_chars or not text:
-            continue
-        size = statistics.median(float(c["size"]) for c in line_chars)
+        line_chars = [char for word in words for char in word]  # words hold no spaces
+        text = " ".join(" ".join("".join(map(_text, word)) for word in words).translate(_LIGATURES).split())
+        size = median(list(map(_size, line_chars)))
         lines.append(
             Line(
                 text=text,
                 page=number,
-                x0=min(c["x0"] for word in words for c in word),
-                x1=max(c["x1"] for word in words for c in word),
-                top=min(c["top"] for word in words for c in word),
-                bottom=max(c["bottom"] for word in words for c in word),
+                x0=min(map(_x0, line_chars)),
+                x1=max(map(_x1, line_chars)),
+                top=min(map(_top, line_chars)),
+                bottom=max(map(_bottom, line_chars)),
                 page_width=width,
                 page_height=height,
                 size=size,
@@ -201,6 +217,11 @@ def _page_lines(page: Any, textpage: Any, number: int) -> list[Line]:
     return lines
 
 
+_text, _x0, _x1, _size, _top, _bottom = (itemgetter(i) for i in (TEXT, X0, X1, SIZE, TOP, BOTTOM))
+_upright = itemgetter(UPRIGHT)
+_x0_top, _top_x0 = itemgetter(X0, TOP), itemgetter(TOP, X0)
+
+
 def _chars(page: Any, textpage: Any) -> list[Char]:
     """The page's characters in content order, as PDFium reads them, without the line ends PDFium adds;
     a space it adds between words (the file moved the pen instead of drawing one) is kept, right after
@@ -208,71 +229,107 @@ def _chars(page: Any, textpage: Any) -> list[Char]:
 
     A character spans from its origin by its advance width, as pdfminer measured it. What is the same
     for a whole text object (size, font, matrix) is read once per object, a width once per font and
-    character: per character, PDFium is asked only for its code, its text object and its origin.
+    character: per character, PDFium is asked only for its text object, its code and its origin.
     """
     raw = _pdfium().raw
-    text_object = _text_object_address()
-    handle = textpage.raw
+    calls = _calls()
+    handle = ctypes.c_void_p(ctypes.cast(textpage.raw, ctypes.c_void_p).value)
     left, _, _, top = page.get_mediabox()
     x, y, matrix, width = ctypes.c_double(), ctypes.c_double(), raw.FS_MATRIX(), ctypes.c_float()
+    origin_x, origin_y = ctypes.byref(x), ctypes.byref(y)
     runs: dict[int | None, _Run] = {}
-    advances: dict[tuple[int | None, int], float] = {}
     chars: list[Char] = []
     pending = 0  # the first half of a surrogate pair
-    for i in range(raw.FPDFText_CountChars(handle)):
-        code = raw.FPDFText_GetUnicode(handle, i)
+    last: int | None = -1  # the text object of the character before; no object lives at -1
+    run: _Run  # that object's run and what each character reads of it, set at its first character
+    size: float
+    descent: float
+    upright: bool
+    horizontal: bool
+    name: bytes
+    advances: dict[int, float]
+    text_object, unicode, origin, append = calls.text_object, calls.unicode, calls.origin, chars.append
+    for i in range(calls.count_chars(handle)):
+        key = text_object(handle, i)
+        code = unicode(handle, i)
         if not code:
             continue
-        if raw.FPDFText_IsGenerated(handle, i):
+        if key is None and calls.is_generated(handle, i):  # only generated characters have no object
             if code == _SPACE and chars:  # where the file spaces words by moving, not by a space
-                chars.append({**chars[-1], "text": " ", "x0": chars[-1]["x1"]})
+                chars.append((" ", chars[-1][X1], *chars[-1][X1:]))  # from the end of the one before
             continue  # PDFium's own line ends
-        if code == _PDFIUM_HYPHEN and raw.FPDFText_IsHyphen(handle, i):
+        if code == _PDFIUM_HYPHEN and calls.is_hyphen(handle, i):
             code = ord("-")  # the file's hyphen at a line end, which PDFium marks this way
-        if 0xD800 <= code < 0xDC00:
-            pending = code
-            continue
-        if 0xDC00 <= code < 0xE000:
+        if 0xD800 <= code < 0xE000:
+            if code < 0xDC00:
+                pending = code
+                continue
             if not pending:
                 continue
             code, pending = 0x10000 + ((pending - 0xD800) << 10) + (code - 0xDC00), 0
-        key = text_object(handle, i)
-        run = runs.get(key)
-        if run is None:
-            run = runs[key] = _run(raw, handle, i, ctypes.cast(key or 0, raw.FPDF_PAGEOBJECT), matrix)
-        advance = advances.get((key, code))
+        if key != last:
+            met = runs.get(key)
+            if met is None:
+                met = runs[key] = _run(raw, textpage.raw, i, ctypes.cast(key or 0, raw.FPDF_PAGEOBJECT), matrix)
+            run, last = met, key
+            size, descent, upright, horizontal, name, advances = (
+                run.size,
+                run.descent,
+                run.upright,
+                run.horizontal,
+                run.name,
+                run.advances,
+            )
+        advance = advances.get(code)
         if advance is None:
-            found = run.font and raw.FPDFFont_GetGlyphWidth(run.font, code, ctypes.c_float(run.font_size), width)
-            advance = advances[key, code] = (width.value if found else run.font_size / 2) * run.x_scale
-        raw.FPDFText_GetCharOrigin(handle, i, x, y)
-        bottom = top - y.value - run.descent
-        chars.append(
-            {
-                "text": chr(code),
-                "x0": x.value - left,
-                "x1": x.value - left + advance,
-                "top": bottom - run.size,
-                "bottom": bottom,
-                "size": run.size,
-                "upright": run.upright,
-                "horizontal": run.horizontal,
-                "font": run.name,
-            }
-        )
+            advance = advances[code] = _advance(raw, run, code, width)
+        origin(handle, i, origin_x, origin_y)
+        x0 = x.value - left
+        bottom = top - y.value - descent
+        append((chr(code), x0, x0 + advance, size, bottom - size, bottom, upright, horizontal, name))
     return chars
 
 
-@lru_cache(maxsize=1)
-def _text_object_address() -> Callable[[Any, int], int | None]:
-    """`FPDFText_GetTextObject` returning the object's address as an int, the key of its run: three
-    times faster than casting the pointer it returns, once per character.
+def _advance(raw: Any, run: _Run, code: int, width: Any) -> float:
+    """How far character `code` moves the pen in `run`: its glyph's width, half the size without a font."""
+    found = run.font and raw.FPDFFont_GetGlyphWidth(run.font, code, ctypes.c_float(run.font_size), width)
+    return float((width.value if found else run.font_size / 2) * run.x_scale)
+
+
+@dataclass(frozen=True, slots=True)
+class _Calls:
+    """The PDFium functions called for every character, declared without argument types.
+
+    ctypes then converts the arguments as given (the text page as a `c_void_p`, the index as an int,
+    the origin as two `byref`s) instead of checking each against a declared type, which takes half the
+    time of the four calls a character costs.
     """
+
+    count_chars: Callable[..., int]
+    text_object: Callable[..., int | None]  # the object's address, the key of its run; None if generated
+    unicode: Callable[..., int]
+    is_generated: Callable[..., int]
+    is_hyphen: Callable[..., int]
+    origin: Callable[..., int]
+
+
+@lru_cache(maxsize=1)
+def _calls() -> _Calls:
     raw = _pdfium().raw
-    prototype = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
-    function: Callable[[Any, int], int | None] = prototype(
-        ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value or 0
+
+    def declare(function: Any, restype: Any) -> Callable[..., Any]:
+        address = ctypes.cast(function, ctypes.c_void_p).value or 0
+        declared: Callable[..., Any] = ctypes.CFUNCTYPE(restype)(address)
+        return declared
+
+    return _Calls(
+        count_chars=declare(raw.FPDFText_CountChars, ctypes.c_int),
+        text_object=declare(raw.FPDFText_GetTextObject, ctypes.c_void_p),
+        unicode=declare(raw.FPDFText_GetUnicode, ctypes.c_uint),
+        is_generated=declare(raw.FPDFText_IsGenerated, ctypes.c_int),
+        is_hyphen=declare(raw.FPDFText_IsHyphen, ctypes.c_int),
+        origin=declare(raw.FPDFText_GetCharOrigin, ctypes.c_int),
     )
-    return function
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,6 +344,7 @@ class _Run:
     upright: bool  # pdfminer's test: no mirror, no quarter turn
     horizontal: bool  # no rotation (matrix entry b); the shear of a synthetic italic is allowed
     name: bytes  # the base font name, part of what makes a character a duplicate
+    advances: dict[int, float] = field(default_factory=dict)  # character code → advance, as met
 
 
 def _run(raw: Any, handle: Any, index: int, obj: Any, matrix: Any) -> _Run:
@@ -320,38 +378,64 @@ def _run(raw: Any, handle: Any, index: int, obj: Any, matrix: Any) -> _Run:
     )
 
 
+def _clusters(items: Sequence[T], key: Callable[[T], float], tolerance: float) -> list[list[T]]:
+    """As pdfplumber's `cluster_objects`: sorted by `key`, an item no further than `tolerance` from the
+    one before joins its cluster; within a cluster the order is by `key`, then as given.
+
+    The breaks are found among the distinct values (a page's characters share a few dozen tops), each
+    where it starts in the sorted items.
+    """
+    ordered = sorted(items, key=key)
+    values = list(map(key, ordered))
+    distinct = sorted(set(values))
+    starts = [
+        bisect_left(values, high) for low, high in zip(distinct, distinct[1:], strict=False) if high > low + tolerance
+    ]
+    return (
+        [ordered[start:end] for start, end in zip([0, *starts], [*starts, len(ordered)], strict=True)]
+        if ordered
+        else []
+    )
+
+
 def _deduplicated(chars: list[Char]) -> list[Char]:
     """As pdfplumber's `dedupe_chars`: of the same character in the same font and size drawn within a
     point of itself (rows of tops, then columns of left edges), the top-left one is kept; order is kept.
+
+    Most pages have none, and `_may_repeat` says so for a fraction of the cost.
     """
-    groups: dict[tuple[Any, ...], list[Char]] = defaultdict(list)
+    if not _may_repeat(chars):
+        return chars
+    groups: dict[tuple[Hashable, ...], list[Char]] = defaultdict(list)
     for char in chars:
-        groups[char["upright"], char["text"], char["font"], char["size"]].append(char)
+        groups[char[UPRIGHT], char[TEXT], char[FONT], char[SIZE]].append(char)
     dropped: set[int] = set()
     for group in groups.values():
         if len(group) < 2:
             continue
-        for same_row in _clusters(group, "top", _DUPLICATE):
+        for same_row in _clusters(group, _top, _DUPLICATE):
             if len(same_row) < 2:
                 continue
-            for same_place in _clusters(same_row, "x0", _DUPLICATE):
-                kept = min(same_place, key=itemgetter("top", "x0"))
+            for same_place in _clusters(same_row, _x0, _DUPLICATE):
+                kept = min(same_place, key=_top_x0)
                 dropped.update(id(char) for char in same_place if char is not kept)
     return [char for char in chars if id(char) not in dropped] if dropped else chars
 
 
-def _clusters(items: list[Char], field: str, tolerance: float) -> list[list[Char]]:
-    """As pdfplumber's `cluster_objects`: sorted by `field`, an item no further than `tolerance` from the
-    one before joins its cluster; within a cluster the order is by `field`, then as given.
+def _may_repeat(chars: list[Char]) -> bool:
+    """Whether two characters of the same text lie within `_DUPLICATE` of each other across, on one row
+    of all the page's characters (tops chained `_DUPLICATE` apart): only such a pair can be a duplicate,
+    as a row of look-alike characters lies within a row of them all.
     """
-    ordered = sorted(items, key=itemgetter(field))
-    clusters = [[ordered[0]]] if ordered else []
-    for previous, item in zip(ordered, ordered[1:], strict=False):
-        if item[field] > previous[field] + tolerance:
-            clusters.append([item])
-        else:
-            clusters[-1].append(item)
-    return clusters
+    for row in _clusters(chars, _top, _DUPLICATE):
+        ordered = sorted(row, key=_x0)
+        for i, char in enumerate(ordered):
+            reach, j = char[X0] + _DUPLICATE, i + 1
+            while j < len(ordered) and ordered[j][X0] <= reach:
+                if ordered[j][TEXT] == char[TEXT]:
+                    return True
+                j += 1
+    return False
 
 
 def _text_lines(chars: list[Char]) -> list[list[list[Char]]]:
@@ -362,40 +446,37 @@ def _text_lines(chars: list[Char]) -> list[list[list[Char]]]:
     words whose tops are within the tolerance are then one line.
     """
     words: list[list[Char]] = []
-    for upright, group in itertools.groupby(chars, key=itemgetter("upright")):
-        line_key, char_key = ("top", itemgetter("x0", "top")) if upright else ("x0", itemgetter("top", "x0"))
+    for upright, group in itertools.groupby(chars, key=_upright):
+        line_key, char_key = (_top, _x0_top) if upright else (_x0, _top_x0)
         for line in _clusters(list(group), line_key, _TOLERANCE):
             words.extend(_words(sorted(line, key=char_key), upright))
-    tops = [{"top": min(c["top"] for c in word), "word": word} for word in words]
-    line_of = {id(item): n for n, cluster in enumerate(_clusters(tops, "top", _TOLERANCE)) for item in cluster}
-    return [[item["word"] for item in run] for _, run in itertools.groupby(tops, key=lambda item: line_of[id(item)])]
+    tops = [min(map(_top, word)) for word in words]
+    line_of = [0] * len(words)
+    for n, cluster in enumerate(_clusters(range(len(words)), tops.__getitem__, _TOLERANCE)):
+        for index in cluster:
+            line_of[index] = n
+    return [[words[i] for i in run] for _, run in itertools.groupby(range(len(words)), key=line_of.__getitem__)]
 
 
 def _words(ordered: list[Char], upright: bool) -> list[list[Char]]:
     """Word breaks along one line, as pdfplumber makes them: at a space, a step back, or a gap over the tolerance."""
-    start, end, across = ("x0", "x1", "top") if upright else ("top", "bottom", "x0")
+    start, end, across = (_x0, _x1, _top) if upright else (_top, _bottom, _x0)
     words: list[list[Char]] = []
     current: list[Char] = []
-    for char in ordered:
-        if char["text"].isspace():
+    last_start = last_end = last_across = 0.0  # of the character before, once `current` holds it
+    for char, low, high, side in zip(
+        ordered, map(start, ordered), map(end, ordered), map(across, ordered), strict=True
+    ):
+        if char[TEXT].isspace():
             if current:
                 words.append(current)
             current = []
             continue
-        if current:
-            prev = current[-1]
-            if (
-                char[start] < prev[start]
-                or char[start] > prev[end] + _TOLERANCE
-                or abs(char[across] - prev[across]) > _TOLERANCE
-            ):
-                words.append(current)
-                current = []
+        if current and (low < last_start or low > last_end + _TOLERANCE or abs(side - last_across) > _TOLERANCE):
+            words.append(current)
+            current = []
         current.append(char)
+        last_start, last_end, last_across = low, high, side
     if current:
         words.append(current)
     return words
-
-
-def _word_text(word: list[Char]) -> str:
-    return "".join(_LIGATURES.get(c["text"]) or c["text"] for c in word)

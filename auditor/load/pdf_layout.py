@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import math
 import re
-import statistics
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from auditor.load import ocr
 from auditor.model import Block, BlockKind
@@ -33,6 +32,20 @@ _PAGE_NUMBER = re.compile(
 _TERMINAL = re.compile(r"[。；！？：:;.!?…][)）」』”’\"'\]】]*$")
 _CJK_STOP = re.compile(r"[。；！？：][)）」』”’\]】]*$")  # Chinese lines fill to the margin unless a paragraph ends
 _EDGE_LINES = 2  # lines at the top and bottom of a page that may be running headers or footers
+
+Char = tuple[str, float, float, float, float, float, bool, bool, bytes]
+"""One character as the layout rules read it, a tuple because a page holds thousands of them:
+(text, x0, x1, size, top, bottom, upright, horizontal, font name); the indices below name the fields.
+"""
+TEXT: Final = 0
+X0: Final = 1
+X1: Final = 2
+SIZE: Final = 3
+TOP: Final = 4
+BOTTOM: Final = 5
+UPRIGHT: Final = 6  # pdfminer's test: no mirror, no quarter turn
+HORIZONTAL: Final = 7  # not rotated (a synthetic italic's shear is allowed)
+FONT: Final = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +74,7 @@ def ocr_line(row: Sequence[ocr.OcrWord], page: int, width: float, height: float)
     Each word's characters are spread over its box (a Chinese character twice as wide as a Latin one)
     to stand in for the character positions a text layer gives.
     """
-    size = statistics.median(word.height for word in row) / _OCR_BOX_HEIGHT
+    size = median([word.height for word in row]) / _OCR_BOX_HEIGHT
     chars = [char for word in row for char in _spread_chars(word, size)]
     text = row[0].text
     for prev, word in zip(row, row[1:], strict=False):
@@ -81,45 +94,59 @@ def ocr_line(row: Sequence[ocr.OcrWord], page: int, width: float, height: float)
     )
 
 
-def _spread_chars(word: ocr.OcrWord, size: float) -> list[dict[str, Any]]:
-    """Pseudo characters (text, x0, x1, size) for the visible characters of an OCR box."""
+def _spread_chars(word: ocr.OcrWord, size: float) -> list[Char]:
+    """Pseudo characters for the visible characters of an OCR box, spread over its width."""
     weights = [1.0 if is_cjk(ch) else 0.3 if ch == " " else 0.55 for ch in word.text]
     unit = (word.x1 - word.x0) / sum(weights)
-    chars, x = [], word.x0
+    chars: list[Char] = []
+    x = word.x0
     for ch, weight in zip(word.text, weights, strict=True):
         if ch != " ":
-            chars.append({"text": ch, "x0": x, "x1": x + weight * unit, "size": size})
+            chars.append((ch, float(x), float(x + weight * unit), size, word.top, word.bottom, True, True, b""))
         x += weight * unit
     return chars
 
 
-def first_word_width(chars: Sequence[dict[str, Any]]) -> float:
+def median(values: list[float]) -> float:
+    """The median, as `statistics.median` computes it (whose import costs more than a page's layout)."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def first_word_width(chars: Sequence[Char]) -> float:
     """Width of the first word: had it fitted on the line before, the layout would have put it there."""
     first = chars[0]
-    end = float(first["x1"])
-    if not is_cjk(first["text"]):
+    end = first[X1]
+    if not is_cjk(first[TEXT]):
         for prev, char in zip(chars, chars[1:], strict=False):
-            if is_cjk(char["text"]) or float(char["x0"]) - float(prev["x1"]) > float(prev["size"]) * 0.2:
+            if is_cjk(char[TEXT]) or char[X0] - prev[X1] > prev[SIZE] * 0.2:
                 break
-            end = float(char["x1"])
-    return end - float(first["x0"])
+            end = char[X1]
+    return end - first[X0]
 
 
-def line_cells(chars: Sequence[dict[str, Any]], size: float) -> tuple[tuple[float, str], ...]:
+def line_cells(chars: Sequence[Char], size: float) -> tuple[tuple[float, str], ...]:
     """Split a line at gaps wider than 1.5 characters: such a line is a table row, not prose.
 
     A list number followed by a tab stop leaves such a gap too, so a leading number is not a cell.
+    Most lines have no such gap, and are only measured.
     """
-    groups: list[list[dict[str, Any]]] = [[chars[0]]]
+    wide = size * 1.5
+    if not any(char[X0] - prev[X1] > wide for prev, char in zip(chars, chars[1:], strict=False)):
+        return ()
+    groups: list[list[str]] = [[chars[0][TEXT]]]
+    starts = [chars[0][X0]]
     for prev, char in zip(chars, chars[1:], strict=False):
-        gap = float(char["x0"]) - float(prev["x1"])
-        if gap > size * 1.5:
-            groups.append([char])
+        gap = char[X0] - prev[X1]
+        if gap > wide:
+            groups.append([char[TEXT]])
+            starts.append(char[X0])
             continue
         if gap > size * 0.2:
-            groups[-1].append({"text": " "})
-        groups[-1].append(char)
-    cells = [(float(group[0]["x0"]), "".join(c["text"] for c in group).strip()) for group in groups]
+            groups[-1].append(" ")
+        groups[-1].append(char[TEXT])
+    cells = [(start, "".join(group).strip()) for start, group in zip(starts, groups, strict=True)]
     if len(cells) > 1 and _is_marker(cells[0][1]):  # "1.1 <tab> text": a list number, not a column
         cells[:2] = [(cells[0][0], f"{cells[0][1]} {cells[1][1]}")]
     return tuple(cells) if len(cells) > 1 else ()
@@ -167,7 +194,7 @@ def pdf_blocks(lines: Sequence[Line]) -> list[Block]:
     """Group lines into paragraphs and table rows; a block keeps the page it starts on, even across pages."""
     if not lines:
         return []
-    body_size = statistics.median(line.size for line in lines)
+    body_size = median([line.size for line in lines])
     pitch = _line_pitch(lines)
     left, right = _margins(lines)
     blocks: list[Block] = []
