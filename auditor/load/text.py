@@ -8,8 +8,6 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-import charset_normalizer
-
 from auditor.load.source import LoadError, Source
 from auditor.model import Block, RawDocument
 from auditor.text.numbering import split_run_on
@@ -69,6 +67,8 @@ def decode_text(data: bytes) -> tuple[str, str] | None:
         if encoding != "gb18030" or _reads_as_simplified(text):
             return text, encoding
         break
+    import charset_normalizer  # the last resort, for a file no usual encoding reads: not imported before
+
     best = charset_normalizer.from_bytes(data).best()
     if best is not None and _plausible(str(best)):
         return str(best), best.encoding
