@@ -269,3 +269,22 @@ def test_match_find_tries_only_where_an_opener_stands() -> None:
     found = find(clauses, rx, "metric", None, sentences)
     assert [h.matched for h in found] == [m.group() for c in clauses for m in rx.finditer(c.norm)]
     assert [h.matched for h in found] == ["followers", "views"]
+
+
+# Clause sets where a search over the joined text could go wrong: a lookbehind at a clause's start, a
+# literal that would run on into the next clause, a match ending where the next clause's literal starts.
+CLAUSE_TRAPS = [
+    (r"(?<![a-z])fee", "1. Service fee.\n\n2. fee due monthly.\n\n3. coffee fees."),
+    (r"ab", "1. The a\n\n2. b and ab."),
+    (r"\bterm\b[^.]*", "1. The term ends.\n\n2. term renewal; term two."),
+    (r"^fees?", "Fees\n\nfee\n\nno fee"),
+]
+
+
+@pytest.mark.parametrize(("pattern", "text"), CLAUSE_TRAPS, ids=[t[0] for t in CLAUSE_TRAPS])
+def test_match_find_over_clauses_equals_finditer_per_clause(pattern: str, text: str) -> None:
+    _, clauses, _ = _read(text, "en")
+    rx = re.compile(pattern)
+    expected = [(c.start + m.start(), c.start + m.end()) for c in clauses for m in rx.finditer(c.norm)]
+    assert expected
+    assert [(h.start, h.end) for h in find(clauses, rx, "k")] == expected

@@ -45,11 +45,8 @@ def find(
 ) -> tuple[Hit, ...]:
     """Every match of `rx` in the clauses; a hit is negated when a negation cue ends just before it."""
     hits: list[Hit] = []
-    matches = scanner(rx)
-    for clause in clauses:
-        for m in matches(clause.norm):
-            if m.end() == m.start():
-                continue
+    for clause, m in _clause_matches(tuple(clauses), rx):
+        if m.end() > m.start():
             start, end = clause.start + m.start(), clause.start + m.end()
             negated = False
             if negation is not None:
@@ -58,6 +55,63 @@ def find(
                 negated = bool(negation.search(lead[-60:]))
             hits.append(Hit(clause, start, end, key, negated))
     return tuple(hits)
+
+
+def _clause_matches(clauses: tuple[Clause, ...], rx: re.Pattern[str]) -> Iterator[tuple[Clause, re.Match[str]]]:
+    """Each clause's `rx.finditer(clause.norm)`, in order. A pattern with opening literals is tried only
+    where one of them stands, found by `str.find` over the clauses' text joined once (a C search per
+    literal, not a regex search per clause); no literal can span the separator.
+    """
+    literals = _opening_literals(rx)
+    if literals is None:
+        matches = scanner(rx)
+        for clause in clauses:
+            for m in matches(clause.norm):
+                yield clause, m
+        return
+    text, starts = _joined(clauses)
+    pos = 0
+    for at in sorted({i for literal in literals for i in _occurrences(text, literal)}):
+        if at < pos:
+            continue  # inside the last match: finditer goes on from its end
+        k = bisect.bisect_right(starts, at) - 1
+        found = rx.match(clauses[k].norm, at - starts[k])
+        if found is not None:
+            yield clauses[k], found
+            pos = starts[k] + found.end()
+
+
+_SEPARATOR = "\x00"  # in no literal of a lexicon: an occurrence found is inside one clause
+
+
+_JOINED: dict[int, tuple[tuple[Clause, ...], str, list[int]]] = {}  # by id(clauses), the last few
+
+
+def _joined(clauses: tuple[Clause, ...]) -> tuple[str, list[int]]:
+    """The clauses' normalised text joined by `_SEPARATOR`, and where each starts in it; kept for the
+    last few clause sets, by identity (hashing them would read every clause): every cue of an audit is
+    searched in the same operative clauses.
+    """
+    kept = _JOINED.get(id(clauses))
+    if kept is not None and kept[0] is clauses:
+        return kept[1], kept[2]
+    starts, at = [], 0
+    for clause in clauses:
+        starts.append(at)
+        at += len(clause.norm) + 1
+    text = _SEPARATOR.join(c.norm for c in clauses)
+    if len(_JOINED) >= 8:
+        del _JOINED[next(iter(_JOINED))]
+    _JOINED[id(clauses)] = (clauses, text, starts)
+    return text, starts
+
+
+def _occurrences(text: str, literal: str) -> Iterator[int]:
+    """Every offset where `literal` stands in `text`, overlapping ones included."""
+    at = text.find(literal)
+    while at >= 0:
+        yield at
+        at = text.find(literal, at + 1)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -73,6 +127,11 @@ def scanner(rx: re.Pattern[str]) -> Callable[[str], Iterator[re.Match[str]]]:
     if required is not None:
         return functools.partial(_matches_holding, rx, required)
     return rx.finditer
+
+
+def first_match(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """`rx.search(text)` through the pattern's scanner: a long text without a match is read once, fast."""
+    return next(scanner(rx)(text), None)
 
 
 def _matches_holding(rx: re.Pattern[str], required: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
@@ -106,11 +165,18 @@ def _openers(rx: re.Pattern[str]) -> re.Pattern[str] | None:
     character that opens one. A plain alternation of the opening literals ("follower", "view"…) is
     searched by the engine's fast literal scan, and `rx` is tried only where one stands.
     """
+    literals = _opening_literals(rx)
+    return None if literals is None else re.compile("|".join(map(re.escape, literals)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _opening_literals(rx: re.Pattern[str]) -> tuple[str, ...] | None:
+    """The literals every match of `rx` opens with (`_openings`), longest first, or None."""
     parsed = _parsed(rx)
     heads = None if parsed is None else _openings(parsed)
-    if heads is None:
+    if heads is None or any(_SEPARATOR in h for h in heads):
         return None
-    return re.compile("|".join(re.escape(h) for h in sorted(set(heads), key=lambda h: (-len(h), h))))
+    return tuple(sorted(set(heads), key=lambda h: (-len(h), h)))
 
 
 @functools.lru_cache(maxsize=4096)

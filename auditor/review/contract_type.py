@@ -6,6 +6,7 @@ proposes its playbook, and the cues that fired are the evidence for the guess.
 
 from __future__ import annotations
 
+from auditor.analyse.match import first_match
 from auditor.lexicon import load_lexicon
 from auditor.model import ContractType
 from auditor.rules.reading import CheckInput
@@ -32,7 +33,7 @@ def detect_contract_type(inp: CheckInput, kind: str | None = None) -> ContractTy
     text = "\n".join(c.norm for c in inp.operative)
     fired: dict[str, tuple[str, ...]] = {}
     for candidate in TYPES:
-        found = (m.group(0) for rx in lexicon.each(candidate, inp.lang) if (m := rx.search(text)))
+        found = (m.group(0) for rx in lexicon.each(candidate, inp.lang) if (m := first_match(rx, text)))
         fired[candidate] = tuple(dict.fromkeys(found))
     values = lexicon.values
     if kind is None:
