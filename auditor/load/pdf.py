@@ -14,7 +14,7 @@ import math
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any, TypeVar
@@ -238,6 +238,7 @@ def _chars(page: Any, textpage: Any) -> list[Char]:
     x, y, matrix, width = ctypes.c_double(), ctypes.c_double(), raw.FS_MATRIX(), ctypes.c_float()
     origin_x, origin_y = ctypes.byref(x), ctypes.byref(y)
     runs: dict[int | None, _Run] = {}
+    faces: Faces = {}
     chars: list[Char] = []
     pending = 0  # the first half of a surrogate pair
     last: int | None = -1  # the text object of the character before; no object lives at -1
@@ -270,7 +271,7 @@ def _chars(page: Any, textpage: Any) -> list[Char]:
         if key != last:
             met = runs.get(key)
             if met is None:
-                met = runs[key] = _run(raw, textpage.raw, i, ctypes.cast(key or 0, raw.FPDF_PAGEOBJECT), matrix)
+                met = runs[key] = _run(raw, textpage.raw, i, ctypes.cast(key or 0, raw.FPDF_PAGEOBJECT), matrix, faces)
             run, last = met, key
             size, descent, upright, horizontal, name, advances = (
                 run.size,
@@ -344,10 +345,15 @@ class _Run:
     upright: bool  # pdfminer's test: no mirror, no quarter turn
     horizontal: bool  # no rotation (matrix entry b); the shear of a synthetic italic is allowed
     name: bytes  # the base font name, part of what makes a character a duplicate
-    advances: dict[int, float] = field(default_factory=dict)  # character code → advance, as met
+    advances: dict[int, float]  # character code → advance, as met, shared by the runs of one face
 
 
-def _run(raw: Any, handle: Any, index: int, obj: Any, matrix: Any) -> _Run:
+Faces = dict[tuple[int, float, float, float], tuple[float, bytes, dict[int, float]]]
+"""A page's fonts as drawn: (font address, font size, horizontal scale, drawn size) → descent, base font
+name and the advances met, shared by the text objects (usually one a line) that draw with them."""
+
+
+def _run(raw: Any, handle: Any, index: int, obj: Any, matrix: Any, faces: Faces) -> _Run:
     """The shared properties of the text object holding character `index`.
 
     The descent places the character box as pdfminer did: from the baseline down by the font's
@@ -357,24 +363,26 @@ def _run(raw: Any, handle: Any, index: int, obj: Any, matrix: Any) -> _Run:
     a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
     font_size = float(raw.FPDFText_GetFontSize(handle, index))
     size = font_size * (abs(d) if b == 0 else math.hypot(b, d))
-    font, descent, name = (
-        raw.FPDFTextObj_GetFont(obj) if obj else None,
-        ctypes.c_float(),
-        ctypes.create_string_buffer(128),
-    )
-    if font:
-        raw.FPDFFont_GetDescent(font, ctypes.c_float(size), descent)
-        raw.FPDFFont_GetBaseFontName(font, name, len(name))
     x_scale = abs(a) if b == 0 else math.hypot(a, b)
+    font = raw.FPDFTextObj_GetFont(obj) if obj else None
+    face = (ctypes.cast(font, ctypes.c_void_p).value or 0 if font else 0, font_size, x_scale, size)
+    if face not in faces:
+        descent, name = ctypes.c_float(), ctypes.create_string_buffer(128)
+        if font:
+            raw.FPDFFont_GetDescent(font, ctypes.c_float(size), descent)
+            raw.FPDFFont_GetBaseFontName(font, name, len(name))
+        faces[face] = float(descent.value), name.value, {}
+    descent_value, name_value, advances = faces[face]
     return _Run(
         font,
         font_size,
         x_scale,
         size,
-        float(descent.value),
+        descent_value,
         a * d > 0 and b * c <= 0,
         a > 0 and abs(b) <= 0.05 * a,
-        name.value,
+        name_value,
+        advances,
     )
 
 
