@@ -31,6 +31,7 @@ class _Shared:
 
     operative: tuple[Clause, ...] | None = None
     aliases: dict[str, str | None] = field(default_factory=dict)
+    cues: dict[tuple[str, ...], re.Pattern[str]] = field(default_factory=dict)  # a cue's regexes -> compiled
     found: dict[tuple[re.Pattern[str], str, bool], tuple[Hit, ...]] = field(default_factory=dict)
     spans: dict[tuple[int, int], str] = field(default_factory=dict)
     annexes: dict[str, frozenset[int]] = field(default_factory=dict)
@@ -116,9 +117,15 @@ class CheckInput:
         return self.shared.operative
 
     def rx(self, key: str, lexicon: Lexicon | None = None) -> re.Pattern[str]:
-        """A cue compiled for this contract's party aliases."""
+        """A cue compiled for this contract's party aliases (asked for thousands of times an audit)."""
         lex = lexicon or self.lexicon
-        return lex.cue(key, self.lang, self._alias("client"), self._alias("provider"))
+        memo = lex.cues[key][self.lang] if key in lex.cues else None  # by its regexes: lexicons share names
+        rx = self.shared.cues.get(memo) if memo is not None else None
+        if rx is None:
+            rx = lex.cue(key, self.lang, self._alias("client"), self._alias("provider"))
+            if memo is not None:
+                self.shared.cues[memo] = rx
+        return rx
 
     def _alias(self, role: str) -> str | None:
         """The party's alias as the normalised text spells it (cues run on it: lower-case, Simplified)."""
