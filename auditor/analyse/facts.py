@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from auditor.analyse.match import longest_matches
+from auditor.analyse.match import longest_in_clauses
 from auditor.analyse.numerals import chinese_integer
 from auditor.analyse.parties import extract_parties
 from auditor.lexicon import load_lexicon
@@ -122,8 +122,8 @@ class Analysis:
     sentences: tuple[tuple[int, int], ...]  # (start, end) offsets of every sentence in the document
 
 
-def _facts_of(kind: str, clause: Clause, patterns: tuple[re.Pattern[str], ...]) -> Iterable[Fact]:
-    for m in longest_matches(clause.norm, patterns):
+def _facts_of(kind: str, clause: Clause, matches: list[re.Match[str]]) -> Iterable[Fact]:
+    for m in matches:
         groups = m.groupdict()
         num = groups.get("num")
         value = to_number(num) if num else (1.0 if kind == "quantity" else None)
@@ -182,9 +182,8 @@ def extract_facts(clauses: tuple[Clause, ...], lang: Lang) -> tuple[Fact, ...]:
     lex = load_lexicon("analysis")
     facts: list[Fact] = []
     for kind in ("money", "percent", "duration", "quantity", "count"):
-        patterns = lex.each(kind, lang)
-        for clause in clauses:
-            facts.extend(_facts_of(kind, clause, patterns))
+        for clause, matches in longest_in_clauses(clauses, lex.each(kind, lang)):
+            facts.extend(_facts_of(kind, clause, matches))
     facts = _without_overlaps(facts)
     facts.extend(_institutions(clauses, lang))
     return tuple(sorted(facts, key=lambda f: (f.start, f.kind)))

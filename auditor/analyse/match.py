@@ -45,7 +45,7 @@ def find(
 ) -> tuple[Hit, ...]:
     """Every match of `rx` in the clauses; a hit is negated when a negation cue ends just before it."""
     hits: list[Hit] = []
-    for clause, m in _clause_matches(tuple(clauses), rx):
+    for clause, m in clause_matches(tuple(clauses), rx):
         if m.end() > m.start():
             start, end = clause.start + m.start(), clause.start + m.end()
             negated = False
@@ -57,7 +57,7 @@ def find(
     return tuple(hits)
 
 
-def _clause_matches(clauses: tuple[Clause, ...], rx: re.Pattern[str]) -> Iterator[tuple[Clause, re.Match[str]]]:
+def clause_matches(clauses: tuple[Clause, ...], rx: re.Pattern[str]) -> Iterator[tuple[Clause, re.Match[str]]]:
     """Each clause's `rx.finditer(clause.norm)`, in order. A pattern with opening literals is tried only
     where one of them stands, found by `str.find` over the clauses' text joined once (a C search per
     literal, not a regex search per clause); no literal can span the separator.
@@ -366,7 +366,27 @@ def dedupe(evidence: Iterable[Evidence], limit: int = 4) -> tuple[Evidence, ...]
 
 def longest_matches(norm: str, patterns: tuple[re.Pattern[str], ...]) -> list[re.Match[str]]:
     """Matches of all alternatives, the longest kept where two overlap."""
-    found = sorted((m for rx in patterns for m in scanner(rx)(norm)), key=lambda m: (m.start(), -m.end()))
+    return longest_of([m for rx in patterns for m in scanner(rx)(norm)])
+
+
+def longest_in_clauses(
+    clauses: tuple[Clause, ...], patterns: tuple[re.Pattern[str], ...]
+) -> Iterator[tuple[Clause, list[re.Match[str]]]]:
+    """`longest_matches` of each clause that has any, in clause order; each pattern searched over all the
+    clauses at once (`clause_matches`).
+    """
+    found: dict[int, list[re.Match[str]]] = {}  # by id(clause): clause objects are compared by value
+    for rx in patterns:
+        for clause, m in clause_matches(clauses, rx):
+            found.setdefault(id(clause), []).append(m)
+    for clause in clauses:
+        if (matches := found.get(id(clause))) is not None:
+            yield clause, longest_of(matches)
+
+
+def longest_of(matches: list[re.Match[str]]) -> list[re.Match[str]]:
+    """The matches in order, the longest kept where two overlap."""
+    found = sorted(matches, key=lambda m: (m.start(), -m.end()))
     kept: list[re.Match[str]] = []
     for m in found:
         if kept and m.start() < kept[-1].end():
