@@ -412,8 +412,11 @@ def _deduplicated(chars: list[Char]) -> list[Char]:
 
     Most pages have none, and `_may_repeat` says so for a fraction of the cost.
     """
-    if not _may_repeat(chars):
-        return chars
+    return _without_duplicates(chars) if _may_repeat(chars) else chars
+
+
+def _without_duplicates(chars: list[Char]) -> list[Char]:
+    """`_deduplicated`'s search itself, over every group of look-alike characters."""
     groups: dict[tuple[Hashable, ...], list[Char]] = defaultdict(list)
     for char in chars:
         groups[char[UPRIGHT], char[TEXT], char[FONT], char[SIZE]].append(char)
