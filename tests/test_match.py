@@ -278,6 +278,7 @@ CLAUSE_TRAPS = [
     (r"ab", "1. The a\n\n2. b and ab."),
     (r"\bterm\b[^.]*", "1. The term ends.\n\n2. term renewal; term two."),
     (r"^fees?", "Fees\n\nfee\n\nno fee"),
+    (r"\d{3,4}p\b|\bcmyk", "1. Video in 1080p.\n\n2. 12345p and 720p; cmyk 300dpi."),  # a digit opens, mid-number too
 ]
 
 

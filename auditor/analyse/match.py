@@ -59,8 +59,8 @@ def find(
 
 def clause_matches(clauses: tuple[Clause, ...], rx: re.Pattern[str]) -> Iterator[tuple[Clause, re.Match[str]]]:
     """Each clause's `rx.finditer(clause.norm)`, in order. A pattern with opening literals is tried only
-    where one of them stands, found by `str.find` over the clauses' text joined once (a C search per
-    literal, not a regex search per clause); no literal can span the separator.
+    where one of them (or, for a digit class, a digit) stands, found by `str.find` over the clauses' text
+    joined once (a C search per literal, not a regex search per clause); no literal can span the separator.
     """
     literals = _opening_literals(rx)
     if literals is None:
@@ -69,41 +69,61 @@ def clause_matches(clauses: tuple[Clause, ...], rx: re.Pattern[str]) -> Iterator
             for m in matches(clause.norm):
                 yield clause, m
         return
-    text, starts = _joined(clauses)
+    joined = _joined(clauses)
     pos = 0
-    for at in sorted({i for literal in literals for i in _occurrences(text, literal)}):
+    for at in sorted({i for literal in literals for i in joined.occurrences(literal)}):
         if at < pos:
             continue  # inside the last match: finditer goes on from its end
-        k = bisect.bisect_right(starts, at) - 1
-        found = rx.match(clauses[k].norm, at - starts[k])
+        k = bisect.bisect_right(joined.starts, at) - 1
+        found = rx.match(clauses[k].norm, at - joined.starts[k])
         if found is not None:
             yield clauses[k], found
-            pos = starts[k] + found.end()
+            pos = joined.starts[k] + found.end()
 
 
 _SEPARATOR = "\x00"  # in no literal of a lexicon: an occurrence found is inside one clause
+_DIGIT = "\x00\\d"  # an opening that is any digit (`\d`), not a literal; the separator keeps it apart
+_ANY_DIGIT = re.compile(r"\d")
 
 
-_JOINED: dict[int, tuple[tuple[Clause, ...], str, list[int]]] = {}  # by id(clauses), the last few
+class _Joined:
+    """The normalised text of a set of clauses joined by `_SEPARATOR`, where each clause starts in it,
+    and (once asked) where its digits are.
+    """
+
+    def __init__(self, clauses: tuple[Clause, ...]) -> None:
+        self.clauses = clauses
+        self.text = _SEPARATOR.join(c.norm for c in clauses)
+        self.starts: list[int] = []
+        at = 0
+        for clause in clauses:
+            self.starts.append(at)
+            at += len(clause.norm) + 1
+        self._digits: list[int] | None = None
+
+    def occurrences(self, literal: str) -> Iterable[int]:
+        """Every offset where `literal` stands, overlapping ones included; for `_DIGIT`, every digit."""
+        if literal == _DIGIT:
+            if self._digits is None:
+                self._digits = [m.start() for m in _ANY_DIGIT.finditer(self.text)]
+            return self._digits
+        return _occurrences(self.text, literal)
 
 
-def _joined(clauses: tuple[Clause, ...]) -> tuple[str, list[int]]:
-    """The clauses' normalised text joined by `_SEPARATOR`, and where each starts in it; kept for the
-    last few clause sets, by identity (hashing them would read every clause): every cue of an audit is
-    searched in the same operative clauses.
+_JOINED: dict[int, _Joined] = {}  # by id(clauses), the last few
+
+
+def _joined(clauses: tuple[Clause, ...]) -> _Joined:
+    """The clauses joined, kept for the last few clause sets by identity (hashing them would read every
+    clause): every cue of an audit is searched in the same operative clauses.
     """
     kept = _JOINED.get(id(clauses))
-    if kept is not None and kept[0] is clauses:
-        return kept[1], kept[2]
-    starts, at = [], 0
-    for clause in clauses:
-        starts.append(at)
-        at += len(clause.norm) + 1
-    text = _SEPARATOR.join(c.norm for c in clauses)
+    if kept is not None and kept.clauses is clauses:
+        return kept
     if len(_JOINED) >= 8:
         del _JOINED[next(iter(_JOINED))]
-    _JOINED[id(clauses)] = (clauses, text, starts)
-    return text, starts
+    kept = _JOINED[id(clauses)] = _Joined(clauses)
+    return kept
 
 
 def _occurrences(text: str, literal: str) -> Iterator[int]:
@@ -166,7 +186,9 @@ def _openers(rx: re.Pattern[str]) -> re.Pattern[str] | None:
     searched by the engine's fast literal scan, and `rx` is tried only where one stands.
     """
     literals = _opening_literals(rx)
-    return None if literals is None else re.compile("|".join(map(re.escape, literals)))
+    if literals is None or _DIGIT in literals:  # a digit among literals would cost the engine its fast scan
+        return None
+    return re.compile("|".join(map(re.escape, literals)))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -174,7 +196,7 @@ def _opening_literals(rx: re.Pattern[str]) -> tuple[str, ...] | None:
     """The literals every match of `rx` opens with (`_openings`), longest first, or None."""
     parsed = _parsed(rx)
     heads = None if parsed is None else _openings(parsed)
-    if heads is None or any(_SEPARATOR in h for h in heads):
+    if heads is None or any(_SEPARATOR in h for h in heads if h != _DIGIT):
         return None
     return tuple(sorted(set(heads), key=lambda h: (-len(h), h)))
 
@@ -238,7 +260,8 @@ def _pieces(items: list[tuple[Any, Any]]) -> tuple[int, list[str]] | None:
 
 def _openings(items: list[tuple[Any, Any]]) -> list[str] | None:
     """The literal text that opens every match of a parsed sequence (past zero-width assertions), one
-    string per way it can open; None when some way opens with no literal.
+    string per way it can open (`_DIGIT` for a way that opens with any digit); None when some way opens
+    with neither.
     """
     heads = [""]
     for at, (op, av) in enumerate(items):
@@ -252,6 +275,8 @@ def _openings(items: list[tuple[Any, Any]]) -> list[str] | None:
             continue
         if heads != [""]:
             break
+        if op is sre.IN and av == [(sre.CATEGORY, sre.CATEGORY_DIGIT)]:
+            return [_DIGIT]  # whatever follows, the match opens at a digit
         if op is sre.SUBPATTERN:
             _, add_flags, _, sub = av
             return None if add_flags & re.IGNORECASE else _openings(list(sub))
