@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor.analyse.numerals import chinese_integer
+from auditor.analyse.numerals import chinese_decimal, chinese_integer
 
 cn2an = pytest.importorskip("cn2an")
 ALPHABET = "零一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟万亿"
@@ -48,3 +48,24 @@ def test_every_short_string_accepted_means_what_cn2an_reads() -> None:
 @given(st.text(st.sampled_from(ALPHABET), min_size=4, max_size=14))
 def test_longer_strings_accepted_mean_what_cn2an_reads(text: str) -> None:
     assert _agrees_with_cn2an(text)
+
+
+def test_banking_numerals_may_open_with_shi_as_everyday_ones_do() -> None:
+    for n in (10, 15, 100_000, 120_000, 190_500):
+        written = cn2an.an2cn(n, "up").removeprefix("壹")
+        assert chinese_integer(written) == n == cn2an.cn2an(written, "smart")
+
+
+def test_every_decimal_as_cn2an_writes_it_is_read() -> None:
+    numbers = [i + f / 100 for i in (*range(0, 120), 1_000, 25_000) for f in range(0, 100, 5) if f]
+    for mode in ("low", "up"):
+        written = [cn2an.an2cn(x, mode) for x in numbers]
+        assert [chinese_decimal(s) for s in written] == [cn2an.cn2an(s, "smart") for s in written]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(st.sampled_from(ALPHABET), min_size=1, max_size=6), st.text(st.sampled_from(ALPHABET), max_size=4))
+def test_decimals_accepted_mean_what_cn2an_reads(whole: str, fraction: str) -> None:
+    text = f"{whole}点{fraction}"
+    value = chinese_decimal(text)
+    assert value is None or value == cn2an.cn2an(text, "smart")

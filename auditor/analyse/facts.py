@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from auditor.analyse.match import longest_in_clauses
-from auditor.analyse.numerals import chinese_integer
+from auditor.analyse.numerals import chinese_decimal, chinese_integer
 from auditor.analyse.parties import extract_parties
 from auditor.lexicon import load_lexicon
 from auditor.model import Clause, Fact, Lang, Parties
@@ -104,6 +104,9 @@ def to_number(text: str) -> float | None:
     integer = chinese_integer(s)
     if integer is not None:
         return float(integer)
+    decimal = chinese_decimal(s)
+    if decimal is not None:
+        return decimal
     try:
         import cn2an  # other forms (二百五, 三点五); its import costs more than a short audit
 

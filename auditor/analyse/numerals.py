@@ -1,4 +1,4 @@
-"""Chinese integers in their standard written form (三十, 一万零五百, 壹万贰仟), read without cn2an.
+"""Chinese numbers in their standard written form (三十, 一万零五百, 壹万贰仟, 零点五), read without cn2an.
 
 cn2an reads every form (speaking forms such as 二百五, decimals, mixed digits), but importing it compiles
 regexes for 0.15–0.3 s, more than a short contract's whole audit. Nearly every number a contract spells
@@ -23,8 +23,22 @@ def chinese_integer(text: str) -> int | None:
         plain = text.translate(variants)
         if plain and all(ch in digits or ch in units or ch in _BIG for ch in plain):
             value = _evaluate(plain, digits, units)
-            if value < _LIMIT and _write(value, digits, units) == plain:
-                return value
+            written = _write(value, digits, units)
+            if value < _LIMIT and (written == plain or written == digits[1] + plain and plain[0] == units[0]):
+                return value  # the second: 拾贰万 for 壹拾贰万, as 十二万 is written for 一十二万
+    return None
+
+
+def chinese_decimal(text: str) -> float | None:
+    """The number `text` spells as a standard-form integer, 点 and digits (三点五, 零点零五), or None."""
+    whole, point, fraction = text.partition("点")
+    integer = chinese_integer(whole) if point and fraction else None
+    if integer is None:
+        return None
+    for (digits, _), variants in zip(_STYLES, _VARIANTS, strict=True):
+        plain = fraction.translate(variants)
+        if all(ch in digits for ch in plain):
+            return float(f"{integer}.{''.join(str(digits.index(ch)) for ch in plain)}")
     return None
 
 
