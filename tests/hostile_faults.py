@@ -141,6 +141,22 @@ def cpu_while_idle(seconds: float = 1.0) -> float:
     return time.process_time() - start
 
 
+def children_cpu(seconds: float = 1.0) -> float:
+    """CPU seconds the live children of this process use while it sleeps `seconds` (Linux /proc)."""
+
+    def used() -> float:
+        total = 0
+        for kid in running_children(os.getpid()):
+            with contextlib.suppress(OSError):  # gone meanwhile
+                fields = Path(f"/proc/{kid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / os.sysconf("SC_CLK_TCK")
+
+    start = used()
+    time.sleep(seconds)
+    return used() - start
+
+
 def processes_naming(text: str) -> list[int]:
     """The running processes whose command line holds `text` (a temporary folder), this one aside."""
     found = []

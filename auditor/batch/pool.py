@@ -183,11 +183,14 @@ def _stopped_entry(path: Path, why: str) -> Entry:
 
 
 def _stoppable_entry(path: str, data: bytes | None, options: Options) -> Entry:
-    """`audit_entry` as a Dask task: in a child process of the Dask worker (`worker.call_anywhere`), killed
-    at the timeout and capped in memory, so a hung audit stops there as it does locally.
+    """`audit_entry` as a Dask task: in a child process of the Dask worker (`worker.call_anywhere`: forked,
+    or a kept interpreter), killed at the timeout and capped in memory, so a hung audit stops there as it
+    does locally.
     """
     try:
-        return worker.call_anywhere(_entry, path, data, options, timeout=options.timeout, max_memory=options.max_memory)
+        return worker.call_anywhere(
+            _entry, path, data, options, timeout=options.timeout, max_memory=options.max_memory, warm=_warm
+        )
     except worker.StoppedError as err:
         return _stopped_entry(Path(path), str(err))
 
@@ -203,10 +206,11 @@ _WARM_TEXTS = {
 
 
 def _warm() -> None:
-    """Once per worker, before its first file: jieba's dictionary (`nlp.warm`), and one line of each
-    language through the pipeline to compile the lexicons and import the rest. spaCy's English pipeline
-    is left to the first English clause that needs one, as with a single worker: loading it first took
-    2 s of every worker's start, before any file, and most batches never need it.
+    """Once per Dask worker, while the first tasks are on their way: jieba's dictionary (`nlp.warm`), and
+    one line of each language through the pipeline to compile the lexicons and import the rest. spaCy's
+    English pipeline is left to the first English clause that needs one: loading it first took 2 s of
+    every worker's start, and most batches never need it. Local workers are forked cold instead: there
+    nothing else is on its way, and warming first only delayed the first file.
     """
     from auditor.analyse.nlp import warm
     from auditor.pipeline import audit_text
@@ -289,12 +293,12 @@ def _run_dask(paths: Sequence[Path], todo: list[int], options: Options) -> Gener
     Workers need the same `auditor` installed. They read each file by path (shared storage), or get
     its bytes with `dask_bytes`. The window (two files per worker thread) bounds memory when bytes are
     sent. Each task audits in a child process of its Dask worker, killed at the timeout
-    (`_stoppable_entry`).
+    (`_stoppable_entry`); a nanny's worker keeps one warm interpreter per thread for it.
     """
     from distributed import Client, as_completed
 
     with _connect(Client, options.dask or "") as client:
-        client.run(_warm)
+        client.run(_start_kept, options.max_memory)
         window = 2 * max(1, sum(client.nthreads().values()))
         queue = deque(todo)
         index: dict[Any, int] = {}
@@ -318,6 +322,13 @@ def _run_dask(paths: Sequence[Path], todo: list[int], options: Options) -> Gener
             yield i, entry
             if queue:
                 submit()
+
+
+def _start_kept(max_memory: int | None, dask_worker: Any) -> None:
+    """On a Dask worker (`client.run` passes it), before the tasks: a warm child for each of its threads,
+    kept for later batches too (`worker.start_kept`).
+    """
+    worker.start_kept(dask_worker.state.nthreads, max_memory, _warm)
 
 
 class ClusterError(Exception):

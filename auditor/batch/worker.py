@@ -15,7 +15,10 @@ import ctypes
 import multiprocessing as mp
 import pickle
 import signal
+import socket
+import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection, wait
@@ -114,16 +117,20 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def _worker_main(conn: Connection, max_memory: int | None, warm: Callable[[], None] | None) -> None:
-    """A worker: set its limits, warm up, say so, then run each task received until told to stop (None).
+def _worker_main(conn: Connection, max_memory: int | None) -> None:
+    """A worker: set its limits, run the warm-up the parent sends first (or None), say so, then run each
+    task received until told to stop (None).
 
-    Each answer is ("ok", value) or ("error", exception); an exception that would not survive the pipe
-    (one whose constructor takes other arguments) travels as a ValueError with its message. A warm-up
-    that fails (a memory cap too low for the libraries) is sent as (_FAILED, why) instead of _READY.
+    The warm-up and the tasks are unpickled here, under the memory cap: in a fresh interpreter that is
+    where their modules are imported, and a cap too low for them is then said as for any other. Each
+    answer is ("ok", value) or ("error", exception); an exception that would not survive the pipe (one
+    whose constructor takes other arguments) travels as a ValueError with its message. A warm-up that
+    fails (a memory cap too low for the libraries) is sent as (_FAILED, why) instead of _READY.
     """
     try:
         _confine(max_memory)
-        if warm:
+        warm = conn.recv()
+        if warm is not None:
             warm()
         conn.send(_READY)
     except Exception as err:  # noqa: BLE001 - said to the parent in one line, not as a traceback here
@@ -131,9 +138,13 @@ def _worker_main(conn: Connection, max_memory: int | None, warm: Callable[[], No
         with contextlib.suppress(Exception):  # under a cap below what the process holds, even this fails
             conn.send((_FAILED, str(stopped) if stopped else f"{type(err).__name__}: {err}"))
         raise SystemExit(1) from None
-    while (task := conn.recv()) is not None:
-        function, args = task
+    while True:
+        message = conn.recv_bytes()
         try:
+            task = pickle.loads(message)  # in a fresh interpreter this imports the function's module
+            if task is None:
+                break
+            function, args = task
             answer: tuple[str, Any] = ("ok", function(*args))
         except Exception as err:  # noqa: BLE001 - the caller decides what an error means
             answer = ("error", confined_error(err, max_memory) or _picklable(err))
@@ -169,25 +180,70 @@ def _start_refused(err: OSError) -> StoppedError:
     return StoppedError(f"a worker process could not be started ({err.strerror or err})")
 
 
+class _Interpreter:
+    """A fresh interpreter running `_worker_main` (`python -m auditor.batch.worker MB FD`), as a
+    multiprocessing process would: where multiprocessing may not start one (a daemonic process).
+    """
+
+    def __init__(self, child: socket.socket, max_memory: int | None) -> None:
+        fd = child.fileno()
+        self.popen = subprocess.Popen(
+            [sys.executable, "-m", "auditor.batch.worker", str(max_memory or 0), str(fd)],
+            pass_fds=(fd,),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,  # nothing but the socket speaks to the parent
+            stderr=subprocess.DEVNULL,
+        )
+
+    sentinel = None  # no handle to wait on: its death shows as the end of its socket
+
+    @property
+    def exitcode(self) -> int | None:
+        return self.popen.poll()
+
+    def is_alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def terminate(self) -> None:
+        self.popen.terminate()
+
+    def kill(self) -> None:
+        self.popen.kill()
+
+    def join(self, timeout: float | None = None) -> None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.popen.wait(timeout)
+
+
 class Worker:
     """One worker process, its pipe, and the task it is running (if any) since when."""
 
     def __init__(self, ctx: Any, max_memory: int | None, warm: Callable[[], None] | None = None) -> None:
-        """Start the process; raises StoppedError when the system cannot (no memory, processes or file
-        descriptors left).
+        """Start the process (forked or spawned by `ctx`, or with `ctx` None a fresh interpreter) and send it
+        its warm-up; raises StoppedError when the system cannot (no memory, processes or file descriptors
+        left).
         """
         try:
-            self.conn, child = ctx.Pipe()
+            if ctx is None:
+                ours, theirs = socket.socketpair()
+                self.conn, child = Connection(ours.detach()), theirs
+            else:
+                self.conn, child = ctx.Pipe()
         except OSError as err:
             raise _start_refused(err) from err
-        self.proc = ctx.Process(target=_worker_main, args=(child, max_memory, warm), daemon=True)
         try:
-            self.proc.start()
+            if ctx is None:
+                self.proc: Any = _Interpreter(child, max_memory)
+            else:
+                self.proc = ctx.Process(target=_worker_main, args=(child, max_memory), daemon=True)
+                self.proc.start()
         except OSError as err:
             self.conn.close()
             raise _start_refused(err) from err
         finally:
             child.close()
+        with contextlib.suppress(OSError):  # it has just died: `poll` says so
+            self.conn.send(warm)
         self.max_memory = max_memory
         self.ready = False
         self.task: int | None = None
@@ -243,7 +299,7 @@ class Worker:
 
     def handles(self) -> list[Any]:
         """What `multiprocessing.connection.wait` watches for this worker: its answers and its death."""
-        return [self.conn, self.proc.sentinel]
+        return [self.conn] if self.proc.sentinel is None else [self.conn, self.proc.sentinel]
 
     def stop(self, *, kill: bool = False) -> None:
         """Tell it to stop (or stop it: SIGTERM, then SIGKILL after `KILL_GRACE`), and wait for it."""
@@ -270,73 +326,94 @@ def call(function: Callable[..., T], *args: Any, timeout: float, max_memory: int
     """
     worker = Worker(context(), max_memory)
     try:
-        while not worker.ready:
-            wait(worker.handles())
-            worker.poll(timeout)
-        worker.give(0, (function, args))
-        while True:
-            wait(worker.handles(), max(0.0, worker.since + timeout - time.monotonic()))
-            done = worker.poll(timeout)
-            if done:
-                break
+        answer = _run_on(worker, (function, args), timeout)
     except BaseException:
         worker.stop(kill=True)
         raise
     worker.stop()
-    kind, value = done[1]
+    return _value(answer)  # type: ignore[no-any-return]
+
+
+def _run_on(worker: Worker, task: Task, timeout: float) -> tuple[str, Any]:
+    """The task's answer from `worker`, once it is ready (its start is not timed: a fork is instant, a
+    fresh interpreter's imports are not the task's); raises StoppedError as `Worker.poll` does.
+    """
+    while not worker.ready:
+        wait(worker.handles())
+        worker.poll(timeout)
+    worker.give(0, task)
+    while True:
+        wait(worker.handles(), max(0.0, worker.since + timeout - time.monotonic()))
+        done = worker.poll(timeout)
+        if done:
+            return done[1]
+
+
+def _value(answer: tuple[str, Any]) -> Any:
+    """What the function returned; what it raised is raised here, in the caller."""
+    kind, value = answer
     if kind == "error":
         raise value
-    return value  # type: ignore[no-any-return]
+    return value
 
 
-def call_anywhere(function: Callable[..., T], *args: Any, timeout: float, max_memory: int | None) -> T:
+# Fresh interpreters kept for the next task, by memory cap: a daemonic process's children (`call_anywhere`).
+_kept: dict[int | None, list[Worker]] = {}
+_kept_lock = threading.Lock()
+
+
+def call_anywhere(
+    function: Callable[..., T],
+    *args: Any,
+    timeout: float,
+    max_memory: int | None,
+    warm: Callable[[], None] | None = None,
+) -> T:
     """`call`, also where multiprocessing may not start children: a daemonic process, as a Dask worker
-    under a nanny is by default. There the function runs in a fresh interpreter (`python -m
-    auditor.batch.worker`, the task pickled on its stdin and the answer on its stdout) with the same
-    limits, killed at the timeout; it pays for its imports, a second or two.
+    under a nanny is by default. There the function runs in a fresh interpreter (`_Interpreter`) with the
+    same limits, killed at the timeout (or when it dies) and then replaced, else kept for the next call,
+    as long as this process lives (it dies with it): it pays for its imports once, not per task (a second
+    or two each), and a new one runs `warm` before its task, so that its imports are not timed as the
+    task. One interpreter per thread calling at the same time; `start_kept` starts them ahead.
     """
     if not mp.current_process().daemon:
         return call(function, *args, timeout=timeout, max_memory=max_memory)
-    import subprocess
-
-    child = subprocess.Popen(
-        [sys.executable, "-m", "auditor.batch.worker", str(max_memory or 0)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
+    with _kept_lock:
+        idle = _kept.setdefault(max_memory, [])
+        worker = idle.pop() if idle else None
+    if worker is None or not worker.proc.is_alive():
+        if worker is not None:
+            worker.stop(kill=True)  # reaped: it died idle (with the thread that started it)
+        worker = Worker(None, max_memory, warm)
     try:
-        out, _ = child.communicate(pickle.dumps((function, args)), timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise StoppedError(timeout_message(timeout)) from None
-    finally:
-        if child.poll() is None:  # past the timeout, or the caller interrupted
-            child.terminate()
-            try:
-                child.wait(KILL_GRACE)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
-    try:
-        kind, value = pickle.loads(out)
-    except Exception:  # noqa: BLE001 - it died before answering: nothing, or half an answer
-        raise StoppedError(died_message(child.returncode, max_memory)) from None
-    if kind == "error":
-        raise value
-    return value  # type: ignore[no-any-return]
+        answer = _run_on(worker, (function, args), timeout)
+    except BaseException:
+        worker.stop(kill=True)
+        raise
+    with _kept_lock:
+        _kept[max_memory].append(worker)
+    return _value(answer)  # type: ignore[no-any-return]
 
 
-def _child_main(max_memory: int | None) -> None:
-    """`python -m auditor.batch.worker MB`: one task from stdin, run under the limits, answered on stdout."""
-    function, args = pickle.loads(sys.stdin.buffer.read())
-    answer_to, sys.stdout = sys.stdout.buffer, sys.stderr  # nothing but the answer goes to stdout
-    _confine(max_memory)
-    try:
-        answer: tuple[str, Any] = ("ok", function(*args))
-    except Exception as err:  # noqa: BLE001 - the caller decides what an error means
-        answer = ("error", confined_error(err, max_memory) or _picklable(err))
-    answer_to.write(pickle.dumps(answer))
+def start_kept(count: int, max_memory: int | None, warm: Callable[[], None] | None) -> None:
+    """In a daemonic process, start `count` interpreters for `call_anywhere` now (they warm up while the
+    tasks are on their way); elsewhere, run `warm` here, so that the children forked from here start warm.
+    One the system refuses is left to `call_anywhere`, which says so for its task.
+    """
+    if not mp.current_process().daemon:
+        if warm is not None:
+            warm()
+        return
+    with _kept_lock, contextlib.suppress(StoppedError):
+        idle = _kept.setdefault(max_memory, [])
+        while len(idle) < count:
+            idle.append(Worker(None, max_memory, warm))
+
+
+def _child_main(max_memory: int | None, fd: int) -> None:
+    """`python -m auditor.batch.worker MB FD`: `_worker_main` on the socket its parent passed as FD."""
+    _worker_main(Connection(fd), max_memory)
 
 
 if __name__ == "__main__":
-    _child_main(int(sys.argv[1]) or None)
+    _child_main(int(sys.argv[1]) or None, int(sys.argv[2]))
