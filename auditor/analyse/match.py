@@ -71,7 +71,7 @@ def clause_matches(clauses: tuple[Clause, ...], rx: re.Pattern[str]) -> Iterator
         return
     joined = _joined(clauses)
     pos = 0
-    for at in sorted({i for literal in literals for i in joined.occurrences(literal)}):
+    for at in joined.openings(literals):
         if at < pos:
             continue  # inside the last match: finditer goes on from its end
         k = bisect.bisect_right(joined.starts, at) - 1
@@ -84,6 +84,22 @@ def clause_matches(clauses: tuple[Clause, ...], rx: re.Pattern[str]) -> Iterator
 _SEPARATOR = "\x00"  # in no literal of a lexicon: an occurrence found is inside one clause
 _DIGIT = "\x00\\d"  # an opening that is any digit (`\d`), not a literal; the separator keeps it apart
 _ANY_DIGIT = re.compile(r"\d")
+
+
+def _openings_in(text: str, literals: tuple[str, ...], digits: list[int] | None = None) -> list[int]:
+    """Every offset of `text` where one of `literals` stands (`_DIGIT`: a digit; `digits` when known),
+    overlapping ones included, in order: a C `str.find` per occurrence, not a regex search.
+    """
+    found: set[int] = set()
+    for literal in literals:
+        if literal == _DIGIT:
+            found.update(digits if digits is not None else (m.start() for m in _ANY_DIGIT.finditer(text)))
+            continue
+        at = text.find(literal)
+        while at >= 0:
+            found.add(at)
+            at = text.find(literal, at + 1)
+    return sorted(found)
 
 
 class _Joined:
@@ -101,13 +117,11 @@ class _Joined:
             at += len(clause.norm) + 1
         self._digits: list[int] | None = None
 
-    def occurrences(self, literal: str) -> Iterable[int]:
-        """Every offset where `literal` stands, overlapping ones included; for `_DIGIT`, every digit."""
-        if literal == _DIGIT:
-            if self._digits is None:
-                self._digits = [m.start() for m in _ANY_DIGIT.finditer(self.text)]
-            return self._digits
-        return _occurrences(self.text, literal)
+    def openings(self, literals: tuple[str, ...]) -> list[int]:
+        """`_openings_in` the joined text, its digits found once for every cue that opens with one."""
+        if _DIGIT in literals and self._digits is None:
+            self._digits = [m.start() for m in _ANY_DIGIT.finditer(self.text)]
+        return _openings_in(self.text, literals, self._digits)
 
 
 _JOINED: dict[int, _Joined] = {}  # by id(clauses), the last few
@@ -126,23 +140,15 @@ def _joined(clauses: tuple[Clause, ...]) -> _Joined:
     return kept
 
 
-def _occurrences(text: str, literal: str) -> Iterator[int]:
-    """Every offset where `literal` stands in `text`, overlapping ones included."""
-    at = text.find(literal)
-    while at >= 0:
-        yield at
-        at = text.find(literal, at + 1)
-
-
 @functools.lru_cache(maxsize=4096)
 def scanner(rx: re.Pattern[str]) -> Callable[[str], Iterator[re.Match[str]]]:
     """`rx.finditer`, or the same matches with the regex engine spared what cannot match: tried only where
-    one of the literals every match opens with stands (`_openers`), else not at all in a text without
-    one of the pieces every match holds (`_required`). Chosen once per pattern.
+    one of the literals every match opens with stands (`_opening_literals`), else not at all in a text
+    without one of the pieces every match holds (`_required`). Chosen once per pattern.
     """
-    openers = _openers(rx)
-    if openers is not None:
-        return functools.partial(_matches_at, rx, openers)
+    literals = _opening_literals(rx)
+    if literals is not None:
+        return functools.partial(_matches_at, rx, literals)
     required = _required(rx)
     if required is not None:
         return functools.partial(_matches_holding, rx, required)
@@ -159,36 +165,25 @@ def _matches_holding(rx: re.Pattern[str], required: re.Pattern[str], text: str) 
     return rx.finditer(text) if required.search(text) else iter(())
 
 
-def _matches_at(rx: re.Pattern[str], openers: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    """`rx.finditer(text)`, trying `rx` only where one of its opening literals stands (`openers` finds
-    them): every match opens with one, so no position skipped could start a match, and after a match the
-    search goes on from its end as `finditer` does. Lookbehinds and word boundaries still see the text
-    before each position (`match` with a position is not a slice).
-    """
-    pos = 0
-    while (found := openers.search(text, pos)) is not None:
-        m = rx.match(text, found.start())
-        if m is None:
-            pos = found.start() + 1
-        else:
-            yield m
-            pos = m.end()
-
-
-@functools.lru_cache(maxsize=4096)
-def _openers(rx: re.Pattern[str]) -> re.Pattern[str] | None:
-    r"""A regex of the literals every match of `rx` opens with, or None when the pattern does not say.
+def _matches_at(rx: re.Pattern[str], literals: tuple[str, ...], text: str) -> Iterator[re.Match[str]]:
+    r"""`rx.finditer(text)`, trying `rx` only where one of its opening literals stands: every match opens
+    with one, so no position skipped could start a match, and after a match the search goes on from its
+    end as `finditer` does. Lookbehinds and word boundaries still see the text before each position
+    (`match` with a position is not a slice).
 
     A cue such as `\bfollowers?\b|\bviews?\b|…` opens with a word boundary, so the regex engine
     cannot skip ahead to a literal and tries every alternative at every character (60 ms over a 20-page
     English contract); an alternation of many literals is tried, alternative by alternative, at every
-    character that opens one. A plain alternation of the opening literals ("follower", "view"…) is
-    searched by the engine's fast literal scan, and `rx` is tried only where one stands.
+    character that opens one.
     """
-    literals = _opening_literals(rx)
-    if literals is None or _DIGIT in literals:  # a digit among literals would cost the engine its fast scan
-        return None
-    return re.compile("|".join(map(re.escape, literals)))
+    pos = 0
+    for at in _openings_in(text, literals):
+        if at < pos:
+            continue
+        found = rx.match(text, at)
+        if found is not None:
+            yield found
+            pos = found.end()
 
 
 @functools.lru_cache(maxsize=4096)
