@@ -1,40 +1,39 @@
 """Institutions named in a clause (arbitration commissions, courts), and the only place jieba and spaCy are set up.
 
 The ORG patterns come from `lexicons/analysis.toml`: whole phrases and sequences of token regexes, matched
-on lower-cased tokens, longest match first, as spaCy's EntityRuler does. Chinese tokens are jieba's, taught
-the legal vocabulary in `lexicons/legal_words.txt` so terms such as 仲裁委员会 or 违约金 stay whole; they
-are matched here directly, because importing spaCy costs more than a whole audit of a short contract.
-English tokens are spaCy's rule-based tokenizer's, and spaCy is only imported for a text that contains some
-pattern's words: no other text can hold a match.
+on lower-cased tokens, longest match first, as spaCy's EntityRuler does, here directly: importing spaCy
+costs more than a whole audit of a short contract, and 60 MB of memory. Chinese tokens are jieba's, taught
+the legal vocabulary in `lexicons/legal_words.txt` so terms such as 仲裁委员会 or 违约金 stay whole.
+English tokens are spaCy's rule-based tokenizer's: its algorithm, run here on its rules (affix and URL
+patterns, special cases), which are exported from the installed spaCy once per version into the package's
+cache folder; and only for a text that contains some pattern's words, as no other text can hold a match.
 
-jieba's dictionary (350,000 words) is read from an SQLite copy in the package's cache folder, built once,
-so a process looks up only the words its clauses contain instead of unpickling all of them (0.9 s).
+jieba's dictionary (350,000 words) is read from an SQLite copy in the same folder, built once, so a process
+looks up only the words its clauses contain instead of unpickling all of them (0.9 s).
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import re
 import sqlite3
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from auditor.lexicon import LEXICON_DIR, load_lexicon
 from auditor.model import Lang
 from auditor.resources import cache_dir
 
-if TYPE_CHECKING:
-    from spacy.language import Language
+__all__ = ["find_institutions", "segmenter", "warm"]
 
-__all__ = ["find_institutions", "get_nlp", "segmenter", "warm"]
-
-_ZH_PUNCT = ["。", "；", ";", "！", "!", "？", "?", "\n"]
 PHRASE_ID = "institution"  # the Fact label of an institution named by a phrase
 SEQUENCE_ID = "institution_pattern"  # … and of one matched by a sequence of token regexes
 
@@ -43,51 +42,47 @@ Span = tuple[int, int, str]  # (start, end, pattern id), character offsets into 
 
 def find_institutions(text: str, lang: Lang) -> list[Span]:
     """The institutions named in `text`, in order, as spaCy's EntityRuler would find them."""
-    if lang == "zh":
-        return _ruled(_zh_tokens(text), text)
-    if not any(trigger in text.lower() for trigger in _en_triggers()):
+    if lang == "en" and not any(trigger in text.lower() for trigger in _en_triggers()):
         return []
-    return [(ent.start_char, ent.end_char, ent.ent_id_) for ent in get_nlp("en")(text).ents]
+    return _ruled(_TOKENS[lang](text), text, _patterns(lang))
 
 
 def warm(*, english: bool = True) -> None:
-    """Build what an audit of either language needs, for a long-lived process (the desk, a worker);
-    spaCy's English pipeline only with `english` (2 s, and most English clauses never need it).
+    """Build what an audit of either language needs, for a long-lived process (the desk, a worker):
+    jieba's dictionary, and with `english` spaCy's English tokenizer rules.
     """
     find_institutions("提交北京仲裁委员会仲裁", "zh")
     if english:
-        get_nlp("en")
+        find_institutions("the ICC", "en")
 
 
-# --- the matching, for jieba's tokens --------------------------------------------------------------
+# --- the matching, on either language's tokens ------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class _Patterns:
-    """The lexicon's ORG patterns for Chinese, tokenised as the text will be."""
+    """The lexicon's ORG patterns for one language, tokenised as the text will be."""
 
     phrases: tuple[tuple[str, ...], ...]  # lower-cased tokens of each phrase
     sequences: tuple[tuple[re.Pattern[str], ...], ...]  # one regex per token
 
 
-@lru_cache(maxsize=1)
-def _zh_patterns() -> _Patterns:
+@lru_cache(maxsize=2)
+def _patterns(lang: Lang) -> _Patterns:
     values = load_lexicon("analysis").values
-    phrases = tuple(tuple(token.lower() for token in _words(phrase)) for phrase in values["org_phrases"]["zh"])
-    sequences = tuple(tuple(re.compile(r) for r in regexes) for regexes in values["org_token_patterns"]["zh"])
+    tokens = _TOKENS[lang]
+    phrases = tuple(
+        tuple(phrase[start:end].lower() for start, end in tokens(phrase)) for phrase in values["org_phrases"][lang]
+    )
+    sequences = tuple(tuple(re.compile(r) for r in regexes) for regexes in values["org_token_patterns"][lang])
     return _Patterns(phrases, sequences)
 
 
-def _words(text: str) -> list[str]:
-    return [text[start:end] for start, end in _zh_tokens(text)]
-
-
-def _ruled(tokens: list[tuple[int, int]], text: str) -> list[Span]:
+def _ruled(tokens: list[tuple[int, int]], text: str, patterns: _Patterns) -> list[Span]:
     """The EntityRuler's choice among all matches: longest first, then leftmost; a match touching a
     chosen one is dropped. A phrase and a sequence matching the same tokens count once, as the phrase.
     """
     lower = [text[start:end].lower() for start, end in tokens]
-    patterns = _zh_patterns()
     matches: dict[tuple[int, int], str] = {}
     for i in range(len(lower)):
         for sequence in patterns.sequences:
@@ -127,7 +122,7 @@ def _zh_tokens(text: str) -> list[tuple[int, int]]:
     return tokens
 
 
-# --- English, through spaCy ------------------------------------------------------------------------
+# --- English: spaCy's tokenizer, run here on its rules ------------------------------------------------
 
 
 @lru_cache(maxsize=1)
@@ -145,36 +140,166 @@ def _en_triggers() -> tuple[str, ...]:
     return tuple(dict.fromkeys(triggers))
 
 
-def _entity_patterns(lang: Lang) -> list[dict[str, object]]:
-    values = load_lexicon("analysis").values
-    patterns: list[dict[str, object]] = [
-        {"label": "ORG", "pattern": phrase, "id": PHRASE_ID} for phrase in values["org_phrases"][lang]
-    ]
-    for token_regex in values["org_token_patterns"][lang]:
-        patterns.append({"label": "ORG", "pattern": [{"LOWER": {"REGEX": r}} for r in token_regex], "id": SEQUENCE_ID})
-    return patterns
-
-
-@lru_cache(maxsize=2)
-def get_nlp(lang: Lang) -> Language:
-    """The spaCy pipeline for `lang`, built once: a sentencizer and the EntityRuler of the ORG patterns.
-
-    Chinese uses the same jieba segmenter as `find_institutions`.
+@dataclass(frozen=True, slots=True)
+class _TokenizerRules:
+    """spaCy's English tokenizer as data: its affix patterns, its URL pattern and its special cases (each
+    string and the pieces it is cut into). Running its algorithm on them here (`_en_tokens`) spares a
+    process spaCy's import: 60 MB of every worker that meets an arbitration clause, and half a second.
     """
+
+    prefix: re.Pattern[str]
+    suffix: re.Pattern[str]
+    infix: re.Pattern[str]
+    url: re.Pattern[str] | None
+    token_match: re.Pattern[str] | None
+    specials: dict[str, tuple[str, ...]]
+
+
+@lru_cache(maxsize=1)
+def _en_rules() -> _TokenizerRules:
+    """The rules from the cache folder, exported from the installed spaCy on first use (per version)."""
+    from importlib.metadata import version
+
+    folder = cache_dir()
+    path = None if folder is None else folder / f"spacy-{version('spacy')}-en-tokenizer.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path else None
+    except (OSError, ValueError):
+        data = None
+    if data is None:
+        data = _export_rules()
+        if path:
+            with contextlib.suppress(OSError):
+                _write_atomically(path, lambda temporary: temporary.write_text(json.dumps(data), encoding="utf-8"))
+
+    def compiled(pattern: list[Any] | None) -> re.Pattern[str] | None:
+        return None if pattern is None else re.compile(pattern[0], pattern[1])
+
+    prefix, suffix, infix = (compiled(data[key]) for key in ("prefix", "suffix", "infix"))
+    assert prefix and suffix and infix  # English has all three
+    specials = {string: tuple(pieces) for string, pieces in data["specials"].items()}
+    return _TokenizerRules(prefix, suffix, infix, compiled(data["url"]), compiled(data["token_match"]), specials)
+
+
+def _export_rules() -> dict[str, Any]:
+    """The patterns (source and flags) and special cases of spaCy's English tokenizer, for JSON."""
     import spacy
+    from spacy.attrs import ORTH
 
-    if lang == "zh":
-        nlp = spacy.blank("zh")  # asked for jieba, spaCy would load jieba's global dictionary from a temp file
-        tokenizer: Any = nlp.tokenizer
-        tokenizer.segmenter, tokenizer.jieba_seg = "jieba", segmenter()
-        nlp.add_pipe("sentencizer", config={"punct_chars": _ZH_PUNCT})
-    else:
-        nlp = spacy.blank("en")
-        nlp.add_pipe("sentencizer")
-    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
-    ruler.add_patterns(_entity_patterns(lang))  # type: ignore[attr-defined]
-    return nlp
+    tokenizer: Any = spacy.blank("en").tokenizer
 
+    def pattern(method: Any) -> list[Any] | None:  # a bound method of a compiled pattern, or None
+        return None if method is None else [method.__self__.pattern, method.__self__.flags]
+
+    specials = {string: [piece[ORTH] for piece in pieces] for string, pieces in tokenizer.rules.items()}
+    if any("".join(pieces) != string for string, pieces in specials.items()):
+        raise ValueError("a special case of spaCy's English tokenizer does not cut its own text")
+    return {
+        "prefix": pattern(tokenizer.prefix_search),
+        "suffix": pattern(tokenizer.suffix_search),
+        "infix": pattern(tokenizer.infix_finditer),
+        "url": pattern(tokenizer.url_match),
+        "token_match": pattern(tokenizer.token_match),
+        "specials": specials,
+    }
+
+
+def _en_tokens(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each token spaCy's English tokenizer makes of `text`, by its own algorithm
+    (`Tokenizer._tokenize_affixes`): runs of spaces and of other characters, a single space after a word
+    being part of it; each run cut by `_cut`. A run of whitespace is kept as one token: spaCy may cut it
+    further, but no pattern matches across whitespace other than one space, so the matches are the same.
+
+    Its second pass, which rejoins special cases split by affixes (":)" in "(:)"), is left out: it only
+    ever joins and cuts pieces that are no pattern's words (`tests/test_nlp.py` checks this), so it never
+    changes a match.
+    """
+    tokens: list[tuple[int, int]] = []
+    for run in _RUNS.finditer(text):
+        start, end = run.span()
+        if text[start] == " " and start > 0 and not text[start - 1].isspace():
+            start += 1  # the single space that belongs to the word before
+        if start == end:
+            continue
+        if text[start].isspace():
+            tokens.append((start, end))
+            continue
+        for piece in _cut(text[start:end], _en_rules()):
+            tokens.append((start, start + len(piece)))
+            start += len(piece)
+    return tokens
+
+
+_RUNS = re.compile(r"\s+|\S+")
+
+
+def _cut(chunk: str, rules: _TokenizerRules) -> list[str]:
+    """The tokens of a run without whitespace: a special case as its pieces; else prefixes and suffixes
+    taken off its ends in turn (`_split_affixes`), and what is left cut at infixes (`_attach_tokens`).
+    """
+    specials = rules.specials
+    if chunk in specials:
+        return list(specials[chunk])
+    prefixes: list[str] = []
+    suffixes: list[str] = []
+    string, last_size = chunk, 0
+    while string and len(string) != last_size:
+        if (rules.token_match and rules.token_match.match(string)) or string in specials:
+            break
+        last_size = len(string)
+        pre = _length(rules.prefix.search(string))
+        if pre and string[pre:] in specials:
+            prefixes.append(string[:pre])
+            string = string[pre:]
+            break
+        suf = _length(rules.suffix.search(string[pre:]))
+        if suf and string[:-suf] in specials:
+            suffixes.append(string[-suf:])
+            string = string[:-suf]
+            break
+        if pre and suf and pre + suf <= len(string):
+            prefixes.append(string[:pre])
+            suffixes.append(string[-suf:])
+            string = string[pre:-suf]
+        elif pre:
+            prefixes.append(string[:pre])
+            string = string[pre:]
+        elif suf:
+            suffixes.append(string[-suf:])
+            string = string[:-suf]
+    return [*prefixes, *_infixed(string, rules), *reversed(suffixes)]
+
+
+def _infixed(string: str, rules: _TokenizerRules) -> list[str]:
+    """What is left of a run after its affixes: a special case, a URL, or the pieces between infixes
+    (an infix at the very start does not cut).
+    """
+    if not string:
+        return []
+    if string in rules.specials:
+        return list(rules.specials[string])
+    if (rules.token_match and rules.token_match.match(string)) or (rules.url and rules.url.match(string)):
+        return [string]
+    pieces: list[str] = []
+    start = 0
+    for match in rules.infix.finditer(string):
+        if match.start() == 0:
+            continue
+        if match.start() != start:
+            pieces.append(string[start : match.start()])
+        if match.start() != match.end():
+            pieces.append(match.group())
+        start = match.end()
+    if string[start:]:
+        pieces.append(string[start:])
+    return pieces
+
+
+def _length(match: re.Match[str] | None) -> int:
+    return 0 if match is None else match.end() - match.start()
+
+
+_TOKENS: dict[Lang, Callable[[str], list[tuple[int, int]]]] = {"zh": _zh_tokens, "en": _en_tokens}
 
 # --- jieba ------------------------------------------------------------------------------------------
 
@@ -269,17 +394,26 @@ def _in_memory(tokenizer: Any) -> tuple[dict[str, int], int]:
 
 
 def _build(path: Path, frequencies: dict[str, int], total: int) -> None:
-    """Write the SQLite copy beside its final name and move it into place, so that no reader sees half
-    a file and a failure leaves nothing behind.
+    """Write the SQLite copy of the dictionary."""
+
+    def write(temporary: Path) -> None:
+        with sqlite3.connect(temporary) as db:
+            db.execute("CREATE TABLE freq (word TEXT PRIMARY KEY, freq INTEGER NOT NULL) WITHOUT ROWID")
+            db.executemany("INSERT INTO freq VALUES (?, ?)", _rows(frequencies, total))
+        db.close()
+
+    _write_atomically(path, write)
+
+
+def _write_atomically(path: Path, write: Callable[[Path], object]) -> None:
+    """`write` a file beside its final name, then move it into place, so that no reader sees half a file
+    and a failure leaves nothing behind.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
     os.close(fd)
     try:
-        with sqlite3.connect(temporary) as db:
-            db.execute("CREATE TABLE freq (word TEXT PRIMARY KEY, freq INTEGER NOT NULL) WITHOUT ROWID")
-            db.executemany("INSERT INTO freq VALUES (?, ?)", _rows(frequencies, total))
-        db.close()
+        write(Path(temporary))
         Path(temporary).replace(path)
     finally:
         Path(temporary).unlink(missing_ok=True)

@@ -171,7 +171,7 @@ def context() -> Any:
         return mp.get_context("fork")
     if "forkserver" in mp.get_all_start_methods():
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["auditor.pipeline", "spacy", "jieba"])
+        ctx.set_forkserver_preload(["auditor.pipeline", "jieba"])
         return ctx
     return mp.get_context("spawn")
 

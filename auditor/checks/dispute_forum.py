@@ -41,7 +41,7 @@ def run(inp: CheckInput) -> Finding:
 
 
 def _institutions(inp: CheckInput, forum: tuple[Clause, ...]) -> tuple[Hit, ...]:
-    """Named arbitration institutions: the ORG entities spaCy's EntityRuler found (analyse.py), and the
+    """Named arbitration institutions: the ORG entities found as spaCy's EntityRuler would (analyse/nlp.py), and the
     lexicon's own patterns, less any that are not a name (当地仲裁委员会, 有管辖权的…).
     """
     in_forum = {c.index for c in forum}

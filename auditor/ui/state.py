@@ -61,7 +61,7 @@ def kv(label: str, value: object) -> str:
 
 @st.cache_resource(show_spinner=False)
 def warm_up() -> None:
-    """Build jieba, spaCy and every lexicon once per process, before the first audit."""
+    """Build jieba, the English tokenizer rules and every lexicon once per process, before the first audit."""
     for name in lexicon_names():
         load_lexicon(name)
     warm()
