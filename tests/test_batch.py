@@ -5,8 +5,11 @@ file never stops a batch, and the summary outputs are valid files.
 from __future__ import annotations
 
 import shutil
+import signal
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,7 +18,7 @@ from auditor.batch.pool import Options, run_batch
 from auditor.cli import main
 from auditor.model import AuditReport, Status
 from auditor.pipeline import audit
-from auditor.report import summary
+from auditor.report import render, summary
 from auditor.report.render import to_json
 from auditor.report.words import report_word
 from tests.conftest import SAMPLES
@@ -161,3 +164,102 @@ def test_summary_and_heatmap_speak_the_language_asked_for(tmp_path: Path, lang: 
     page = (tmp_path / "h.html").read_text(encoding="utf-8")
     assert f'<html lang="{lang}">' in page and report_word("heatmap_title", lang) in page  # type: ignore[arg-type]
     assert f">{status}<" in page
+
+
+# --- streaming: results in path order as soon as every earlier file is done ---------------------------
+
+
+def _entries(*names: str) -> list[batch.Entry]:
+    return [render.error_entry(name, f"{name}: unreadable") for name in names]
+
+
+def test_in_order_releases_each_entry_once_its_predecessors_are_out() -> None:
+    a, b, c, d = _entries("a", "b", "c", "d")
+    order = batch.InOrder()
+    order.add(2, c)
+    assert list(order.due()) == []  # 0 and 1 are still running
+    order.add(0, a)
+    assert list(order.due()) == [a]
+    order.add(3, d)
+    order.add(1, b)
+    assert list(order.due()) == [b, c, d]
+    assert list(order.rest()) == []
+
+
+def test_in_order_on_interrupt_flushes_what_finished_in_order() -> None:
+    a, b, c, d = _entries("a", "b", "c", "d")
+    order = batch.InOrder()
+    for i, entry in ((3, d), (1, b), (0, a)):
+        order.add(i, entry)
+    assert list(order.due()) == [a, b]
+    order.add(5, c)
+    assert list(order.rest()) == [d, c]  # 2 and 4 never finished
+
+
+def _fake_engine(monkeypatch: pytest.MonkeyPatch, script: list[tuple[int, batch.Entry] | BaseException]) -> list[str]:
+    """Replace the engines with one that plays `script`: (index, entry) to yield, or an exception to raise.
+    Returns the log of what it yielded.
+    """
+    log: list[str] = []
+
+    def run(paths: Any, todo: list[int], options: Options) -> Iterator[tuple[int, batch.Entry]]:
+        for step in script:
+            if isinstance(step, BaseException):
+                raise step
+            log.append(f"yield {step[0]}")
+            yield step
+
+    monkeypatch.setattr(batch, "_run", run)
+    return log
+
+
+def _paths(tmp_path: Path, n: int) -> list[Path]:
+    paths = [tmp_path / f"c{i}.txt" for i in range(n)]
+    for p in paths:
+        p.write_text("x", encoding="utf-8")
+    return paths
+
+
+def test_batch_streams_in_path_order_with_reports_and_errors(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    paths = _paths(tmp_path, 3)
+    report = audit(SAMPLES / "zh_02_douyin_package.txt").to_dict()
+    bad0, bad2 = _entries(str(paths[0]), str(paths[2]))
+    _fake_engine(monkeypatch, [(2, bad2), (1, report), (0, bad0)])
+    run = batch.Batch(paths, Options(workers=1))
+    results = list(run)
+    assert [r["file"] if isinstance(r, dict) else r.file for r in results] == [
+        str(paths[0]),
+        report["file"],
+        str(paths[2]),
+    ]
+    assert isinstance(results[1], AuditReport)
+    assert (run.done, run.total, run.from_store, run.interrupted) == (3, 3, 0, None)
+
+
+def test_batch_interrupted_in_the_engine_releases_what_finished(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    paths = _paths(tmp_path, 4)
+    e0, _, e2, e3 = _entries(*map(str, paths))
+    _fake_engine(monkeypatch, [(3, e3), (0, e0), (2, e2), KeyboardInterrupt()])
+    run = batch.Batch(paths, Options(workers=1))
+    assert list(run) == [e0, e2, e3]  # 1 never finished; those after it still come, in order
+    assert (run.done, run.interrupted) == (3, signal.SIGINT)
+    outcome = run_batch(paths, Options(workers=1))  # the list form says the same
+    assert (outcome.results, outcome.interrupted, outcome.total) == ([e0, e2, e3], signal.SIGINT, 4)
+
+
+def test_batch_interrupt_while_the_caller_writes_waits_for_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Ctrl-C while a result is being handled reaches the batch once the caller asks for the next one."""
+    paths = _paths(tmp_path, 3)
+    e0, e1, e2 = _entries(*map(str, paths))
+    log = _fake_engine(monkeypatch, [(0, e0), (2, e2), (1, e1)])
+    run = batch.Batch(paths, Options(workers=1))
+    handled = []
+    for result in run:
+        signal.raise_signal(signal.SIGINT)  # held: no KeyboardInterrupt here, mid-"write"
+        handled.append(result)
+    assert handled == [e0]
+    assert run.interrupted == signal.SIGINT
+    assert log == ["yield 0"]  # the engine was stopped there
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -18,12 +18,14 @@ import contextlib
 import os
 import re
 import signal
+import threading
 import time
 from collections import deque
-from collections.abc import Collection, Generator, Sequence
+from collections.abc import Collection, Generator, Iterator, Sequence
 from dataclasses import astuple, dataclass
 from multiprocessing.connection import wait
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from tqdm import tqdm
@@ -98,45 +100,155 @@ def run_batch(
     progress: bool = False,
     unstored: Collection[Path] = (),
 ) -> Outcome:
-    """Audit every file; stored results are reused and fresh ones stored. One bad file never stops it.
+    """Audit every file (`Batch`) and keep every result: for callers that want the list at the end."""
+    batch = Batch(paths, options, store=store, progress=progress, unstored=unstored)
+    results = list(batch)
+    return Outcome(results, batch.from_store, batch.total, batch.interrupted)
 
-    `unstored` files are neither looked up nor kept: what was piped in sits in a temporary file, and the
-    store would list its report under a path that is gone once the command ends.
+
+class InOrder:
+    """A reorder buffer: entries by index, released in index order once every earlier one is in.
+
+    Engines finish files in any order, the output is in path order. Only the entries that finished ahead
+    of a slower earlier file wait here, so it holds about as many as the engine has files in flight, not
+    the batch.
     """
-    paths = sorted(paths, key=lambda p: p.as_posix())
-    entries: dict[int, Entry] = {}
-    digests: dict[int, str] = {}
-    for i, path in enumerate(paths):
-        digest = content_hash(path, options.limits.file_bytes) if store and path not in unstored else None
-        cached = store.get(path, digest, options.store_key) if store and digest else None
-        if cached:
-            entries[i] = cached
-        elif digest:
-            digests[i] = digest
-    from_store = len(entries)
-    todo = [i for i in range(len(paths)) if i not in entries]
 
-    interrupted = None
-    with (
-        tqdm(total=len(paths), initial=from_store, unit="file", disable=not progress, leave=False) as bar,
-        contextlib.closing(_run(paths, todo, options)) as finished,  # closing it stops the workers
-    ):
-        try:
-            for i, entry in finished:
-                entries[i] = entry
-                if store and i in digests and "error" not in entry:
-                    store.put(paths[i], digests[i], options.store_key, entry)
-                bar.update()
-        except KeyboardInterrupt as err:  # Ctrl-C, or SIGTERM through worker.raise_interrupted
-            interrupted = getattr(err, "signum", signal.SIGINT)
-    results = [entries[i] if "error" in entries[i] else from_dict(entries[i]) for i in sorted(entries)]
-    return Outcome(results, from_store, len(paths), interrupted)
+    def __init__(self) -> None:
+        self._waiting: dict[int, Entry] = {}
+        self._next = 0
+
+    def add(self, index: int, entry: Entry) -> None:
+        """Keep one finished entry until its turn."""
+        self._waiting[index] = entry
+
+    def due(self) -> Iterator[Entry]:
+        """The entries whose every predecessor is out, in order, each dropped from the buffer as it goes."""
+        while self._next in self._waiting:
+            entry = self._waiting.pop(self._next)
+            self._next += 1
+            yield entry
+
+    def rest(self) -> Iterator[Entry]:
+        """After an interrupt: every entry still waiting, in order (the files between them never finished)."""
+        while self._waiting:
+            self._next = min(self._waiting)
+            yield from self.due()
+
+
+class Batch:
+    """Audit every file, stored results reused and fresh ones stored; one bad file never stops it.
+
+    Iterate it for the results in path order, each as soon as every earlier file is done, so a caller
+    can write each one and keep none: the batch itself holds only what finished out of order. After Ctrl-C
+    or SIGTERM (`interrupted` says which) it releases what finished by then, in order, and ends; `done`
+    counts the results released. `unstored` files are neither looked up nor kept: what was piped in sits
+    in a temporary file, and the store would list its report under a path that is gone once the command
+    ends.
+    """
+
+    def __init__(
+        self,
+        paths: Sequence[Path],
+        options: Options,
+        *,
+        store: Store | None = None,
+        progress: bool = False,
+        unstored: Collection[Path] = (),
+    ) -> None:
+        self.paths = sorted(paths, key=lambda p: p.as_posix())
+        self.options = options
+        self.store = store
+        self.total = len(self.paths)
+        self.interrupted: int | None = None
+        self.done = 0
+        self._order = InOrder()
+        self._digests: dict[int, str] = {}
+        todo = []
+        for i, path in enumerate(self.paths):
+            digest = content_hash(path, options.limits.file_bytes) if store and path not in unstored else None
+            cached = store.get(path, digest, options.store_key) if store and digest else None
+            if cached:
+                self._order.add(i, cached)
+            else:
+                todo.append(i)
+                if digest:
+                    self._digests[i] = digest
+        self.from_store = self.total - len(todo)
+        self._results = self._stream(_run(self.paths, todo, options), progress)  # a cluster is reached now
+
+    def __iter__(self) -> Iterator[Result]:
+        """The results in path order; while the caller handles one, Ctrl-C and SIGTERM wait for it
+        (`_signals_held`), so a result is written whole or not at all.
+        """
+        return self._results
+
+    def _stream(
+        self, engine: Generator[tuple[int, Entry], None, None], progress: bool
+    ) -> Generator[Result, None, None]:
+        paths, options, store = self.paths, self.options, self.store
+        with (
+            tqdm(total=self.total, initial=self.from_store, unit="file", disable=not progress, leave=False) as bar,
+            contextlib.closing(engine) as finished,  # closing it stops the workers
+        ):
+            try:
+                yield from self._release(self._order.due())
+                for i, entry in finished:
+                    self._order.add(i, entry)
+                    if store and i in self._digests and "error" not in entry:
+                        store.put(paths[i], self._digests[i], options.store_key, entry)
+                    bar.update()
+                    yield from self._release(self._order.due())
+            except KeyboardInterrupt as err:  # Ctrl-C, or SIGTERM through worker.raise_interrupted
+                self.interrupted = getattr(err, "signum", signal.SIGINT)
+        yield from self._release(self._order.rest())  # the workers are stopped by now
+
+    def _release(self, entries: Iterator[Entry]) -> Iterator[Result]:
+        """Each entry as a result: a report rebuilt from its dict (`from_dict`), or the error entry."""
+        for entry in entries:
+            self.done += 1
+            result = entry if "error" in entry else from_dict(entry)
+            with _signals_held():
+                yield result
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM while the caller handles a result, and deliver them after it, in the batch
+    (where they stop the engine and release what finished): an interrupt mid-write would leave half a
+    result in the output. A second signal while one is held is not held, so a write that blocks (a full
+    pipe nobody reads) can still be broken off. Only the main thread can set handlers; elsewhere nothing
+    is held.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+
+    def hold(signum: int, frame: FrameType | None) -> None:
+        handler = previous[signum]
+        if held and callable(handler):
+            handler(signum, frame)
+        held.append(signum)
+
+    previous: dict[int, Any] = {signum: signal.signal(signum, hold) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if held:
+            signal.raise_signal(held[0])  # to the handler now back in place
 
 
 def _run(paths: Sequence[Path], todo: list[int], options: Options) -> Generator[tuple[int, Entry], None, None]:
-    """The chosen engine; yields (index, entry) as files finish, in any order."""
+    """The chosen engine; yields (index, entry) as files finish, in any order. A cluster is connected to
+    at once, so an address that leads nowhere is refused (`ClusterError`) before any result is out.
+    """
     if options.dask:
-        return _run_dask(paths, todo, options)
+        from distributed import Client
+
+        return _run_dask(_connect(Client, options.dask), paths, todo, options)
     workers = max(1, min(options.workers or default_workers(), len(todo)))
     return _run_pool(paths, todo, options, workers)
 
@@ -287,17 +399,19 @@ def _run_pool(
 # --- a Dask cluster -----------------------------------------------------------------------------------
 
 
-def _run_dask(paths: Sequence[Path], todo: list[int], options: Options) -> Generator[tuple[int, Entry], None, None]:
-    """Run on an existing cluster, keeping a bounded number of files in flight.
+def _run_dask(
+    client: Any, paths: Sequence[Path], todo: list[int], options: Options
+) -> Generator[tuple[int, Entry], None, None]:
+    """Run on the cluster `client` is connected to (and close it), keeping a bounded number of files in flight.
 
     Workers need the same `auditor` installed. They read each file by path (shared storage), or get
     its bytes with `dask_bytes`. The window (two files per worker thread) bounds memory when bytes are
     sent. Each task audits in a child process of its Dask worker, killed at the timeout
     (`_stoppable_entry`); a nanny's worker keeps one warm interpreter per thread for it.
     """
-    from distributed import Client, as_completed
+    from distributed import as_completed
 
-    with _connect(Client, options.dask or "") as client:
+    with client:
         client.run(_start_kept, options.max_memory)
         window = 2 * max(1, sum(client.nthreads().values()))
         queue = deque(todo)
