@@ -8,9 +8,12 @@
 3. Workers: how soon the first result of a 2-worker batch arrives, and 1 against 2 workers on 100
    one-page TXT files and on the mixed corpus (fresh CLI processes), the time per contract of a re-run
    served by the result store, contracts per second per core, peak memory of each worker.
+4. `--dask` on a LocalCluster of 2 workers: the same mixed batch against the local pool, and the client's
+   peak memory over 1,000 and 10,000 one-page files streamed into the store.
 
     .venv/bin/python benchmarks/run.py --page docs/benchmarks.md   # the whole page, from a fresh clone
     .venv/bin/python benchmarks/run.py --throughput 0              # sections 1-2 only, printed
+    .venv/bin/python benchmarks/run.py --throughput 40 --dask 200  # a quicker run of sections 3-4
 
 A missing corpus is generated first (500 files into $TMPDIR/contract-auditor-bench, about a minute).
 Each figure is printed beside its target and beside its value before issue #13 (`BEFORE`, measured with
@@ -66,9 +69,13 @@ BEFORE = {
     "help": "0.37 s",
     "twenty": "0.29–0.45 s (idle)",
     "per_page": {"zh": (0.13, 0.54, 1.42, 3.52, 12.07, 38), "en": (0.14, 0.55, 3.32, 14.44, 53.85, 177)},
+    "first": "0.50 s (1eb392c)",
+    "speedup_pages": "0.78× (105 TXT)",
     "speedup_mixed": "1.91× (40 files, idle)",
     "per_core": "0.55 (1 worker, idle)",
     "worker_rss": "204, 205 MB (idle)",
+    "dask": "5.00× on 20 one-page files (1eb392c)",
+    "client_rss": "62 MB at 1,000 and 458 MB at 10,000 files (b6188cb, local pool)",
 }
 
 
@@ -201,8 +208,9 @@ def warm_analysis(corpus: Path, manifest: list[dict[str, Any]]) -> None:
 
 
 class _Run:
-    """One `contract-audit` process: wall time, its own CPU time and peak RSS (wait4), and the peak RSS
-    of each worker process under it (sampled with psutil, which comes with dask.distributed).
+    """One `contract-audit` process: wall time, its own CPU time, its own peak RSS (sampled, without its
+    workers), and the peak RSS of each worker process under it (sampled with psutil, which comes with
+    dask.distributed).
     """
 
     def __init__(self, args: list[str]) -> None:
@@ -215,11 +223,11 @@ class _Run:
 
         def sample() -> None:
             parent = psutil.Process(proc.pid)
-            while not done.wait(0.2):
+            while not done.wait(0.1):
                 with contextlib.suppress(psutil.Error):
-                    for child in parent.children(recursive=True):
+                    for one in (parent, *parent.children(recursive=True)):
                         with contextlib.suppress(psutil.Error):
-                            peaks[child.pid] = max(peaks.get(child.pid, 0), child.memory_info().rss)
+                            peaks[one.pid] = max(peaks.get(one.pid, 0), one.memory_info().rss)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -230,7 +238,7 @@ class _Run:
         if os.waitstatus_to_exitcode(status) not in (0, 2):  # 2: some file could not be read
             raise SystemExit(f"contract-audit {' '.join(args)} failed")
         self.cpu = usage.ru_utime + usage.ru_stime
-        self.rss_mb = usage.ru_maxrss / 1024
+        self.rss_mb = peaks.pop(proc.pid, 0) / 2**20
         # workers are forked from the command on Linux; elsewhere the forkserver (imports only) is the
         # smallest child and the others are workers
         forked = sys.platform.startswith("linux")
@@ -252,6 +260,7 @@ def _one_page_txts(folder: Path, n: int) -> None:
     """`n` one-page TXT contracts: the opening page of each sample in turn."""
     from make_corpus import CHARS_PER_PAGE, SAMPLES, _blocks
 
+    folder.mkdir(parents=True, exist_ok=True)
     samples = sorted(SAMPLES.glob("*.txt"))
     pages = {p: _blocks(p) for p in samples}
     for i in range(n):
@@ -262,36 +271,41 @@ def _one_page_txts(folder: Path, n: int) -> None:
                 break
             kept.append(block)
             size += len(block)
-        (folder / f"page_{i:03d}_{path.name}").write_text("\n\n".join(kept) + "\n", encoding="utf-8")
+        (folder / f"page_{i:05d}_{path.name}").write_text("\n\n".join(kept) + "\n", encoding="utf-8")
 
 
-def _versus(label: str, folder: Path, files: int) -> tuple[_Run, _Run]:
-    """1 against 2 workers on a folder, each a fresh CLI process; prints the table rows."""
-    base = ["audit", str(folder), "--format", "jsonl", "--out", os.devnull, "--no-db", "--follow-links"]
-    one, two = _Run([*base, "--workers", "1"]), _Run([*base, "--workers", "2"])
-    print(f"| {label} | 1 | {one.wall:.1f} | {files / one.wall:.2f} | {one.cpu:.1f} |")
-    print(f"| {label} | 2 | {two.wall:.1f} | {files / two.wall:.2f} | (in the workers) |", flush=True)
-    return one, two
+def _linked(folder: Path, corpus: Path, rows: list[dict[str, Any]]) -> Path:
+    """A folder of links to the corpus files of `rows`."""
+    folder.mkdir()
+    for row in rows:
+        (folder / row["file"]).symlink_to(corpus / row["file"])
+    return folder
 
 
-def throughput(corpus: Path, manifest: list[dict[str, Any]], n: int) -> None:
+def _batch(folder: Path, *engine: str) -> _Run:
+    """`contract-audit audit FOLDER --format jsonl` in a fresh process, without the store."""
+    return _Run(["audit", str(folder), "--format", "jsonl", "--out", os.devnull, "--no-db", "--follow-links", *engine])
+
+
+def _row(label: str, engine: str, files: int, run: _Run) -> None:
+    print(f"| {label} | {engine} | {run.wall:.1f} | {files / run.wall:.2f} | {run.rss_mb:.0f} MB |", flush=True)
+
+
+def throughput(corpus: Path, manifest: list[dict[str, Any]], mixed: Path) -> _Run:
     """Section 3: fresh CLI processes, so start-up counts as a user sees it; the store re-run in this
     process, with one Store, so that its fingerprints cannot change between the two runs while colleagues
-    edit the engine.
+    edit the engine. Returns the 2-worker run of the mixed batch, for section 4.
     """
     from auditor.batch.pool import Options, run_batch
     from auditor.batch.store import Store
 
-    subset = sorted(_spread(manifest, n), key=lambda r: r["file"]) if n < len(manifest) else manifest
     with tempfile.TemporaryDirectory() as tmp:
-        pages_folder, folder = Path(tmp) / "one-page", Path(tmp) / "subset"
-        pages_folder.mkdir()
-        folder.mkdir()
+        pages_folder = Path(tmp) / "one-page"
         _one_page_txts(pages_folder, 100)
-        for row in subset:
-            (folder / row["file"]).symlink_to(corpus / row["file"])
-        pages = sum(r["pages"] for r in subset)
-        kinds = {f: sum(r["format"] == f for r in subset) for f in ("pdf", "docx", "txt")}
+        files = len(list(mixed.iterdir()))
+        rows = [r for r in manifest if (mixed / r["file"]).exists()]
+        pages = sum(r["pages"] for r in rows)
+        kinds = {f: sum(r["format"] == f for r in rows) for f in ("pdf", "docx", "txt")}
         firsts = [
             float(
                 subprocess.run(
@@ -303,68 +317,86 @@ def throughput(corpus: Path, manifest: list[dict[str, Any]], n: int) -> None:
         print("\n## 3. Workers: `contract-audit audit FOLDER --format jsonl` in fresh processes\n")
         print(
             f"First result of a 2-worker batch of one-page TXT files, from the batch's start: best "
-            f"**{min(firsts):.2f} s**, median {statistics.median(firsts):.2f} s (target ≤ 0.3 s)\n"
+            f"**{min(firsts):.2f} s**, median {statistics.median(firsts):.2f} s (target ≤ 0.3 s; before "
+            f"{BEFORE['first']})\n"
         )
-        print("| files | workers | wall s | contracts/s | CPU s of the CLI process |")
-        print("|---|---:|---:|---:|---:|")
-        small = _versus("100 one-page TXT", pages_folder, 100)
-        label = f"{len(subset)} mixed ({kinds}, {pages} pages)"
-        mixed = _versus(label, folder, len(subset))
-        files = sorted(folder.iterdir())
+        print("| files | workers | wall s | contracts/s | peak RSS of the CLI process |")
+        print("|---|---|---:|---:|---:|")
+        runs = {}
+        for label, folder, count in (
+            ("100 one-page TXT", pages_folder, 100),
+            (f"{files} mixed ({kinds}, {pages:,} pages)", mixed, files),
+        ):
+            for workers in ("1", "2"):
+                runs[folder, workers] = run = _batch(folder, "--workers", workers)
+                _row(label, workers, count, run)
+        stored = sorted(_linked(Path(tmp) / "stored", corpus, _spread(rows, 40)).iterdir())
         with Store(Path(tmp) / "audits.sqlite") as store:
-            run_batch(files, Options(workers=2), store=store)
+            run_batch(stored, Options(workers=2), store=store)
             start = time.perf_counter()
-            run_batch(files, Options(workers=2), store=store)
+            run_batch(stored, Options(workers=2), store=store)
             again = time.perf_counter() - start
     cores = min(os.cpu_count() or 1, 2)
     print()
-    for name, (one, two), before in (
-        ("100 one-page TXT", small, "0.78× (105 TXT)"),
+    for name, folder, before in (
+        ("100 one-page TXT", pages_folder, BEFORE["speedup_pages"]),
         ("mixed", mixed, BEFORE["speedup_mixed"]),
     ):
-        print(f"- speed-up 1 → 2 workers, {name}: **{one.wall / two.wall:.2f}×** (target ≥ 1.8×; before {before})")
+        ratio = runs[folder, "1"].wall / runs[folder, "2"].wall
+        print(f"- speed-up 1 → 2 workers, {name}: **{ratio:.2f}×** (target ≥ 1.8×; before {before})")
+    two = runs[mixed, "2"]
     print(
-        f"- mixed corpus, 2 workers: **{len(subset) / mixed[1].wall / cores:.2f} contracts/s per core** "
+        f"- mixed corpus, 2 workers: **{files / two.wall / cores:.2f} contracts/s per core** "
         f"(target ≥ 2; before {BEFORE['per_core']})"
     )
-    print(f"- re-run served by the store: {again / len(subset) * 1000:.1f} ms per contract")
-    workers = ", ".join(f"{mb / 2**20:.0f}" for mb in mixed[1].worker_rss) or "not sampled"
+    print(f"- re-run served by the store: {again / len(stored) * 1000:.1f} ms per contract ({len(stored)} files)")
+    workers = ", ".join(f"{mb / 2**20:.0f}" for mb in two.worker_rss) or "not sampled"
     print(
         f"- peak RSS per worker process, mixed corpus, 2 workers: **{workers} MB** (target ≤ 200 MB; before "
-        f"{BEFORE['worker_rss']}); the 1-worker run's CLI process: {mixed[0].rss_mb:.0f} MB"
+        f"{BEFORE['worker_rss']})"
     )
+    return two
 
 
-def dask_cluster(sizes: tuple[int, ...]) -> None:
-    """Section 4: the CLI as a Dask client of a LocalCluster (2 worker processes, one thread each) against
-    the local pool on the same one-page TXT files, and the client's peak memory as the batch grows.
+def dask_cluster(mixed: Path, local: _Run, sizes: tuple[int, ...]) -> None:
+    """Section 4: the CLI as a Dask client of a LocalCluster (2 worker processes, one thread each): the
+    mixed batch of section 3 on a fresh cluster and again (its workers warm), against the local pool's
+    run of section 3; then the client's own peak memory over growing batches of one-page TXT files.
     """
     from distributed import LocalCluster
 
-    print("\n## 4. `--dask` on a LocalCluster of 2 workers (one-page TXT files, fresh CLI processes)\n")
+    files = len(list(mixed.iterdir()))
+    print("\n## 4. `--dask` on a LocalCluster of 2 workers (fresh CLI processes)\n")
     print("| files | engine | wall s | contracts/s | peak RSS of the CLI process |")
-    print("|---:|---|---:|---:|---:|")
-    with tempfile.TemporaryDirectory() as tmp, LocalCluster(n_workers=2, threads_per_worker=1) as cluster:
-        runs = {}
+    print("|---|---|---:|---:|---:|")
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster,
+    ):
+        address = cluster.scheduler_address
+        _row(f"{files} mixed", "local pool, 2 workers (section 3)", files, local)
+        fresh = _batch(mixed, "--dask", address)
+        _row(f"{files} mixed", "--dask, fresh cluster", files, fresh)
+        warm = _batch(mixed, "--dask", address)
+        _row(f"{files} mixed", "--dask, the next batch", files, warm)
+        clients = {}
         for n in sizes:
             folder = Path(tmp) / f"f{n}"
-            folder.mkdir()
             _one_page_txts(folder, n)
-            base = ["audit", str(folder), "--format", "jsonl", "--out", os.devnull, "--db", str(Path(tmp) / f"{n}.db")]
-            engines = {"local pool, 2 workers": ["--workers", "2"], "--dask": ["--dask", cluster.scheduler_address]}
-            for engine, extra in engines.items():
-                if engine.startswith("local") and n != sizes[0]:
-                    continue
-                (Path(tmp) / f"{n}.db").unlink(missing_ok=True)
-                run = runs[n, engine] = _Run([*base, *extra])
-                print(f"| {n} | {engine} | {run.wall:.1f} | {n / run.wall:.1f} | {run.rss_mb:.0f} MB |", flush=True)
-    first = sizes[0]
-    ratio = runs[first, "--dask"].wall / runs[first, "local pool, 2 workers"].wall
-    print(f"\n- `--dask` / local pool on {first} files: **{ratio:.2f}×** the wall time (target within 10 %: ≤ 1.10×)")
+            db = Path(tmp) / f"{n}.db"  # results streamed into the store as they finish
+            clients[n] = run = _Run(
+                ["audit", str(folder), "--format", "jsonl", "--out", os.devnull, "--db", str(db), "--dask", address]
+            )
+            _row(f"{n:,} one-page TXT", "--dask, into the store", n, run)
+    print(
+        f"\n- `--dask` / local pool, mixed batch: **{fresh.wall / local.wall:.2f}×** the wall time on a fresh "
+        f"cluster, **{warm.wall / local.wall:.2f}×** on the next batch (target within 10 %: ≤ 1.10×; before "
+        f"{BEFORE['dask']})"
+    )
     print(
         "- client peak RSS: "
-        + ", ".join(f"{n} files {runs[n, '--dask'].rss_mb:.0f} MB" for n in sizes)
-        + " (target: flat)"
+        + ", ".join(f"{n:,} files {clients[n].rss_mb:.0f} MB" for n in sizes)
+        + f" (target: flat; before {BEFORE['client_rss']})"
     )
 
 
@@ -386,9 +418,15 @@ class _Tee:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--throughput", type=int, default=40, help="mixed files in the worker runs (0: none)")
     parser.add_argument(
-        "--dask", type=int, nargs="*", default=[20, 60], help="file counts for the --dask runs (none: skip)"
+        "--throughput", type=int, default=500, help="mixed files in the worker runs, spread over the corpus (0: none)"
+    )
+    parser.add_argument(
+        "--dask",
+        type=int,
+        nargs="*",
+        default=[1000, 10000],
+        help="one-page file counts for the client's memory through --dask (none: skip section 4)",
     )
     parser.add_argument("--page", type=Path, help="also write the figures and benchmarks/notes.md as this page")
     args = parser.parse_args()
@@ -407,9 +445,12 @@ def main() -> None:
         ratios(args.corpus, manifest)
         warm_analysis(args.corpus, manifest)
         if args.throughput:
-            throughput(args.corpus, manifest, args.throughput)
-        if args.dask:
-            dask_cluster(tuple(args.dask))
+            with tempfile.TemporaryDirectory() as tmp:
+                rows = sorted(_spread(manifest, args.throughput), key=lambda r: r["file"])
+                mixed = _linked(Path(tmp) / "mixed", args.corpus, rows)
+                local = throughput(args.corpus, manifest, mixed)
+                if args.dask:
+                    dask_cluster(mixed, local, tuple(args.dask))
     machine = (
         f"Measured at commit {commit} on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: "
         f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {len(manifest)}-file generated corpus. "
