@@ -153,7 +153,7 @@ def test_cli_audit_rejects_bad_batch_options(option: str, value: str, capsys: py
 def test_summary_and_heatmap_speak_the_language_asked_for(tmp_path: Path, lang: str, title: str, status: str) -> None:
     from openpyxl import load_workbook
 
-    reports = [audit(SAMPLES / "zh_02_douyin_package.txt"), audit(SAMPLES / "en_03_influencer.txt")]
+    reports = [summary.Row.of(audit(SAMPLES / name)) for name in ("zh_02_douyin_package.txt", "en_03_influencer.txt")]
     summary.write_summary(reports, tmp_path / "s.xlsx", lang)  # type: ignore[arg-type]
     summary.write_summary(reports, tmp_path / "s.csv", lang)  # type: ignore[arg-type]
     summary.write_chart(reports, tmp_path / "h.html", lang)  # type: ignore[arg-type]
@@ -263,3 +263,26 @@ def test_batch_interrupt_while_the_caller_writes_waits_for_it(monkeypatch: pytes
     assert run.interrupted == signal.SIGINT
     assert log == ["yield 0"]  # the engine was stopped there
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_cli_writes_each_result_before_the_batch_ends(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths = _paths(tmp_path, 3)
+    e0, e1, e2 = _entries(*map(str, paths))
+    out = tmp_path / "out.jsonl"
+    seen: list[str] = []
+
+    def run(paths: Any, todo: list[int], options: Options) -> Iterator[tuple[int, batch.Entry]]:
+        yield 1, e1
+        seen.append(out.read_text(encoding="utf-8"))  # 0 is not done: nothing may be out yet
+        yield 0, e0
+        seen.append(out.read_text(encoding="utf-8"))  # 0 and 1 are out, before 2 is done
+        yield 2, e2
+
+    monkeypatch.setattr(batch, "_run", run)
+    assert main(["audit", str(tmp_path), "--no-db", "--format", "jsonl", "--out", str(out)]) == 2
+    lines = [to_json(e, indent=None) + "\n" for e in (e0, e1, e2)]
+    assert seen == ["", "".join(lines[:2])]
+    assert out.read_text(encoding="utf-8") == "".join(lines)
+    assert "3 contracts: 3 audited, 0 from the store, 3 errors" in capsys.readouterr().err

@@ -49,10 +49,10 @@ def test_outputs_provider_side_fills_every_status_column(tmp_path: Path) -> None
     rows = list(csv.DictReader(io.StringIO(render.to_csv([report]))))
     assert _csv_header(render.to_csv([report]))[2 : 2 + len(ids)] == ids
     assert all(rows[0][i] in {"pass", "weak", "missing"} for i in ids)
-    summary.write_chart([report], tmp_path / "h.png")  # was KeyError: 'scope_volume'
-    summary.write_chart([report], tmp_path / "h.html")
+    summary.write_chart([summary.Row.of(report)], tmp_path / "h.png")  # was KeyError: 'scope_volume'
+    summary.write_chart([summary.Row.of(report)], tmp_path / "h.html")
     assert all(i in (tmp_path / "h.html").read_text(encoding="utf-8") for i in ids)
-    summary.write_summary([report], tmp_path / "s.xlsx")
+    summary.write_summary([summary.Row.of(report)], tmp_path / "s.xlsx")
     from openpyxl import load_workbook
 
     ws = load_workbook(tmp_path / "s.xlsx").active
@@ -119,9 +119,9 @@ def test_outputs_a_new_check_reaches_every_output(
     report = audit(SAMPLES / SAMPLE)
     assert _csv_header(render.to_csv([report]))[-4] == THROWAWAY
     assert THROWAWAY in render.to_text(report) or "临时条款" in render.to_text(report)
-    summary.write_chart([report], tmp_path / "h.html")
+    summary.write_chart([summary.Row.of(report)], tmp_path / "h.html")
     assert THROWAWAY in (tmp_path / "h.html").read_text(encoding="utf-8")
-    summary.write_chart([report], tmp_path / "h.png")
+    summary.write_chart([summary.Row.of(report)], tmp_path / "h.png")
     db = tmp_path / "a.sqlite"
     assert main(["audit", str(SAMPLES / SAMPLE), "--db", str(db), "--workers", "1"]) == 0
     capsys.readouterr()

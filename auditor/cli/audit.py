@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import contextlib
+import csv
+import io
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from auditor.load import SUPPORTED_SUFFIXES, Limits, LoadError
 from auditor.model import AuditReport, Status
-from auditor.report import render
-from auditor.report.words import one_line
+from auditor.report import render, summary
+from auditor.report.words import one_line, spreadsheet_safe
 
 if TYPE_CHECKING:
-    from auditor.batch.pool import Outcome
+    from auditor.batch.pool import Batch
 
 Result = AuditReport | dict[str, str]
 
@@ -117,40 +120,148 @@ def _names(paths: list[Path]) -> str:
     return shown + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
 
 
-def _render(results: list[Result], fmt: str, detail: render.Detail) -> str:
-    if fmt == "json":
-        if len(results) == 1:
-            return render.to_json(results[0]) + "\n"
-        return "[\n" + ",\n".join(render.to_json(r) for r in results) + "\n]\n"
-    if fmt == "jsonl":
-        return render.to_jsonl(results)
-    if fmt == "csv":
-        return render.to_csv(results)
-    parts = []
-    for r in results:
-        if isinstance(r, AuditReport):
-            parts.append(render.to_markdown(r) if fmt == "md" else render.to_text(r, detail=detail))
+class _Output:
+    """Each result written as it comes, in the --format asked for, to --out or stdout: byte for byte what
+    rendering the whole batch at the end gave, so nothing but a small tail of it is kept.
+
+    JSON is one object for a single result and an array for more: the first object waits for a second.
+    CSV's columns are the checks the batch's reports carry. They are the same for every report unless
+    the playbook is "auto" (chosen per contract), so with `fixed_checks` the header goes out with the first
+    report, only error rows waiting for it; with "auto" the rows (small dicts) wait for the end. A failed
+    write to --out is kept in `failed`, and nothing more is written; stdout's errors (a closed pipe) are
+    the command's.
+    """
+
+    def __init__(self, fmt: str, detail: render.Detail, path: Path | None, *, fixed_checks: bool) -> None:
+        self.fmt, self.detail, self.fixed_checks = fmt, detail, fixed_checks
+        self.count = 0
+        self.failed: OSError | None = None
+        self._file: BinaryIO | None = None
+        self._first: str | None = None  # json: the only result so far
+        self._csv: csv.DictWriter[str] | None = None  # once the header is out
+        self._csv_buffer = io.StringIO()
+        self._csv_rows: list[dict[str, object]] = []  # rows waiting for the header
+        self._csv_checks: dict[str, None] = {}
+        if path is not None:
+            try:
+                self._file = path.open("wb")
+            except OSError as err:
+                self.failed = err
+        self._to_file = path is not None
+
+    def add(self, result: Result) -> None:
+        """Write one more result."""
+        if self.fmt == "json":
+            text = render.to_json(result)
+            if self.count == 0:
+                self._first = text
+            else:
+                self._write(f"[\n{self._first},\n{text}" if self.count == 1 else f",\n{text}")
+                self._first = None
+        elif self.fmt == "jsonl":
+            self._write(render.to_json(result, indent=None) + "\n")
+        elif self.fmt == "csv":
+            self._add_row(result)
         else:
-            parts.append(f"== {one_line(r['file'])}\n   ✖ {one_line(r['error'])}\n")
-    return ("\n---\n\n" if fmt == "md" else "\n").join(parts)
+            sep = ("\n---\n\n" if self.fmt == "md" else "\n") if self.count else ""
+            self._write(sep + _rendered(result, self.fmt, self.detail))
+        self.count += 1
+
+    def close(self) -> None:
+        """Write what waited for the end of the batch, and close --out."""
+        if self.fmt == "json":
+            self._write("[\n\n]\n" if self.count == 0 else f"{self._first}\n" if self.count == 1 else "\n]\n")
+        elif self.fmt == "csv" and self._csv is None:
+            self._csv_header()
+        if self._file is not None:
+            try:
+                self._file.close()
+            except OSError as err:
+                self.failed = self.failed or err
+
+    def _add_row(self, result: Result) -> None:
+        row = {key: spreadsheet_safe(value) for key, value in render.summary_row(result).items()}
+        if self._csv is not None:
+            self._csv.writerow(row)
+            self._write_csv()
+            return
+        self._csv_rows.append(row)
+        if isinstance(result, AuditReport):
+            self._csv_checks.update(dict.fromkeys(f.check_id for f in result.findings))
+            if self.fixed_checks:
+                self._csv_header()
+
+    def _csv_header(self) -> None:
+        self._csv = csv.DictWriter(
+            self._csv_buffer, fieldnames=render.table_fields(render.columns(self._csv_checks)), extrasaction="ignore"
+        )
+        self._csv.writeheader()
+        self._csv.writerows(self._csv_rows)
+        self._csv_rows.clear()
+        self._write_csv()
+
+    def _write_csv(self) -> None:
+        self._write(self._csv_buffer.getvalue())
+        self._csv_buffer.seek(0)
+        self._csv_buffer.truncate()
+
+    def _write(self, text: str) -> None:
+        if not self._to_file:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            return
+        if self._file is None or self.failed:
+            return
+        try:
+            if self._file.tell() == 0 and self.fmt == "csv":
+                self._file.write(codecs.BOM_UTF8)  # so Excel reads the Chinese
+            self._file.write(text.encode("utf-8"))
+            self._file.flush()
+        except OSError as err:
+            self.failed = err
 
 
-def _exit_code(results: list[Result], fail_on: str | None) -> int:
-    if any(not isinstance(r, AuditReport) for r in results):
-        return 2
-    if fail_on:
-        limit = Status(fail_on).rank
-        tripped = False
-        for r in results:
-            if not isinstance(r, AuditReport):
-                continue
-            failing = [f for f in r.findings if f.status.rank >= limit]
+def _rendered(result: Result, fmt: str, detail: render.Detail) -> str:
+    """One result as text or Markdown."""
+    if isinstance(result, AuditReport):
+        return render.to_markdown(result) if fmt == "md" else render.to_text(result, detail=detail)
+    return f"== {one_line(result['file'])}\n   ✖ {one_line(result['error'])}\n"
+
+
+class _Kept:
+    """What the end of the command needs of the results, kept as they come: the counts, the error entries,
+    the --fail-on lines, and a summary row per contract only when --summary or --chart asks for them.
+    """
+
+    def __init__(self, fail_on: str | None, *, rows: bool) -> None:
+        self.fail_on = fail_on
+        self.counts = summary.Counts()
+        self.errors: list[dict[str, str]] = []
+        self.tripped: list[str] = []
+        self.rows: list[summary.Row] | None = [] if rows else None
+
+    def add(self, result: Result) -> None:
+        """Keep what the end needs of one more result."""
+        row = summary.Row.of(result)
+        self.counts.add(row)
+        if self.rows is not None:
+            self.rows.append(row)
+        if not isinstance(result, AuditReport):
+            self.errors.append(result)
+        elif self.fail_on:
+            limit = Status(self.fail_on).rank
+            failing = [f for f in result.findings if f.status.rank >= limit]
             if failing:
                 checks = ", ".join(f"{f.check_id} ({f.status.value})" for f in failing)
-                print(f"contract-audit: --fail-on {fail_on}: {one_line(r.file)}: {checks}", file=sys.stderr)
-                tripped = True
-        return int(tripped)
-    return 0
+                self.tripped.append(f"contract-audit: --fail-on {self.fail_on}: {one_line(result.file)}: {checks}")
+
+    def exit_code(self) -> int:
+        """2 when a file could not be audited, 1 when --fail-on tripped (saying where), else 0."""
+        if self.errors:
+            return 2
+        for line in self.tripped:
+            print(line, file=sys.stderr)
+        return int(bool(self.tripped))
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -194,7 +305,6 @@ def _audit_paths(args: argparse.Namespace, piped: set[Path]) -> int:
         return 2
     from auditor.batch import pool as batch
     from auditor.batch.store import default_path, open_store
-    from auditor.report import summary
 
     options = batch.Options(
         lang=args.lang,
@@ -210,45 +320,49 @@ def _audit_paths(args: argparse.Namespace, piped: set[Path]) -> int:
         limits=loader_limits(args),
     )
     store, store_warning = (None, None) if args.no_db else open_store(args.db or default_path())
+    kept = _Kept(args.fail_on, rows=bool(args.summary or args.chart))
     try:
         with contextlib.nullcontext() if store is None else store:
-            outcome = batch.run_batch(files, options, store=store, progress=sys.stderr.isatty(), unstored=piped)
+            run = batch.Batch(files, options, store=store, progress=sys.stderr.isatty(), unstored=piped)
+            out = _Output(  # opened once the cluster, if any, has answered: a refusal leaves --out as it was
+                args.format,
+                "brief" if args.brief else "full" if args.verbose else "standard",
+                args.out,
+                fixed_checks=playbook != "auto",  # "auto" chooses each contract's playbook, and so its checks
+            )
+            for result in run:
+                out.add(result)
+                kept.add(result)
     except batch.ClusterError as err:
         print(f"contract-audit: {one_line(str(err))}", file=sys.stderr)
         return 2
+    out.close()
     store_warning = store_warning or (store.warning if store else None)
     if store_warning:  # the store is a cache: the results are reported all the same
         print(f"contract-audit: warning: {one_line(store_warning)}", file=sys.stderr)
     store_path = store.path if store and not store.warning else None
-    results = outcome.results
-    output = _render(results, args.format, "brief" if args.brief else "full" if args.verbose else "standard")
-    status = 0
-    if args.out:
-        status = write_output(args.out, output.encode("utf-8-sig" if args.format == "csv" else "utf-8"))
-    else:
-        sys.stdout.write(output)
+    status = _write_failed(args.out, out.failed) if args.out and out.failed else 0
     for path, write in ((args.summary, summary.write_summary), (args.chart, summary.write_chart)):
-        if path:
+        if path and kept.rows is not None:
             try:
-                write(results, path, None if args.lang == "auto" else args.lang)
+                write(kept.rows, path, None if args.lang == "auto" else args.lang)
             except Exception as err:  # noqa: BLE001 - a full disk comes as OSError, or as lxml's SerialisationError
                 status = _write_failed(path, err)
-    for r in results:
-        if not isinstance(r, AuditReport):
-            print(f"contract-audit: {_error_line(r)}", file=sys.stderr)
-    if outcome.interrupted:
-        print(f"contract-audit: {_interrupted_line(args, outcome, store_path)}", file=sys.stderr)
-        return 128 + outcome.interrupted
-    if len(results) > 1:
-        sys.stderr.write(summary.counts(results, outcome.from_store))
-    return status or _exit_code(results, args.fail_on)
+    for entry in kept.errors:
+        print(f"contract-audit: {_error_line(entry)}", file=sys.stderr)
+    if run.interrupted:
+        print(f"contract-audit: {_interrupted_line(args, run, store_path)}", file=sys.stderr)
+        return 128 + run.interrupted
+    if kept.counts.contracts > 1:
+        sys.stderr.write(kept.counts.text(run.from_store))
+    return status or kept.exit_code()
 
 
-def _interrupted_line(args: argparse.Namespace, outcome: Outcome, store_path: Path | None) -> str:
+def _interrupted_line(args: argparse.Namespace, outcome: Batch, store_path: Path | None) -> str:
     """What was saved when Ctrl-C or SIGTERM stopped the batch."""
     import signal
 
-    done = len(outcome.results)
+    done = outcome.done
     where = f"written to {one_line(str(args.out))}" if args.out else "reported above"
     kept = f"kept in the store {one_line(str(store_path))}" if store_path else "not stored"
     return (

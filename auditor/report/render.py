@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 from auditor.checks import CHECKS
@@ -227,16 +227,22 @@ def check_columns(results: Iterable[Result]) -> tuple[str, ...]:
     """The check ids a batch's reports carry, in their order: the client's checklist, the provider's, or a
     playbook's selection and its required items. A batch of errors only shows the default checklist.
     """
-    seen: dict[str, None] = {}
-    for result in results:
-        if isinstance(result, AuditReport):
-            seen.update(dict.fromkeys(f.check_id for f in result.findings))
-    return tuple(seen) or tuple(c.id for c in CHECKS)
+    return columns(f.check_id for r in results if isinstance(r, AuditReport) for f in r.findings)
+
+
+def columns(check_ids: Iterable[str]) -> tuple[str, ...]:
+    """`check_columns` from the check ids met, report after report: each once, first met first."""
+    return tuple(dict.fromkeys(check_ids)) or tuple(c.id for c in CHECKS)
 
 
 def summary_fields(results: Iterable[Result]) -> tuple[str, ...]:
     """The summary table's columns: file, language, one per check, the red flags, the error."""
-    return ("file", "language", *check_columns(results), "red_flags", "red_flag_ids", "error")
+    return table_fields(check_columns(results))
+
+
+def table_fields(checks: Sequence[str]) -> tuple[str, ...]:
+    """`summary_fields` around the check columns, once those are known."""
+    return ("file", "language", *checks, "red_flags", "red_flag_ids", "error")
 
 
 def summary_row(report: AuditReport | dict[str, str]) -> dict[str, Any]:

@@ -15,13 +15,14 @@ import io
 import warnings
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from auditor.checks import all_checks
 from auditor.model import AuditReport, Lang, Status
 from auditor.report import render
-from auditor.report.render import Result, check_columns, summary_fields
+from auditor.report.render import Result, columns, table_fields
 from auditor.report.words import MARK, one_line, report_word, spreadsheet_safe
 
 SUMMARY_SUFFIXES = (".csv", ".xlsx")
@@ -48,32 +49,78 @@ _FILL: dict[str, str] = {
 _CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "Microsoft YaHei", "PingFang SC", "SimHei")
 
 
-def _name(result: Result) -> str:
-    return result.file if isinstance(result, AuditReport) else result["file"]
+@dataclass(frozen=True, slots=True)
+class Row:
+    """What the portfolio view and the counts need of one result: its summary row, not the report.
+
+    A batch keeps one of these per contract for --summary and --chart (a few hundred bytes, where the
+    report is tens of KB), so the reports themselves can be written out and dropped as they come.
+    """
+
+    fields: dict[str, Any]  # render.summary_row: file, language, a status per check, red flags; or the error
+    statuses: dict[str, str]  # check id → status (a Status value), in the report's order; empty for an error
+    titles: dict[str, str]  # check id → title for the checks the registry does not know (a playbook's items)
+
+    @classmethod
+    def of(cls, result: Result) -> Row:
+        """The row of a report or of an error entry."""
+        if not isinstance(result, AuditReport):
+            return cls(render.summary_row(result), {}, {})
+        registered = _registered()
+        return cls(
+            render.summary_row(result),
+            {f.check_id: f.status for f in result.findings},
+            {f.check_id: f.title for f in result.findings if f.check_id not in registered},
+        )
+
+    @property
+    def name(self) -> str:
+        """The file's name, as the report gives it."""
+        return str(self.fields["file"])
+
+    @property
+    def error(self) -> str | None:
+        """Why the file could not be audited, or None for a report."""
+        return self.fields.get("error")
+
+    @property
+    def flags(self) -> int:
+        """How many red flags the report raised."""
+        return int(self.fields.get("red_flags", 0))
 
 
-def _cells(result: Result, columns: Sequence[str]) -> list[str]:  # Status values are str
+def _registered() -> dict[str, Any]:
+    return {c.id: c for c in all_checks()}
+
+
+def _columns(rows: Sequence[Row]) -> tuple[str, ...]:
+    """The batch's check columns (`render.check_columns`), from its rows."""
+    return columns(c for r in rows for c in r.statuses)
+
+
+def _cells(row: Row, columns: Sequence[str]) -> list[str]:  # Status values are str
     """The row's colour keys: one status per column, or "error" across the row."""
-    if not isinstance(result, AuditReport):
+    if row.error is not None:
         return [ERROR] * len(columns)
-    statuses: dict[str, str] = {f.check_id: f.status for f in result.findings}
-    return [statuses.get(c, NOT_RUN) for c in columns]
+    return [row.statuses.get(c, NOT_RUN) for c in columns]
 
 
-def batch_lang(results: Sequence[Result], lang: Lang | None = None) -> Lang:
+def batch_lang(rows: Sequence[Row], lang: Lang | None = None) -> Lang:
     """The language of a batch's portfolio view: `lang` when asked for, else the language most of its
     contracts are written in (Chinese on a tie).
     """
     if lang is not None:
         return lang
-    written = Counter(r.language for r in results if isinstance(r, AuditReport))
+    written = Counter(r.fields["language"] for r in rows if r.error is None)
     return "en" if written["en"] > written["zh"] else "zh"
 
 
-def _titles(results: Sequence[Result], columns: Sequence[str], lang: Lang) -> list[str]:
-    """Each column's check title in `lang`; a playbook's required item keeps the title its report gave it."""
-    registered = {c.id: c for c in all_checks()}
-    given = {f.check_id: f.title for r in results if isinstance(r, AuditReport) for f in r.findings}
+def _titles(rows: Sequence[Row], columns: Sequence[str], lang: Lang) -> list[str]:
+    """Each column's check title in `lang`; a playbook's required item keeps the title its report gave it
+    (the last report's, when reports differ).
+    """
+    registered = _registered()
+    given = {c: t for r in rows for c, t in r.titles.items()}
     return [registered[c].lexicon.title[lang] if c in registered else given.get(c) or c for c in columns]
 
 
@@ -85,7 +132,7 @@ def _word(key: str, lang: Lang) -> str:
 # --- the summary table ------------------------------------------------------------------------------
 
 
-def write_summary(results: Sequence[Result], path: Path, lang: Lang | None = None) -> None:
+def write_summary(results: Sequence[Row], path: Path, lang: Lang | None = None) -> None:
     """One row per contract, by the file's suffix: CSV (with a BOM, for Excel) or a styled xlsx, in the
     batch's language.
     """
@@ -100,22 +147,21 @@ def write_summary(results: Sequence[Result], path: Path, lang: Lang | None = Non
         _write_xlsx(results, header, rows, path)
 
 
-def _table(results: Sequence[Result], lang: Lang) -> tuple[list[str], list[list[object]]]:
+def _table(results: Sequence[Row], lang: Lang) -> tuple[list[str], list[list[object]]]:
     """The summary's header and rows in `lang`: a check's title over its column, the status words."""
-    fields = summary_fields(results)
-    columns = check_columns(results)
+    columns = _columns(results)
+    fields = table_fields(columns)
     titles = dict(zip(columns, _titles(results, columns, lang), strict=True))
     names = {"red_flags": "red_flag_count", "red_flag_ids": "red_flags", "error": "unreadable"}
     header = [titles.get(f) or report_word(names.get(f, f), lang) for f in fields]
     rows = []
     for result in results:
-        row = render.summary_row(result)
-        cells = dict(zip(columns, _cells(result, columns), strict=True)) if isinstance(result, AuditReport) else {}
-        rows.append([_word(cells[f], lang) if f in cells else row.get(f) for f in fields])
+        cells = dict(zip(columns, _cells(result, columns), strict=True)) if result.error is None else {}
+        rows.append([_word(cells[f], lang) if f in cells else result.fields.get(f) for f in fields])
     return header, rows
 
 
-def _write_xlsx(results: Sequence[Result], header: list[str], rows: list[list[object]], path: Path) -> None:
+def _write_xlsx(results: Sequence[Row], header: list[str], rows: list[list[object]], path: Path) -> None:
     """Coloured status cells, a frozen header and file column, and filters on every column; every text
     cell is a string cell, never a formula, whatever the file name or error says.
     """
@@ -126,8 +172,8 @@ def _write_xlsx(results: Sequence[Result], header: list[str], rows: list[list[ob
     wb = Workbook()
     ws = wb.active
     ws.title = "summary"
-    fields = summary_fields(results)
-    columns = check_columns(results)
+    columns = _columns(results)
+    fields = table_fields(columns)
     ws.append(header)
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -139,7 +185,7 @@ def _write_xlsx(results: Sequence[Result], header: list[str], rows: list[list[ob
             _as_text(ws.cell(ws.max_row, col))
             if field in columns:
                 ws.cell(ws.max_row, col).fill = fills[colours[field]]
-            elif field == "error" and not isinstance(result, AuditReport):
+            elif field == "error" and result.error is not None:
                 ws.cell(ws.max_row, col).fill = fills[ERROR]
     for col, field in enumerate(fields, start=1):
         ws.column_dimensions[get_column_letter(col)].width = {"file": 40, "error": 60}.get(field, 18)
@@ -157,7 +203,7 @@ def _as_text(cell: Any) -> None:
 # --- the heatmap ------------------------------------------------------------------------------------
 
 
-def write_chart(results: Sequence[Result], path: Path, lang: Lang | None = None) -> None:
+def write_chart(results: Sequence[Row], path: Path, lang: Lang | None = None) -> None:
     """Contracts × checks coloured by status: a PNG (matplotlib) or a self-contained HTML table, in the
     batch's language.
     """
@@ -175,7 +221,7 @@ def _cjk_font() -> str | None:
     return next((n for n in _CJK_FONTS if n in names), None) or next((n for n in sorted(names) if "CJK" in n), None)
 
 
-def _heatmap_png(results: Sequence[Result], path: Path, lang: Lang) -> None:
+def _heatmap_png(results: Sequence[Row], path: Path, lang: Lang) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -184,7 +230,7 @@ def _heatmap_png(results: Sequence[Result], path: Path, lang: Lang) -> None:
     from matplotlib.patches import Patch
 
     keys = [Status.PASS, Status.WEAK, Status.MISSING, ERROR, NOT_RUN]
-    columns = check_columns(results)
+    columns = _columns(results)
     grid = [[keys.index(k) for k in _cells(r, columns)] for r in results]
     height = max(3.0, 0.25 * len(results) + 2.0)
     cjk = _cjk_font()
@@ -204,14 +250,14 @@ def _heatmap_png(results: Sequence[Result], path: Path, lang: Lang) -> None:
             interpolation="nearest",
         )
         ax.set_xticks(range(len(columns)), _titles(results, columns, lang), rotation=35, ha="right")
-        ax.set_yticks(range(len(results)), [_name(r) for r in results], fontsize=8)
+        ax.set_yticks(range(len(results)), [r.name for r in results], fontsize=8)
         ax.set_xticks([x - 0.5 for x in range(1, len(columns))], minor=True)
         ax.set_yticks([y - 0.5 for y in range(1, len(results))], minor=True)
         ax.grid(which="minor", color="white", linewidth=1)
         ax.tick_params(which="minor", length=0)
         for y, r in enumerate(results):
-            if isinstance(r, AuditReport) and r.red_flags:
-                flags = report_word("flag_count", lang, n=len(r.red_flags))
+            if r.flags:
+                flags = report_word("flag_count", lang, n=r.flags)
                 ax.text(len(columns) - 0.4, y, flags, va="center", fontsize=8)
         ax.set_xlabel(report_word("check", lang))
         ax.set_ylabel(report_word("file", lang))
@@ -227,11 +273,11 @@ def _heatmap_png(results: Sequence[Result], path: Path, lang: Lang) -> None:
         plt.close(fig)
 
 
-def _heatmap_html(results: Sequence[Result], lang: Lang) -> str:
+def _heatmap_html(results: Sequence[Row], lang: Lang) -> str:
     """A table a browser renders with its own CJK fonts; the status is written in each cell as well as
     coloured, for readers who cannot tell the colours apart; each check's id is kept beside its title.
     """
-    columns = check_columns(results)
+    columns = _columns(results)
     titles = _titles(results, columns, lang)
     head = "".join(
         f'<th data-check="{html.escape(c)}" title="{html.escape(c)}">{html.escape(t)}</th>'
@@ -242,12 +288,8 @@ def _heatmap_html(results: Sequence[Result], lang: Lang) -> str:
         cells = "".join(
             f'<td style="background:{_COLOUR[k]}">{html.escape(_word(k, lang))}</td>' for k in _cells(r, columns)
         )
-        extra = (
-            html.escape(r["error"])
-            if not isinstance(r, AuditReport)
-            else " ".join(html.escape(f.flag_id) for f in r.red_flags)
-        )
-        rows.append(f"<tr><th>{html.escape(_name(r))}</th>{cells}<td class=x>{extra}</td></tr>")
+        extra = html.escape(r.error) if r.error is not None else html.escape(r.fields["red_flag_ids"])
+        rows.append(f"<tr><th>{html.escape(r.name)}</th>{cells}<td class=x>{extra}</td></tr>")
     title = html.escape(report_word("heatmap_title", lang))
     return (
         f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title><style>'
@@ -263,25 +305,44 @@ def _heatmap_html(results: Sequence[Result], lang: Lang) -> str:
 # --- the counts on stderr ---------------------------------------------------------------------------
 
 
-def counts(results: Sequence[Result], from_store: int) -> str:
-    """Per check, how many contracts pass, are weak, are missing; red flags; errors."""
-    reports = [r for r in results if isinstance(r, AuditReport)]
-    errors = len(results) - len(reports)
-    tally = Counter((f.check_id, f.status) for r in reports for f in r.findings)
-    flagged = [r for r in reports if r.red_flags]
-    columns = check_columns(results)
-    width = max(len(c) for c in columns)
-    lines = [
-        f"{len(results)} contracts: {len(results) - from_store} audited, {from_store} from the store, "
-        f"{errors} {'error' if errors == 1 else 'errors'}",
-        f"{'':{width}}  {'pass':>5} {'weak':>5} {'missing':>8}",
-    ]
-    lines += [
-        f"{c:{width}}  {tally[c, Status.PASS]:>5} {tally[c, Status.WEAK]:>5} {tally[c, Status.MISSING]:>8}"
-        for c in columns
-    ]
-    lines.append(f"red flags: {sum(len(r.red_flags) for r in flagged)} in {len(flagged)} contracts")
-    return "\n".join(lines) + "\n"
+class Counts:
+    """The counts printed on stderr when a batch ends, added up as the results come, so that no report
+    (nor row) has to be kept for them.
+    """
+
+    def __init__(self) -> None:
+        self.contracts = 0
+        self.errors = 0
+        self._tally: Counter[tuple[str, str]] = Counter()
+        self._checks: dict[str, None] = {}  # every check id met, first met first
+        self._flags = 0
+        self._flagged = 0
+
+    def add(self, row: Row) -> None:
+        """Count one more result."""
+        self.contracts += 1
+        self.errors += row.error is not None
+        self._tally.update(row.statuses.items())
+        self._checks.update(dict.fromkeys(row.statuses))
+        self._flags += row.flags
+        self._flagged += row.flags > 0
+
+    def text(self, from_store: int) -> str:
+        """Per check, how many contracts pass, are weak, are missing; red flags; errors."""
+        checks = columns(self._checks)
+        width = max(len(c) for c in checks)
+        tally = self._tally
+        lines = [
+            f"{self.contracts} contracts: {self.contracts - from_store} audited, {from_store} from the store, "
+            f"{self.errors} {'error' if self.errors == 1 else 'errors'}",
+            f"{'':{width}}  {'pass':>5} {'weak':>5} {'missing':>8}",
+        ]
+        lines += [
+            f"{c:{width}}  {tally[c, Status.PASS]:>5} {tally[c, Status.WEAK]:>5} {tally[c, Status.MISSING]:>8}"
+            for c in checks
+        ]
+        lines.append(f"red flags: {self._flags} in {self._flagged} contracts")
+        return "\n".join(lines) + "\n"
 
 
 def listing(reports: Sequence[AuditReport]) -> str:
@@ -289,11 +350,12 @@ def listing(reports: Sequence[AuditReport]) -> str:
     flags, then the file.
     """
     mark = {**MARK, NOT_RUN: NOT_RUN}
-    columns = check_columns(reports)
-    lines = [" ".join(str(n) for n in range(1, len(columns) + 1)) + "  red flags / file"]
-    for r in reports:
+    rows = [Row.of(r) for r in reports]
+    checks = _columns(rows)
+    lines = [" ".join(str(n) for n in range(1, len(checks) + 1)) + "  red flags / file"]
+    for r, row in zip(reports, rows, strict=True):
         flags = ",".join(f.flag_id for f in r.red_flags) or "-"
-        lines.append(" ".join(mark[s] for s in _cells(r, columns)) + f"  {flags}  {one_line(r.file)}")
-    lines.append("  ".join(f"{n} {c}" for n, c in enumerate(columns, start=1)))
+        lines.append(" ".join(mark[s] for s in _cells(row, checks)) + f"  {flags}  {one_line(r.file)}")
+    lines.append("  ".join(f"{n} {c}" for n, c in enumerate(checks, start=1)))
     lines.append(f"{len(reports)} contracts")
     return "\n".join(lines) + "\n"
