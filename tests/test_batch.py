@@ -69,6 +69,32 @@ def test_batch_dask_local_cluster_matches_local() -> None:
     assert _json(by_bytes) == expected
 
 
+def test_batch_dask_reads_relative_paths_from_the_clients_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker elsewhere resolves a relative path from its own folder: the client sends absolute ones,
+    and still names a file that fails as the user named it.
+    """
+    distributed = pytest.importorskip("distributed")
+    folder = _folder(tmp_path, ("en_03_influencer.txt",))
+    monkeypatch.chdir(tmp_path)
+    sent: list[str] = []
+    submit = distributed.Client.submit
+
+    def recording(client: Any, function: Any, path: str, *args: Any, **kwargs: Any) -> Any:
+        sent.append(path)
+        return submit(client, function, path, *args, **kwargs)
+
+    monkeypatch.setattr(distributed.Client, "submit", recording)
+    relative = sorted(p.relative_to(tmp_path) for p in folder.iterdir())
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        results = run_batch(relative, Options(dask=cluster.scheduler_address)).results
+    assert sorted(sent) == sorted(str(tmp_path / p) for p in relative)
+    assert isinstance(results[0], AuditReport) and results[1]["file"] == str(Path(folder.name) / "x.pdf")
+
+
 def test_batch_corrupt_file_does_not_stop_the_others(tmp_path: Path) -> None:
     folder = _folder(tmp_path, ("zh_02_douyin_package.txt", "en_03_influencer.txt"))
     results = run_batch(list(folder.iterdir()), Options(workers=2)).results

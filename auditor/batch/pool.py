@@ -421,7 +421,8 @@ def _run_dask(
         def submit() -> None:
             i = queue.popleft()
             data = _read(paths[i], options.limits.file_bytes) if options.dask_bytes else None
-            fut = client.submit(_stoppable_entry, str(paths[i]), data, options, pure=False)
+            # absolute: a worker resolves a relative path from its own folder, not the client's
+            fut = client.submit(_stoppable_entry, str(paths[i].absolute()), data, options, pure=False)
             index[fut] = i
             running.add(fut)  # type: ignore[no-untyped-call]
 
@@ -431,6 +432,8 @@ def _run_dask(
             i = index.pop(fut)
             try:
                 entry = fut.result()
+                if "error" in entry:  # named as the user named it, as the local pool names it
+                    entry = {**entry, "file": str(paths[i])}
             except Exception as err:  # noqa: BLE001 - e.g. KilledWorker: the file failed, the batch goes on
                 entry = render.error_entry(str(paths[i]), f"{paths[i].name}: the cluster failed on it: {err}")
             yield i, entry
