@@ -47,13 +47,12 @@ def find_institutions(text: str, lang: Lang) -> list[Span]:
     return _ruled(_TOKENS[lang](text), text, _patterns(lang))
 
 
-def warm(*, english: bool = True) -> None:
+def warm() -> None:
     """Build what an audit of either language needs, for a long-lived process (the desk, a worker):
-    jieba's dictionary, and with `english` spaCy's English tokenizer rules.
+    jieba's dictionary and spaCy's English tokenizer rules.
     """
     find_institutions("提交北京仲裁委员会仲裁", "zh")
-    if english:
-        find_institutions("the ICC", "en")
+    find_institutions("the ICC", "en")
 
 
 # --- the matching, on either language's tokens ------------------------------------------------------

@@ -318,16 +318,15 @@ _WARM_TEXTS = {
 
 
 def _warm() -> None:
-    """Once per Dask worker, while the first tasks are on their way: jieba's dictionary (`nlp.warm`), and
-    one line of each language through the pipeline to compile the lexicons and import the rest. spaCy's
-    English pipeline is left to the first English clause that needs one: loading it first took 2 s of
-    every worker's start, and most batches never need it. Local workers are forked cold instead: there
-    nothing else is on its way, and warming first only delayed the first file.
+    """Once per Dask worker, while the first tasks are on their way: jieba's dictionary and the English
+    tokenizer rules (`nlp.warm`), and one line of each language through the pipeline to compile the
+    lexicons and import the rest. Local workers are forked cold instead: there nothing else is on its way,
+    and warming first only delayed the first file.
     """
     from auditor.analyse.nlp import warm
     from auditor.pipeline import audit_text
 
-    warm(english=False)
+    warm()
     for lang, text in _WARM_TEXTS.items():
         audit_text(text, lang=lang)  # type: ignore[arg-type]
 
