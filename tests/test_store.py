@@ -69,6 +69,39 @@ def test_store_rerun_skips_unchanged_files(tmp_path: Path, monkeypatch: pytest.M
     assert [to_json(r) for r in again.results] == [to_json(r) for r in first.results]
 
 
+def test_store_rerun_reads_each_stored_result_when_its_turn_comes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A re-run of a large folder must not hold every stored report from the start: the batch keeps only
+    the index of each, and reads it from the store as it releases it.
+    """
+    _pin(monkeypatch)
+    folder, db = _folder(tmp_path), tmp_path / "a.sqlite"
+    first = _run(folder, db)
+    _no_audits(monkeypatch)
+    with Store(db) as store:
+        again = batch.Batch(sorted(folder.iterdir()), Options(workers=1), store=store)
+        assert again._order._waiting == {0: 0, 1: 1, 2: 2}
+        results = list(again)
+    assert [to_json(r) for r in results] == [to_json(r) for r in first.results]
+
+
+def test_store_result_gone_during_the_batch_is_one_error_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _pin(monkeypatch)
+    folder, db = _folder(tmp_path), tmp_path / "a.sqlite"
+    _run(folder, db)
+    _no_audits(monkeypatch)
+    with Store(db) as store:
+        again = batch.Batch(sorted(folder.iterdir()), Options(workers=1), store=store)
+        store._db.execute("DELETE FROM reports")  # another process pruned the store meanwhile
+        results = list(again)
+    assert [isinstance(r, AuditReport) for r in results] == [False, False, False]
+    assert results[0] == {
+        "file": str(folder / NAMES[2]),
+        "error": f"{NAMES[2]}: its stored result changed during the batch; run the batch again",
+    }
+
+
 def test_store_reuses_a_renamed_file_under_its_new_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _pin(monkeypatch)
     folder, db = _folder(tmp_path), tmp_path / "a.sqlite"

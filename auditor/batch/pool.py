@@ -26,7 +26,7 @@ from dataclasses import astuple, dataclass
 from multiprocessing.connection import wait
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from tqdm import tqdm
 
@@ -38,6 +38,7 @@ from auditor.model import AuditReport
 from auditor.report import render
 
 Entry = dict[str, Any]  # AuditReport.to_dict(), or an error entry {"file", "error"}
+T = TypeVar("T")
 Result = AuditReport | dict[str, str]
 
 
@@ -106,7 +107,7 @@ def run_batch(
     return Outcome(results, batch.from_store, batch.total, batch.interrupted)
 
 
-class InOrder:
+class InOrder(Generic[T]):
     """A reorder buffer: entries by index, released in index order once every earlier one is in.
 
     Engines finish files in any order, the output is in path order. Only the entries that finished ahead
@@ -115,21 +116,21 @@ class InOrder:
     """
 
     def __init__(self) -> None:
-        self._waiting: dict[int, Entry] = {}
+        self._waiting: dict[int, T] = {}
         self._next = 0
 
-    def add(self, index: int, entry: Entry) -> None:
+    def add(self, index: int, entry: T) -> None:
         """Keep one finished entry until its turn."""
         self._waiting[index] = entry
 
-    def due(self) -> Iterator[Entry]:
+    def due(self) -> Iterator[T]:
         """The entries whose every predecessor is out, in order, each dropped from the buffer as it goes."""
         while self._next in self._waiting:
             entry = self._waiting.pop(self._next)
             self._next += 1
             yield entry
 
-    def rest(self) -> Iterator[Entry]:
+    def rest(self) -> Iterator[T]:
         """After an interrupt: every entry still waiting, in order (the files between them never finished)."""
         while self._waiting:
             self._next = min(self._waiting)
@@ -142,9 +143,10 @@ class Batch:
     Iterate it for the results in path order, each as soon as every earlier file is done, so a caller
     can write each one and keep none: the batch itself holds only what finished out of order. After Ctrl-C
     or SIGTERM (`interrupted` says which) it releases what finished by then, in order, and ends; `done`
-    counts the results released. `unstored` files are neither looked up nor kept: what was piped in sits
-    in a temporary file, and the store would list its report under a path that is gone once the command
-    ends.
+    counts the results released. A result the store already has is read from it when its turn comes, so
+    a re-run of a large folder holds no more than a fresh one. `unstored` files are neither looked up nor
+    kept: what was piped in sits in a temporary file, and the store would list its report under a path
+    that is gone once the command ends.
     """
 
     def __init__(
@@ -162,18 +164,17 @@ class Batch:
         self.total = len(self.paths)
         self.interrupted: int | None = None
         self.done = 0
-        self._order = InOrder()
+        self._order: InOrder[Entry | int] = InOrder()  # an index for a result the store has
         self._digests: dict[int, str] = {}
         todo = []
         for i, path in enumerate(self.paths):
             digest = content_hash(path, options.limits.file_bytes) if store and path not in unstored else None
-            cached = store.get(path, digest, options.store_key) if store and digest else None
-            if cached:
-                self._order.add(i, cached)
+            if digest:
+                self._digests[i] = digest
+            if store and digest and store.has(path, digest, options.store_key):
+                self._order.add(i, i)
             else:
                 todo.append(i)
-                if digest:
-                    self._digests[i] = digest
         self.from_store = self.total - len(todo)
         self._results = self._stream(_run(self.paths, todo, options), progress)  # a cluster is reached now
 
@@ -203,13 +204,27 @@ class Batch:
                 self.interrupted = getattr(err, "signum", signal.SIGINT)
         yield from self._release(self._order.rest())  # the workers are stopped by now
 
-    def _release(self, entries: Iterator[Entry]) -> Iterator[Result]:
-        """Each entry as a result: a report rebuilt from its dict (`from_dict`), or the error entry."""
-        for entry in entries:
+    def _release(self, entries: Iterator[Entry | int]) -> Iterator[Result]:
+        """Each entry as a result: a report rebuilt from its dict (`from_dict`), or the error entry; a
+        stored one read from the store now.
+        """
+        for waiting in entries:
+            entry = self._stored(waiting) if isinstance(waiting, int) else waiting
             self.done += 1
             result = entry if "error" in entry else from_dict(entry)
             with _signals_held():
                 yield result
+
+    def _stored(self, i: int) -> Entry:
+        """The store's result for file `i`, found there when the batch began; should it be gone since
+        (another process pruned or replaced it), an error entry that says to run the batch again.
+        """
+        assert self.store is not None
+        path = self.paths[i]
+        found = self.store.get(path, self._digests[i], self.options.store_key)
+        if found is None:
+            return _stopped_entry(path, "its stored result changed during the batch; run the batch again")
+        return found
 
 
 @contextlib.contextmanager

@@ -195,14 +195,8 @@ class Store:
         """The stored report for this content, named after `path`, if the current engine made it and it
         still reads as a report (stored JSON edited by hand is a miss: the file is audited again).
         """
-        if self.warning:
-            return None
         try:
-            row = self._db.execute(
-                "SELECT report FROM reports WHERE sha256=? AND suffix=? AND lang=? AND engine=? AND lexicon=?",
-                (digest, path.suffix.lower(), lang, self.engine, self.lexicon),
-            ).fetchone()
-            report = _readable(row[0]) if row else None
+            report = self._readable_report(path, digest, lang)
             if report is None:
                 return None
             self._remember(path, digest, lang)
@@ -211,6 +205,23 @@ class Store:
             self._give_up(err)
             return None
         return {**report, "file": path.name}
+
+    def has(self, path: Path, digest: str, lang: str) -> bool:
+        """Whether `get` would find a report for this content; nothing is kept or written."""
+        try:
+            return self._readable_report(path, digest, lang) is not None
+        except sqlite3.Error as err:
+            self._give_up(err)
+            return False
+
+    def _readable_report(self, path: Path, digest: str, lang: str) -> dict[str, Any] | None:
+        if self.warning:
+            return None
+        row = self._db.execute(
+            "SELECT report FROM reports WHERE sha256=? AND suffix=? AND lang=? AND engine=? AND lexicon=?",
+            (digest, path.suffix.lower(), lang, self.engine, self.lexicon),
+        ).fetchone()
+        return _readable(row[0]) if row else None
 
     def put(self, path: Path, digest: str, lang: str, report: dict[str, Any]) -> None:
         """Store a fresh report, replacing whatever an older engine or lexicon produced for this content."""
