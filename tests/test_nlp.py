@@ -262,9 +262,10 @@ def test_english_rules_cached_and_read_without_spacy(tmp_path: Path) -> None:
     assert [p.name for p in (tmp_path / "contract-auditor").glob("spacy-*")] == [
         f"spacy-{spacy.__version__}-en-tokenizer.json"
     ]
-    (tmp_path / "contract-auditor" / f"spacy-{spacy.__version__}-en-tokenizer.json").write_text("{not json")
-    again = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
-    assert again.stdout.strip() == "[(19, 22, 'institution')] True"  # a damaged copy is exported again
+    for damaged in ("{not json", "{}", '{"prefix": 1}'):  # cut short, or edited: exported again
+        (tmp_path / "contract-auditor" / f"spacy-{spacy.__version__}-en-tokenizer.json").write_text(damaged)
+        again = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+        assert again.stdout.strip() == "[(19, 22, 'institution')] True", damaged
 
 
 def test_english_triggers_are_the_tokens_spacy_makes_of_each_pattern() -> None:

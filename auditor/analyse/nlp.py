@@ -156,28 +156,43 @@ class _TokenizerRules:
 
 @lru_cache(maxsize=1)
 def _en_rules() -> _TokenizerRules:
-    """The rules from the cache folder, exported from the installed spaCy on first use (per version)."""
+    """The rules from the cache folder, exported from the installed spaCy on first use (per version), and
+    again when the copy there is damaged.
+    """
     from importlib.metadata import version
 
     folder = cache_dir()
     path = None if folder is None else folder / f"spacy-{version('spacy')}-en-tokenizer.json"
     try:
-        data = json.loads(path.read_text(encoding="utf-8")) if path else None
+        kept = _rules_from(json.loads(path.read_text(encoding="utf-8"))) if path else None
     except (OSError, ValueError):
-        data = None
-    if data is None:
-        data = _export_rules()
-        if path:
-            with contextlib.suppress(OSError):
-                _write_atomically(path, lambda temporary: temporary.write_text(json.dumps(data), encoding="utf-8"))
+        kept = None
+    if kept is not None:
+        return kept
+    data = _export_rules()
+    if path:
+        with contextlib.suppress(OSError):
+            _write_atomically(path, lambda temporary: temporary.write_text(json.dumps(data), encoding="utf-8"))
+    rules = _rules_from(data)
+    assert rules is not None  # what spaCy gave was just checked by _export_rules
+    return rules
+
+
+def _rules_from(data: Any) -> _TokenizerRules | None:
+    """The rules `_export_rules` wrote, or None for anything else (a copy cut short or edited)."""
 
     def compiled(pattern: list[Any] | None) -> re.Pattern[str] | None:
         return None if pattern is None else re.compile(pattern[0], pattern[1])
 
-    prefix, suffix, infix = (compiled(data[key]) for key in ("prefix", "suffix", "infix"))
-    assert prefix and suffix and infix  # English has all three
-    specials = {string: tuple(pieces) for string, pieces in data["specials"].items()}
-    return _TokenizerRules(prefix, suffix, infix, compiled(data["url"]), compiled(data["token_match"]), specials)
+    try:
+        prefix, suffix, infix = (compiled(data[key]) for key in ("prefix", "suffix", "infix"))
+        specials = {str(string): tuple(map(str, pieces)) for string, pieces in data["specials"].items()}
+        url, token_match = compiled(data["url"]), compiled(data["token_match"])
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError, re.error):
+        return None
+    if prefix is None or suffix is None or infix is None:  # English has all three
+        return None
+    return _TokenizerRules(prefix, suffix, infix, url, token_match, specials)
 
 
 def _export_rules() -> dict[str, Any]:
