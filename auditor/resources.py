@@ -9,6 +9,8 @@ installed and no code walks up from its own file.
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Callable
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -62,3 +64,17 @@ def cache_dir() -> Path | None:
             return None
         base = str(home / ".cache")
     return Path(base) / "contract-auditor"
+
+
+def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
+    """`write` a file beside its final name, then move it into place, so that no reader sees half a file
+    and a failure leaves nothing behind (for the cache folder's copies, which other processes read).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(Path(temporary))
+        Path(temporary).replace(path)
+    finally:
+        Path(temporary).unlink(missing_ok=True)

@@ -126,3 +126,34 @@ def test_lexicons_malformed_data_rejected_by_parser() -> None:
 def test_lexicons_missing_file_raises() -> None:
     with pytest.raises(LexiconError, match=r"no_such_lexicon\.toml"):
         load_lexicon.__wrapped__("no_such_lexicon")
+
+
+def test_lexicon_parsed_once_per_text_then_read_from_the_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A later process reads the parsed copy instead of the TOML; a copy that is not whole is parsed and
+    written again; without a cache folder every process parses.
+    """
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    load_lexicon.cache_clear()
+    try:
+        first = load_lexicon("scope_volume")
+        copies = list((tmp_path / "contract-auditor" / "lexicons-valid").glob("*.marshal"))
+        assert len(copies) == 1
+        load_lexicon.cache_clear()
+
+        def unparsed(text: str) -> dict[str, Any]:
+            raise AssertionError("parsed again")
+
+        with monkeypatch.context() as patched:
+            patched.setattr(lexicon.tomllib, "loads", unparsed)
+            assert load_lexicon("scope_volume") == first
+        copies[0].write_bytes(b"\x00cut short")
+        load_lexicon.cache_clear()
+        assert load_lexicon("scope_volume") == first
+        assert lexicon._read_copy(copies[0]) == tomllib.loads((LEXICON_DIR / "scope_volume.toml").read_text("utf-8"))
+        monkeypatch.setattr(lexicon, "cache_dir", lambda: None)
+        load_lexicon.cache_clear()
+        assert load_lexicon("scope_volume") == first
+    finally:
+        load_lexicon.cache_clear()

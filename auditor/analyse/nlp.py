@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
 import sqlite3
 import sys
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -30,7 +28,7 @@ from typing import Any
 
 from auditor.lexicon import LEXICON_DIR, load_lexicon
 from auditor.model import Lang
-from auditor.resources import cache_dir
+from auditor.resources import cache_dir, write_atomically
 
 __all__ = ["find_institutions", "segmenter", "warm"]
 
@@ -172,7 +170,7 @@ def _en_rules() -> _TokenizerRules:
     data = _export_rules()
     if path:
         with contextlib.suppress(OSError):
-            _write_atomically(path, lambda temporary: temporary.write_text(json.dumps(data), encoding="utf-8"))
+            write_atomically(path, lambda temporary: temporary.write_text(json.dumps(data), encoding="utf-8"))
     rules = _rules_from(data)
     assert rules is not None  # what spaCy gave was just checked by _export_rules
     return rules
@@ -416,21 +414,7 @@ def _build(path: Path, frequencies: dict[str, int], total: int) -> None:
             db.executemany("INSERT INTO freq VALUES (?, ?)", _rows(frequencies, total))
         db.close()
 
-    _write_atomically(path, write)
-
-
-def _write_atomically(path: Path, write: Callable[[Path], object]) -> None:
-    """`write` a file beside its final name, then move it into place, so that no reader sees half a file
-    and a failure leaves nothing behind.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(Path(temporary))
-        Path(temporary).replace(path)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
+    write_atomically(path, write)
 
 
 def _rows(frequencies: dict[str, int], total: int) -> Iterator[tuple[str, int]]:
