@@ -226,6 +226,7 @@ def _en_tokens(text: str) -> list[tuple[int, int]]:
     ever joins and cuts pieces that are no pattern's words (`tests/test_nlp.py` checks this), so it never
     changes a match.
     """
+    rules = _en_rules()
     tokens: list[tuple[int, int]] = []
     for run in _RUNS.finditer(text):
         start, end = run.span()
@@ -236,7 +237,7 @@ def _en_tokens(text: str) -> list[tuple[int, int]]:
         if text[start].isspace():
             tokens.append((start, end))
             continue
-        for piece in _cut(text[start:end], _en_rules()):
+        for piece in _cut(text[start:end], rules):
             tokens.append((start, start + len(piece)))
             start += len(piece)
     return tokens

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from auditor.load import SUPPORTED_SUFFIXES, Limits, LoadError
 from auditor.model import AuditReport, Status
 from auditor.report import render, summary
-from auditor.report.words import one_line, spreadsheet_safe
+from auditor.report.words import one_line
 
 if TYPE_CHECKING:
     from auditor.batch.pool import Batch
@@ -159,7 +159,7 @@ class _Output:
                 self._write(f"[\n{self._first},\n{text}" if self.count == 1 else f",\n{text}")
                 self._first = None
         elif self.fmt == "jsonl":
-            self._write(render.to_json(result, indent=None) + "\n")
+            self._write(render.to_jsonl([result]))
         elif self.fmt == "csv":
             self._add_row(result)
         else:
@@ -180,7 +180,7 @@ class _Output:
                 self.failed = self.failed or err
 
     def _add_row(self, result: Result) -> None:
-        row = {key: spreadsheet_safe(value) for key, value in render.summary_row(result).items()}
+        row = render.csv_row(result)
         if self._csv is not None:
             self._csv.writerow(row)
             self._write_csv()

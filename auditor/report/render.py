@@ -264,6 +264,12 @@ def to_csv(reports: Iterable[Result]) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=summary_fields(reports), extrasaction="ignore")
     writer.writeheader()
-    for report in reports:
-        writer.writerow({key: spreadsheet_safe(value) for key, value in summary_row(report).items()})
+    writer.writerows(map(csv_row, reports))
     return buf.getvalue()
+
+
+def csv_row(report: Result) -> dict[str, Any]:
+    """One result's summary row as the CSV holds it: a cell a spreadsheet would run as a formula is
+    neutralised.
+    """
+    return {key: spreadsheet_safe(value) for key, value in summary_row(report).items()}

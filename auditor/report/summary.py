@@ -10,6 +10,7 @@ status words of the reports; the HTML keeps each check's id beside its title.
 from __future__ import annotations
 
 import csv
+import functools
 import html
 import io
 import warnings
@@ -89,7 +90,9 @@ class Row:
         return int(self.fields.get("red_flags", 0))
 
 
+@functools.cache
 def _registered() -> dict[str, Any]:
+    """The registered checks by id (the registry is fixed: built once, asked once per result)."""
     return {c.id: c for c in all_checks()}
 
 
